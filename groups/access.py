@@ -1,0 +1,172 @@
+"""Who may see and do what, derived from the organisation data on every request.
+
+Nobody maintains permission groups by hand: a user's roles are the posts their member
+record holds today. Appoint a new group leader and their access follows on the next
+request; end a committee post and the access ends with it.
+
+Access helpers follow one rule: someone with no tie to the branch gets 404 (we do not
+confirm the record exists), someone in the branch without the right role gets 403.
+"""
+
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+from django.contrib.auth.backends import BaseBackend
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from groups.models import (
+    Branch,
+    BranchViewer,
+    CommitteeMembership,
+    CommitteeTerm,
+    GroupLeadership,
+    PartyGroup,
+)
+from members.models import Member
+
+# Apps whose admin pages a branch's committee members manage.
+COMMITTEE_APPS = frozenset({"groups", "members", "activities", "reports"})
+# Creating or deleting whole branches is for the site administrator only.
+SUPERUSER_ONLY_PERMISSIONS = frozenset(
+    {"groups.add_branch", "groups.delete_branch", "groups.add_branchviewer"}
+)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A user's roles right now. Build with `roles_for(user)`."""
+
+    is_superuser: bool = False
+    member: Member | None = None
+    managed_branch_ids: frozenset[int] = field(default_factory=frozenset)
+    viewed_branch_ids: frozenset[int] = field(default_factory=frozenset)
+    led_group_ids: frozenset[int] = field(default_factory=frozenset)
+    led_group_branch_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_committee(self) -> bool:
+        return bool(self.managed_branch_ids)
+
+    @property
+    def is_viewer(self) -> bool:
+        return bool(self.viewed_branch_ids)
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.led_group_ids)
+
+    def can_manage_branch(self, branch_id: int) -> bool:
+        return self.is_superuser or branch_id in self.managed_branch_ids
+
+    def can_view_branch(self, branch_id: int) -> bool:
+        return self.can_manage_branch(branch_id) or branch_id in self.viewed_branch_ids
+
+    def belongs_to_branch(self, branch_id: int) -> bool:
+        """Any tie to the branch at all: such a user is told 403, not 404."""
+        return (
+            self.can_view_branch(branch_id)
+            or branch_id in self.led_group_branch_ids
+            or (self.member is not None and self.member.branch_id == branch_id)
+        )
+
+
+def current_committee_posts():
+    """Posts held now: not ended, and in the latest term of their branch."""
+    latest_term = (
+        CommitteeTerm.objects.filter(branch=OuterRef("term__branch"))
+        .order_by("-elected_on", "-number")
+        .values("pk")[:1]
+    )
+    return CommitteeMembership.objects.current().filter(term=Subquery(latest_term))
+
+
+def roles_for(user) -> Roles:
+    """The roles of `user`, computed once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return Roles()
+    cached = getattr(user, "_branchsite_roles", None)
+    if cached is not None:
+        return cached
+
+    member = Member.objects.filter(user=user).first()
+    managed = frozenset(
+        current_committee_posts().filter(member__user=user).values_list("term__branch", flat=True)
+    )
+    viewed = frozenset(BranchViewer.objects.filter(user=user).values_list("branch", flat=True))
+    led = list(
+        GroupLeadership.objects.current()
+        .filter(member__user=user)
+        .values_list("group", "group__branch")
+    )
+    roles = Roles(
+        is_superuser=user.is_superuser,
+        member=member,
+        managed_branch_ids=managed,
+        viewed_branch_ids=viewed,
+        led_group_ids=frozenset(group_id for group_id, _ in led),
+        led_group_branch_ids=frozenset(branch_id for _, branch_id in led),
+    )
+    user._branchsite_roles = roles
+    return roles
+
+
+def _deny(roles: Roles, branch_id: int) -> NoReturn:
+    if roles.belongs_to_branch(branch_id):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_branch_for_user(request, pk: int) -> Branch:
+    """A branch the user may view (committee, upper-committee viewer, superuser)."""
+    branch = get_object_or_404(Branch, pk=pk)
+    roles = roles_for(request.user)
+    if not roles.can_view_branch(branch.pk):
+        _deny(roles, branch.pk)
+    return branch
+
+
+def get_group_for_user(request, pk: int) -> PartyGroup:
+    """A party group the user may view: its branch's committee and viewers, its leaders."""
+    group = get_object_or_404(PartyGroup.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if not (roles.can_view_branch(group.branch_id) or group.pk in roles.led_group_ids):
+        _deny(roles, group.branch_id)
+    return group
+
+
+def get_member_for_user(request, pk: int) -> Member:
+    """A member record the user may view: their own, their group's (leaders), or the branch's."""
+    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if roles.can_view_branch(member.branch_id):
+        return member
+    if roles.member is not None and roles.member.pk == member.pk:
+        return member
+    if (
+        roles.led_group_ids
+        and member.group_memberships.current().filter(group__in=roles.led_group_ids).exists()
+    ):
+        return member
+    _deny(roles, member.branch_id)
+
+
+class OrganisationRoleBackend(BaseBackend):
+    """Grants the admin permissions of the Party apps to current committee members.
+
+    Which rows they see is limited to their own branches by the admin classes
+    (`BranchScopedAdmin`); this backend only answers "may they use these pages".
+    """
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not user_obj.is_active or perm in SUPERUSER_ONLY_PERMISSIONS:
+            return False
+        app_label = perm.partition(".")[0]
+        return app_label in COMMITTEE_APPS and roles_for(user_obj).is_committee
+
+    def has_module_perms(self, user_obj, app_label):
+        return (
+            user_obj.is_active and app_label in COMMITTEE_APPS and roles_for(user_obj).is_committee
+        )

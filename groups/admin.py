@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline
+from groups.models import (
+    Branch,
+    BranchViewer,
+    CommitteeMembership,
+    CommitteeTerm,
+    GroupLeadership,
+    GroupMembership,
+    PartyGroup,
+)
+
+
+class CommitteeMembershipInline(ScopedInline):
+    model = CommitteeMembership
+    fields = ["role", "member", "started_on", "ended_on"]
+    autocomplete_fields = ["member"]
+
+
+class GroupMembershipInline(ScopedInline):
+    model = GroupMembership
+    fields = ["member", "started_on", "ended_on"]
+    autocomplete_fields = ["member"]
+    verbose_name_plural = _("members (with history)")
+
+
+class GroupLeadershipInline(ScopedInline):
+    model = GroupLeadership
+    fields = ["role", "member", "started_on", "ended_on"]
+    autocomplete_fields = ["member"]
+    verbose_name_plural = _("leaders (with history)")
+
+
+@admin.register(Branch)
+class BranchAdmin(BranchScopedAdmin):
+    branch_path = "pk"
+    list_display = ["name", "school", "upper_committee", "founded_on"]
+    search_fields = ["name", "school", "code"]
+
+
+@admin.register(CommitteeTerm)
+class CommitteeTermAdmin(BranchScopedAdmin):
+    list_display = ["__str__", "elected_on", "ends_on"]
+    list_filter = ["branch"]
+    date_hierarchy = "elected_on"
+    inlines = [CommitteeMembershipInline]
+
+
+@admin.register(PartyGroup)
+class PartyGroupAdmin(BranchScopedAdmin):
+    list_display = ["name", "branch", "offices", "current_member_count"]
+    list_filter = ["branch"]
+    search_fields = ["name", "offices"]
+    inlines = [GroupLeadershipInline, GroupMembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                current_member_count=Count(
+                    "memberships", filter=Q(memberships__ended_on__isnull=True)
+                )
+            )
+        )
+
+    @admin.display(description=_("current members"), ordering="current_member_count")
+    def current_member_count(self, group):
+        return group.current_member_count
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(BranchScopedAdmin):
+    branch_path = "group__branch_id"
+    list_display = ["member", "group", "started_on", "ended_on"]
+    list_filter = ["group__branch", "group"]
+    search_fields = ["member__name", "group__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member", "group"]
+
+
+@admin.register(GroupLeadership)
+class GroupLeadershipAdmin(BranchScopedAdmin):
+    branch_path = "group__branch_id"
+    list_display = ["group", "role", "member", "started_on", "ended_on"]
+    list_filter = ["group__branch", "role"]
+    search_fields = ["member__name", "group__name"]
+    autocomplete_fields = ["member"]
+    list_select_related = ["member", "group"]
+
+
+@admin.register(BranchViewer)
+class BranchViewerAdmin(BranchScopedAdmin):
+    list_display = ["user", "branch", "organisation"]
+    list_filter = ["branch"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo school (seed document 000) with its accounts. "
+        "Does nothing if the demo school already exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=demo.DEFAULT_PASSWORD,
+            help=f"Password of the demo accounts (default: {demo.DEFAULT_PASSWORD}).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off, that is on a production server.",
+        )
+
+    def handle(self, *args, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _(
+                    "DEBUG is off, so this looks like a production server: demo accounts with "
+                    "a known password do not belong there. Add --force if you really want them."
+                )
+            )
+        if demo.demo_exists():
+            self.stdout.write(_("The demo school already exists; nothing was changed."))
+            return
+        branch = demo.create_demo_school(password=password, today=timezone.localdate())
+        accounts = sorted({p.username for p in demo.PEOPLE if p.username} | {demo.VIEWER_USERNAME})
+        message = _(
+            "Created %(branch)s: %(members)s members in %(groups)s groups. Accounts: %(accounts)s"
+        ) % {
+            "branch": branch.name,
+            "members": branch.members.count(),
+            "groups": branch.party_groups.count(),
+            "accounts": ", ".join(accounts),
+        }
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,344 @@
+"""The organisation: branches (党支部), committee terms (届), party groups (党小组).
+
+Every appointment and membership is a dated row (started_on, ended_on) so that history is
+kept: who was in which group, who led it, who sat on which committee, and when. A row with
+no ended_on is current.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# Domain §1 defaults; each branch may change them.
+DEFAULT_TERM_YEARS = 3
+DEFAULT_TERM_WARNING_DAYS = 90
+
+
+class Branch(models.Model):
+    """A Party branch (党支部). One deployment holds any number of branches."""
+
+    name = models.CharField(_("branch name"), max_length=100)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short identifier in Latin letters, used by import commands."),
+    )
+    school = models.CharField(_("school"), max_length=100)
+    upper_committee = models.CharField(_("upper Party committee"), max_length=100, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    committee_term_years = models.PositiveSmallIntegerField(
+        _("committee term (years)"), default=DEFAULT_TERM_YEARS
+    )
+    term_warning_days = models.PositiveSmallIntegerField(
+        _("warn before the term ends (days)"), default=DEFAULT_TERM_WARNING_DAYS
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Party branch")
+        verbose_name_plural = _("Party branches")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committee_term_years__gte=1),
+                name="branch_term_years_positive",
+                violation_error_message=_("A committee term lasts at least one year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CommitteeTerm(models.Model):
+    """One term (届) of the branch committee, or of the secretary where there is no committee."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="terms", verbose_name=_("branch")
+    )
+    number = models.PositiveSmallIntegerField(_("term number"))
+    elected_on = models.DateField(_("elected on"))
+    ends_on = models.DateField(
+        _("term ends on"),
+        blank=True,
+        help_text=_("Left empty, it is filled in from the branch's term length."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee term")
+        verbose_name_plural = _("committee terms")
+        ordering = ["branch", "-elected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "number"],
+                name="term_number_unique_per_branch",
+                violation_error_message=_("This branch already has a term with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("elected_on")),
+                name="term_ends_after_election",
+                violation_error_message=_("A term must end after the date it was elected."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Term %(number)s of %(branch)s") % {"number": self.number, "branch": self.branch}
+
+    def save(self, *args, **kwargs):
+        self.fill_default_end()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before constraint validation, which needs an end date to compare.
+        self.fill_default_end()
+
+    def fill_default_end(self):
+        """Derive the end date from the branch's term length when none was given."""
+        if self.ends_on is None and self.elected_on and self.branch_id:
+            self.ends_on = add_years(self.elected_on, self.branch.committee_term_years)
+
+
+class CommitteeRole(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+    ORGANISATION = "organisation", _("Organisation member")
+    PUBLICITY = "publicity", _("Publicity member")
+    DISCIPLINE = "discipline", _("Discipline inspection member")
+    MEMBER = "member", _("Committee member")
+
+
+class CommitteeMembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class CommitteeMembership(models.Model):
+    """A member holding a post (书记, 委员…) in one committee term."""
+
+    term = models.ForeignKey(
+        CommitteeTerm, on_delete=models.CASCADE, related_name="posts", verbose_name=_("term")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="committee_posts",
+        verbose_name=_("member"),
+    )
+    role = models.CharField(_("post"), max_length=20, choices=CommitteeRole.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = CommitteeMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("committee post")
+        verbose_name_plural = _("committee posts")
+        ordering = ["term", "role", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=Q(role="secretary", ended_on__isnull=True),
+                name="one_current_secretary_per_term",
+                violation_error_message=_("This term already has a current secretary."),
+            ),
+            models.UniqueConstraint(
+                fields=["term", "member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_post_per_member_per_term",
+                violation_error_message=_("This member already holds a current post in this term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="committee_post_dates_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.member}"
+
+
+class PartyGroup(models.Model):
+    """A party group (党小组), in a school usually tied to teaching offices (组室/教研组)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="party_groups", verbose_name=_("branch")
+    )
+    name = models.CharField(_("group name"), max_length=100)
+    offices = models.CharField(
+        _("teaching offices covered"),
+        max_length=200,
+        blank=True,
+        help_text=_("The 组室 or 教研组 whose members this group gathers, e.g. 语文组."),
+    )
+    founded_on = models.DateField(_("set up on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party group")
+        verbose_name_plural = _("party groups")
+        ordering = ["branch", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "name"],
+                name="group_name_unique_per_branch",
+                violation_error_message=_("This branch already has a group with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GroupMembershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class GroupMembership(models.Model):
+    """A member belonging to a party group for a period. One current group per member."""
+
+    group = models.ForeignKey(
+        PartyGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+        verbose_name=_("member"),
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = GroupMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["group", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_group_per_member",
+                violation_error_message=_(
+                    "This member is already in a group; end that membership first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="group_membership_dates_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.group}"
+
+
+class GroupRole(models.TextChoices):
+    LEADER = "leader", _("Group leader")
+    DEPUTY = "deputy", _("Deputy group leader")
+
+
+class GroupLeadershipQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class GroupLeadership(models.Model):
+    """Who led (组长) or deputised (副组长) a group, and when."""
+
+    group = models.ForeignKey(
+        PartyGroup, on_delete=models.CASCADE, related_name="leaderships", verbose_name=_("group")
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="group_leaderships",
+        verbose_name=_("member"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=GroupRole.choices, default=GroupRole.LEADER
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = GroupLeadershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group leadership")
+        verbose_name_plural = _("group leaderships")
+        ordering = ["group", "role", "-started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_leader_per_group_and_role",
+                violation_error_message=_(
+                    "This group already has a current holder of this role; end that "
+                    "appointment first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="group_leadership_dates_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.member}"
+
+
+class BranchViewer(models.Model):
+    """Read-only access to one branch for someone of the upper Party committee."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.CASCADE, related_name="viewers", verbose_name=_("branch")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="viewed_branches",
+        verbose_name=_("user account"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("upper-committee viewer")
+        verbose_name_plural = _("upper-committee viewers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "user"],
+                name="viewer_unique_per_branch",
+                violation_error_message=_("This account can already view this branch."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.branch}"
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

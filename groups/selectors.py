@@ -1,0 +1,323 @@
+"""Reads for the organisation pages. Each returns data in a fixed number of queries,
+whatever the number of groups or members (the tests hold them to it)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from groups.access import current_committee_posts
+from groups.models import (
+    Branch,
+    CommitteeMembership,
+    CommitteeRole,
+    CommitteeTerm,
+    GroupLeadership,
+    GroupMembership,
+    GroupRole,
+    PartyGroup,
+    add_years,
+)
+from members.models import Category, Member
+
+# Domain §1 thresholds, counted in full members (正式党员) only.
+MIN_FULL_MEMBERS_FOR_BRANCH = 3
+MIN_FULL_MEMBERS_FOR_COMMITTEE = 7
+NORMAL_MAX_BRANCH_SIZE = 50
+MIN_GROUP_SIZE = 3
+MIN_SECRETARY_PARTY_STANDING_YEARS = 1
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something the secretary should act on. `level` is a Bootstrap colour."""
+
+    message: str
+    level: str = "warning"
+
+
+def groups_with_counts(branch: Branch):
+    """The branch's active groups with current member counts and current leaders."""
+    current = Q(memberships__ended_on__isnull=True)
+    return (
+        PartyGroup.objects.filter(branch=branch, dissolved_on__isnull=True)
+        .annotate(
+            member_count=Count("memberships", filter=current),
+            full_count=Count(
+                "memberships", filter=current & Q(memberships__member__category=Category.FULL)
+            ),
+        )
+        .annotate(probationary_count=F("member_count") - F("full_count"))
+        .prefetch_related(
+            Prefetch(
+                "leaderships",
+                queryset=GroupLeadership.objects.current().select_related("member"),
+                to_attr="current_leaderships",
+            )
+        )
+    )
+
+
+def group_leader(group: PartyGroup, role: str = GroupRole.LEADER):
+    """The current holder of `role` from a group fetched by `groups_with_counts`."""
+    return next((x.member for x in group.current_leaderships if x.role == role), None)
+
+
+def group_warnings(group: PartyGroup) -> list[Warning]:
+    """Domain §1: a group has at least 3 members, at least one full member, and a leader."""
+    warnings = []
+    if group.member_count < MIN_GROUP_SIZE:
+        warnings.append(
+            Warning(
+                _("Only %(count)s members: a party group needs at least %(minimum)s.")
+                % {"count": group.member_count, "minimum": MIN_GROUP_SIZE}
+            )
+        )
+    if group.full_count == 0:
+        warnings.append(Warning(_("No full member: a party group needs at least one.")))
+    if group_leader(group) is None:
+        warnings.append(Warning(_("No group leader has been appointed.")))
+    return warnings
+
+
+def current_term(branch: Branch) -> CommitteeTerm | None:
+    return branch.terms.order_by("-elected_on", "-number").first()
+
+
+def term_posts(term: CommitteeTerm | None):
+    if term is None:
+        return []
+    posts = current_committee_posts().filter(term=term).select_related("member")
+    rank = {role: index for index, role in enumerate(CommitteeRole.values)}
+    # 书记 first, then 副书记 and the 委员, as the posts are listed in Party documents.
+    return sorted(posts, key=lambda post: (rank[post.role], post.started_on))
+
+
+def term_warnings(
+    branch: Branch,
+    term: CommitteeTerm | None,
+    posts: list,
+    full_count: int,
+    today: datetime.date,
+) -> list[Warning]:
+    warnings = []
+    committee_required = full_count >= MIN_FULL_MEMBERS_FOR_COMMITTEE
+    if term is None:
+        warnings.append(
+            Warning(_("No committee term has been recorded: enter the current term and posts."))
+        )
+        return warnings
+
+    days_left = (term.ends_on - today).days
+    if days_left < 0:
+        warnings.append(
+            Warning(
+                _(
+                    "Term %(number)s ended on %(date)s: the branch is due to elect a new "
+                    "committee (换届)."
+                )
+                % {"number": term.number, "date": _format_date(term.ends_on)},
+                level="danger",
+            )
+        )
+    elif days_left <= branch.term_warning_days:
+        warnings.append(
+            Warning(
+                ngettext(
+                    "Term %(number)s ends on %(date)s, in %(days)s day: prepare the election.",
+                    "Term %(number)s ends on %(date)s, in %(days)s days: prepare the election.",
+                    days_left,
+                )
+                % {"number": term.number, "date": _format_date(term.ends_on), "days": days_left}
+            )
+        )
+
+    secretary = next((p.member for p in posts if p.role == CommitteeRole.SECRETARY), None)
+    if secretary is None:
+        warnings.append(Warning(_("The current term has no secretary."), level="danger"))
+    elif not _has_standing(secretary, term.elected_on):
+        warnings.append(
+            Warning(
+                _(
+                    "Secretary %(name)s had less than %(years)s year of full membership "
+                    "when elected."
+                )
+                % {"name": secretary.name, "years": MIN_SECRETARY_PARTY_STANDING_YEARS},
+                level="info",
+            )
+        )
+    if committee_required and len(posts) < 3:
+        warnings.append(
+            Warning(
+                _(
+                    "With %(count)s full members the branch must have a committee of 3 to 5 "
+                    "members; only %(posts)s posts are filled."
+                )
+                % {"count": full_count, "posts": len(posts)}
+            )
+        )
+    return warnings
+
+
+def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
+    """Everything the branch overview page shows, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    members = Member.objects.filter(branch=branch)
+    counts = members.aggregate(
+        total=Count("pk"),
+        full=Count("pk", filter=Q(category=Category.FULL)),
+        probationary=Count("pk", filter=Q(category=Category.PROBATIONARY)),
+    )
+    counts["ungrouped"] = members.exclude(group_memberships__ended_on__isnull=True).count()
+    term = current_term(branch)
+    posts = term_posts(term)
+    groups = list(groups_with_counts(branch))
+    for group in groups:
+        group.leader = group_leader(group)
+        group.deputy = group_leader(group, GroupRole.DEPUTY)
+        group.warnings = group_warnings(group)
+
+    warnings = term_warnings(branch, term, posts, counts["full"], today)
+    if counts["full"] < MIN_FULL_MEMBERS_FOR_BRANCH:
+        warnings.append(
+            Warning(
+                _("Only %(count)s full members: a branch needs at least %(minimum)s.")
+                % {"count": counts["full"], "minimum": MIN_FULL_MEMBERS_FOR_BRANCH},
+                level="danger",
+            )
+        )
+    if counts["total"] > NORMAL_MAX_BRANCH_SIZE:
+        warnings.append(
+            Warning(
+                _("%(count)s members: a branch normally has no more than %(maximum)s.")
+                % {"count": counts["total"], "maximum": NORMAL_MAX_BRANCH_SIZE},
+                level="info",
+            )
+        )
+    if counts["ungrouped"]:
+        warnings.append(
+            Warning(
+                ngettext(
+                    "%(count)s member is not in any party group.",
+                    "%(count)s members are not in any party group.",
+                    counts["ungrouped"],
+                )
+                % {"count": counts["ungrouped"]}
+            )
+        )
+    return {
+        "counts": counts,
+        "committee_required": counts["full"] >= MIN_FULL_MEMBERS_FOR_COMMITTEE,
+        "committee_threshold": MIN_FULL_MEMBERS_FOR_COMMITTEE,
+        "term": term,
+        "posts": posts,
+        "groups": groups,
+        "warnings": warnings,
+        "group_warning_count": sum(len(g.warnings) for g in groups),
+    }
+
+
+def group_detail(group: PartyGroup, today: datetime.date | None = None) -> dict:
+    """A group's current members, leaders, warnings and history, in a fixed number of queries."""
+    group_with_counts = groups_with_counts(group.branch).get(pk=group.pk)
+    memberships = list(group.memberships.select_related("member").order_by("member__name"))
+    current_members = [m for m in memberships if m.ended_on is None]
+    past_members = sorted(
+        (m for m in memberships if m.ended_on is not None), key=lambda m: m.ended_on, reverse=True
+    )
+    leaderships = list(group.leaderships.select_related("member").order_by("-started_on"))
+    return {
+        "group": group_with_counts,
+        "leader": group_leader(group_with_counts),
+        "deputy": group_leader(group_with_counts, GroupRole.DEPUTY),
+        "warnings": group_warnings(group_with_counts),
+        "current_members": current_members,
+        "past_members": past_members,
+        "leaderships": leaderships,
+    }
+
+
+def member_groups(member: Member) -> list[GroupMembership]:
+    return list(member.group_memberships.select_related("group").order_by("-started_on"))
+
+
+# Models whose changes the branch overview lists: the path to the branch id, the relations
+# the label needs (fetched in the same query) and the label itself. Labels read the
+# historical row, so they show the record as it was.
+AUDITED = [
+    (Branch, "id", [], lambda r: r.name),
+    (CommitteeTerm, "branch_id", [], lambda r: _("Term %(number)s") % {"number": r.number}),
+    (
+        CommitteeMembership,
+        "term__branch_id",
+        ["member"],
+        lambda r: f"{CommitteeRole(r.role).label} {r.member.name}",
+    ),
+    (PartyGroup, "branch_id", [], lambda r: r.name),
+    (
+        GroupMembership,
+        "group__branch_id",
+        ["member", "group"],
+        lambda r: f"{r.member.name} · {r.group.name}",
+    ),
+    (
+        GroupLeadership,
+        "group__branch_id",
+        ["member", "group"],
+        lambda r: f"{GroupRole(r.role).label} {r.member.name} · {r.group.name}",
+    ),
+    (Member, "branch_id", [], lambda r: r.name),
+]
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime.datetime
+    who: str
+    action: str
+    what: str
+    record: str
+
+
+def recent_changes(branch: Branch, limit: int = 10) -> list[Change]:
+    """The latest audited changes in the branch: one query per audited model."""
+    actions = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
+    changes = []
+    for model, path, related, label in AUDITED:
+        records = model.history.filter(**{path: branch.pk}).select_related(
+            "history_user__member", *related
+        )[:limit]
+        changes.extend(
+            Change(
+                when=record.history_date,
+                who=_display_user(record.history_user),
+                action=actions[record.history_type],
+                what=str(model._meta.verbose_name),
+                record=label(record),
+            )
+            for record in records
+        )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
+
+
+def _display_user(user) -> str:
+    if user is None:
+        return _("system")
+    member = getattr(user, "member", None)
+    return member.name if member is not None else user.get_username()
+
+
+def _has_standing(member: Member, on: datetime.date) -> bool:
+    """Party standing (党龄) counts from full membership (domain §3)."""
+    if member.full_member_on is None:
+        return False
+    return add_years(member.full_member_on, MIN_SECRETARY_PARTY_STANDING_YEARS) <= on
+
+
+def _format_date(day: datetime.date) -> str:
+    return date_format(day)  # "2026年12月15日" in Chinese

@@ -1,0 +1,117 @@
+"""Writes to the organisation. Each validates, saves in one transaction and records who
+acted (`acting_user`) in the audit history."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groups.models import (
+    Branch,
+    CommitteeMembership,
+    CommitteeTerm,
+    GroupLeadership,
+    GroupMembership,
+    GroupRole,
+    PartyGroup,
+)
+from members.models import Member
+
+
+def audited_save(instance, *, acting_user) -> None:
+    """Validate, then save with `acting_user` as the author of the history row."""
+    instance.full_clean()
+    instance._history_user = acting_user
+    instance.save()
+
+
+@transaction.atomic
+def committee_term_start(
+    *,
+    branch: Branch,
+    number: int,
+    elected_on: datetime.date,
+    posts: list[tuple[str, Member]],
+    acting_user,
+    ends_on: datetime.date | None = None,
+) -> CommitteeTerm:
+    """Record an election (换届): posts of earlier terms end the day before it."""
+    for post in CommitteeMembership.objects.current().filter(term__branch=branch):
+        post.ended_on = max(post.started_on, elected_on - datetime.timedelta(days=1))
+        audited_save(post, acting_user=acting_user)
+    term = CommitteeTerm(branch=branch, number=number, elected_on=elected_on, ends_on=ends_on)
+    audited_save(term, acting_user=acting_user)
+    for role, member in posts:
+        if member.branch_id != branch.pk:
+            raise ValidationError(
+                _("%(name)s is not a member of %(branch)s.")
+                % {"name": member.name, "branch": branch.name}
+            )
+        audited_save(
+            CommitteeMembership(term=term, member=member, role=role, started_on=elected_on),
+            acting_user=acting_user,
+        )
+    return term
+
+
+@transaction.atomic
+def group_member_place(
+    *, group: PartyGroup, member: Member, started_on: datetime.date, acting_user
+) -> GroupMembership:
+    """Put a member in a group from `started_on`, ending their current group membership."""
+    if member.branch_id != group.branch_id:
+        raise ValidationError(
+            _("%(name)s is not a member of %(branch)s.")
+            % {"name": member.name, "branch": group.branch.name}
+        )
+    current = GroupMembership.objects.current().filter(member=member).first()
+    if current is not None:
+        if current.group_id == group.pk:
+            return current
+        if started_on < current.started_on:
+            raise ValidationError(
+                _("%(name)s joined %(group)s on %(date)s; the move cannot be dated earlier.")
+                % {"name": member.name, "group": current.group.name, "date": current.started_on}
+            )
+        current.ended_on = started_on
+        audited_save(current, acting_user=acting_user)
+        # A leader who leaves the group stops leading it.
+        for leadership in GroupLeadership.objects.current().filter(
+            group_id=current.group_id, member=member
+        ):
+            leadership.ended_on = started_on
+            audited_save(leadership, acting_user=acting_user)
+    membership = GroupMembership(group=group, member=member, started_on=started_on)
+    audited_save(membership, acting_user=acting_user)
+    return membership
+
+
+@transaction.atomic
+def group_leader_appoint(
+    *,
+    group: PartyGroup,
+    member: Member,
+    started_on: datetime.date,
+    acting_user,
+    role: str = GroupRole.LEADER,
+) -> GroupLeadership:
+    """Appoint a leader (or deputy) from the group's own members; the previous one stands down."""
+    in_group = GroupMembership.objects.current().filter(group=group, member=member).exists()
+    if not in_group:
+        raise ValidationError(
+            _("%(name)s is not in %(group)s: place them in the group first.")
+            % {"name": member.name, "group": group.name}
+        )
+    for previous in GroupLeadership.objects.current().filter(group=group, role=role):
+        if previous.member_id == member.pk:
+            return previous
+        previous.ended_on = max(previous.started_on, started_on)
+        audited_save(previous, acting_user=acting_user)
+    # Someone promoted from deputy to leader gives up the deputy post.
+    for other_post in GroupLeadership.objects.current().filter(group=group, member=member):
+        other_post.ended_on = max(other_post.started_on, started_on)
+        audited_save(other_post, acting_user=acting_user)
+    leadership = GroupLeadership(group=group, member=member, role=role, started_on=started_on)
+    audited_save(leadership, acting_user=acting_user)
+    return leadership
