@@ -1,0 +1,179 @@
+"""Personas for every permission test, and a helper for query budgets.
+
+The world: branch 一支部 with groups A and B (three members each); its secretary; the
+leaders of A and B; a plain member of A; an upper-committee viewer; and an outsider, the
+secretary of another branch. Each persona is a logged-in Django test client.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from groups.models import CommitteeRole, GroupRole
+from tests.factories import (
+    BranchFactory,
+    BranchViewerFactory,
+    CommitteeMembershipFactory,
+    CommitteeTermFactory,
+    GroupLeadershipFactory,
+    PartyGroupFactory,
+    UserFactory,
+    member_in_group,
+)
+
+# Playwright runs an event loop in the test thread; Django's ORM refuses to run in one
+# unless told it is safe. It is, for tests: only the tests' conftest sets this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per account; tests create dozens."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    branch: object
+    group_a: object
+    group_b: object
+    secretary: object  # Member
+    leader_a: object
+    leader_b: object
+    member: object
+    viewer_user: object
+    other_branch: object
+    outsider: object  # Member: the other branch's secretary
+
+
+@pytest.fixture
+def world(db) -> World:
+    branch = BranchFactory(name="一支部", code="yi")
+    group_a = PartyGroupFactory(branch=branch, name="A组")
+    group_b = PartyGroupFactory(branch=branch, name="B组")
+    term = CommitteeTermFactory(branch=branch, number=1)
+
+    secretary = member_in_group(group_a, name="书记", user=UserFactory(username="secretary"))
+    CommitteeMembershipFactory(term=term, member=secretary, role=CommitteeRole.SECRETARY)
+    leader_a = member_in_group(group_a, name="甲组长", user=UserFactory(username="leader_a"))
+    GroupLeadershipFactory(group=group_a, member=leader_a, role=GroupRole.LEADER)
+    member = member_in_group(group_a, name="普通党员", user=UserFactory(username="member"))
+    leader_b = member_in_group(group_b, name="乙组长", user=UserFactory(username="leader_b"))
+    GroupLeadershipFactory(group=group_b, member=leader_b, role=GroupRole.LEADER)
+    member_in_group(group_b, name="乙组党员一")
+    member_in_group(group_b, name="乙组党员二")
+
+    viewer_user = UserFactory(username="viewer")
+    BranchViewerFactory(branch=branch, user=viewer_user)
+
+    other_branch = BranchFactory(name="二支部", code="er")
+    other_group = PartyGroupFactory(branch=other_branch, name="C组")
+    other_term = CommitteeTermFactory(branch=other_branch, number=1)
+    outsider = member_in_group(other_group, name="外支部书记", user=UserFactory(username="outsider"))
+    CommitteeMembershipFactory(term=other_term, member=outsider, role=CommitteeRole.SECRETARY)
+
+    return World(
+        branch=branch,
+        group_a=group_a,
+        group_b=group_b,
+        secretary=secretary,
+        leader_a=leader_a,
+        leader_b=leader_b,
+        member=member,
+        viewer_user=viewer_user,
+        other_branch=other_branch,
+        outsider=outsider,
+    )
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anonymous(db) -> Client:
+    return Client()
+
+
+@pytest.fixture
+def secretary_client(world) -> Client:
+    return _client_for(world.secretary.user)
+
+
+@pytest.fixture
+def leader_a_client(world) -> Client:
+    return _client_for(world.leader_a.user)
+
+
+@pytest.fixture
+def leader_b_client(world) -> Client:
+    return _client_for(world.leader_b.user)
+
+
+@pytest.fixture
+def member_client(world) -> Client:
+    return _client_for(world.member.user)
+
+
+@pytest.fixture
+def viewer_client(world) -> Client:
+    return _client_for(world.viewer_user)
+
+
+@pytest.fixture
+def outsider_client(world) -> Client:
+    return _client_for(world.outsider.user)
+
+
+@pytest.fixture
+def personas(
+    anonymous,
+    secretary_client,
+    leader_a_client,
+    leader_b_client,
+    member_client,
+    viewer_client,
+    outsider_client,
+) -> dict[str, Client]:
+    """Every persona by name, for permission matrices."""
+    return {
+        "anonymous": anonymous,
+        "secretary": secretary_client,
+        "leader_a": leader_a_client,
+        "leader_b": leader_b_client,
+        "member": member_client,
+        "viewer": viewer_client,
+        "outsider": outsider_client,
+    }
+
+
+class QueryCounter:
+    """Counts the queries of a block; on failure the message lists the SQL."""
+
+    def count(self, action) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            action()
+        return len(captured), [q["sql"] for q in captured.captured_queries]
+
+    def assert_constant(self, action, grow, times: int = 3) -> int:
+        """Run `action`, add rows with `grow()`, run again: the query count must not change."""
+        action()  # warm up caches (content types, sessions)
+        before, _ = self.count(action)
+        for _ in range(times):
+            grow()
+        after, sql = self.count(action)
+        assert after == before, (
+            f"queries grew from {before} to {after} as rows were added:\n" + "\n".join(sql)
+        )
+        return after
+
+
+@pytest.fixture
+def query_counter() -> QueryCounter:
+    return QueryCounter()

@@ -1,0 +1,130 @@
+"""Factories for the organisation and members. Dates default to a stable past."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from groups.models import (
+    Branch,
+    BranchViewer,
+    CommitteeMembership,
+    CommitteeRole,
+    CommitteeTerm,
+    GroupLeadership,
+    GroupMembership,
+    GroupRole,
+    PartyGroup,
+)
+from members.models import Category, Gender, Member
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    code = factory.Sequence(lambda n: f"branch{n}")
+    school = "实验小学"
+    upper_committee = "区教育系统党工委"
+    founded_on = datetime.date(2010, 9, 1)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"党员{n}")
+    gender = Gender.FEMALE
+    birth_date = datetime.date(1985, 3, 8)
+    category = Category.FULL
+    joined_on = datetime.date(2010, 7, 1)
+    full_member_on = datetime.date(2011, 7, 1)
+
+    class Params:
+        probationary = factory.Trait(
+            category=Category.PROBATIONARY,
+            joined_on=datetime.date(2026, 6, 1),
+            full_member_on=None,
+        )
+
+
+class PartyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartyGroup
+
+    branch = factory.SubFactory(BranchFactory)
+    name = factory.Sequence(lambda n: f"第{n}党小组")
+    offices = "语文组"
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMembership
+
+    group = factory.SubFactory(PartyGroupFactory)
+    member = factory.SubFactory(MemberFactory, branch=factory.SelfAttribute("..group.branch"))
+    started_on = datetime.date(2020, 9, 1)
+
+
+class GroupLeadershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupLeadership
+
+    group = factory.SubFactory(PartyGroupFactory)
+    member = factory.SubFactory(MemberFactory, branch=factory.SelfAttribute("..group.branch"))
+    role = GroupRole.LEADER
+    started_on = datetime.date(2020, 9, 1)
+
+
+class CommitteeTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeTerm
+
+    branch = factory.SubFactory(BranchFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    elected_on = datetime.date(2025, 6, 1)
+
+
+class CommitteeMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeMembership
+
+    term = factory.SubFactory(CommitteeTermFactory)
+    member = factory.SubFactory(MemberFactory, branch=factory.SelfAttribute("..term.branch"))
+    role = CommitteeRole.SECRETARY
+    started_on = factory.SelfAttribute("term.elected_on")
+
+
+class BranchViewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BranchViewer
+
+    branch = factory.SubFactory(BranchFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = "区教育系统党工委"
+
+
+def member_in_group(group, *, user=None, **fields) -> Member:
+    """A member of `group`'s branch placed in `group` (today, without history)."""
+    member = MemberFactory(branch=group.branch, user=user, **fields)
+    GroupMembershipFactory(group=group, member=member)
+    return member
