@@ -1,21 +1,44 @@
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline
-from groups.models import GroupMembership
+from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.models import GroupMembership, PartyGroup
 from members.models import Member
 
 
 class GroupMembershipInline(ScopedInline):
     model = GroupMembership
     fields = ["group", "started_on", "ended_on"]
+    verbose_name_plural = _("party groups (with history)")
+
+
+class CurrentGroupFilter(admin.SimpleListFilter):
+    title = _("current party group")
+    parameter_name = "group"
+
+    def lookups(self, request, model_admin):
+        groups = PartyGroup.objects.filter(dissolved_on__isnull=True)
+        branch_ids = managed_branch_ids(request)
+        if branch_ids is not None:
+            groups = groups.filter(branch__in=branch_ids)
+        return [(str(group.pk), group.name) for group in groups]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                group_memberships__ended_on__isnull=True, group_memberships__group=self.value()
+            )
+        return queryset
 
 
 @admin.register(Member)
 class MemberAdmin(BranchScopedAdmin):
-    list_display = ["name", "gender", "category", "birth_date", "joined_on", "branch"]
-    list_filter = ["branch", "category", "gender"]
+    list_display = ["name", "gender", "category", "current_group", "joined_on", "branch"]
+    list_filter = [CurrentGroupFilter, "category", "gender", "branch"]
     search_fields = ["name"]
     date_hierarchy = "joined_on"
+    list_select_related = ["branch"]
     inlines = [GroupMembershipInline]
     fields = [
         "branch",
@@ -29,6 +52,14 @@ class MemberAdmin(BranchScopedAdmin):
     ]
     raw_id_fields = ["user"]
 
+    def get_queryset(self, request):
+        current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_group_name=Subquery(current_group.values("group__name")[:1]))
+        )
+
     def get_fields(self, request, obj=None):
         # Linking login accounts is the site administrator's job until accounts get
         # their own page; a secretary cannot browse the user table.
@@ -36,3 +67,7 @@ class MemberAdmin(BranchScopedAdmin):
         if not request.user.is_superuser:
             return [f for f in fields if f != "user"]
         return fields
+
+    @admin.display(description=_("current party group"), ordering="current_group_name")
+    def current_group(self, member):
+        return member.current_group_name or "—"

@@ -73,7 +73,9 @@ def world(db) -> World:
     other_branch = BranchFactory(name="二支部", code="er")
     other_group = PartyGroupFactory(branch=other_branch, name="C组")
     other_term = CommitteeTermFactory(branch=other_branch, number=1)
-    outsider = member_in_group(other_group, name="外支部书记", user=UserFactory(username="outsider"))
+    outsider = member_in_group(
+        other_group, name="外支部书记", user=UserFactory(username="outsider")
+    )
     CommitteeMembershipFactory(term=other_term, member=outsider, role=CommitteeRole.SECRETARY)
 
     return World(
