@@ -170,3 +170,11 @@ class OrganisationRoleBackend(BaseBackend):
         return (
             user_obj.is_active and app_label in COMMITTEE_APPS and roles_for(user_obj).is_committee
         )
+
+
+def get_group_for_manager(request, pk: int) -> PartyGroup:
+    """A party group whose branch the user manages (committee, superuser)."""
+    group = get_group_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(group.branch_id):
+        raise PermissionDenied
+    return group

@@ -1,10 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from groups import selectors
-from groups.access import get_branch_for_user, get_group_for_user, roles_for
-from groups.models import Branch
+from groups import selectors, services
+from groups.access import (
+    get_branch_for_user,
+    get_group_for_manager,
+    get_group_for_user,
+    roles_for,
+)
+from groups.forms import LeaderAppointForm, MemberPlaceForm
+from groups.models import Branch, GroupRole
 
 
 @login_required
@@ -47,6 +56,67 @@ def group_detail(request, pk):
     context = {
         "branch": group.branch,
         "can_view_branch": roles.can_view_branch(group.branch_id),
+        "can_manage": roles.can_manage_branch(group.branch_id),
         **selectors.group_detail(group),
     }
     return render(request, "groups/group_detail.html", context)
+
+
+@login_required
+def group_leader_appoint(request, pk):
+    group = get_group_for_manager(request, pk)
+    form = LeaderAppointForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_leader_appoint(
+                group=group,
+                member=form.cleaned_data["member"],
+                role=form.cleaned_data["role"],
+                started_on=form.cleaned_data["started_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s of %(group)s.")
+                % {
+                    "name": form.cleaned_data["member"].name,
+                    "role": GroupRole(form.cleaned_data["role"]).label,
+                    "group": group.name,
+                },
+            )
+            return redirect("groups:group_detail", pk=group.pk)
+    context = {
+        "group": group,
+        "form": form,
+        "current": selectors.group_detail(group),
+        "title": _("Appoint a group leader"),
+    }
+    return render(request, "groups/group_action.html", context)
+
+
+@login_required
+def group_member_place(request, pk):
+    group = get_group_for_manager(request, pk)
+    form = MemberPlaceForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_member_place(
+                group=group,
+                member=form.cleaned_data["member"],
+                started_on=form.cleaned_data["started_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now in %(group)s.")
+                % {"name": form.cleaned_data["member"].name, "group": group.name},
+            )
+            return redirect("groups:group_detail", pk=group.pk)
+    context = {"group": group, "form": form, "title": _("Place a member in this group")}
+    return render(request, "groups/group_action.html", context)
