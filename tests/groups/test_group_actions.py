@@ -53,9 +53,7 @@ def test_appointing_a_leader_moves_access_at_once(world, secretary_client, perso
     assert previous.history.latest().history_user == world.secretary.user
 
 
-def test_appointing_someone_outside_the_group_keeps_the_form_and_explains(
-    world, secretary_client
-):
+def test_appointing_someone_outside_the_group_keeps_the_form_and_explains(world, secretary_client):
     response = secretary_client.post(
         reverse("groups:group_leader_appoint", args=[world.group_a.pk]),
         {"member": world.leader_b.pk, "role": GroupRole.LEADER, "started_on": "2026-09-01"},
@@ -78,9 +76,7 @@ def test_placing_a_member_moves_them_from_their_old_group(world, secretary_clien
     ]
 
 
-def test_a_move_dated_before_the_current_membership_is_refused_in_chinese(
-    world, secretary_client
-):
+def test_a_move_dated_before_the_current_membership_is_refused_in_chinese(world, secretary_client):
     response = secretary_client.post(
         reverse("groups:group_member_place", args=[world.group_b.pk]),
         {"member": world.member.pk, "started_on": "2001-01-01"},
