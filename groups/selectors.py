@@ -172,7 +172,8 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
         full=Count("pk", filter=Q(category=Category.FULL)),
         probationary=Count("pk", filter=Q(category=Category.PROBATIONARY)),
     )
-    counts["ungrouped"] = members.exclude(group_memberships__ended_on__isnull=True).count()
+    in_a_group = GroupMembership.objects.current().values("member")
+    counts["ungrouped"] = members.exclude(pk__in=in_a_group).count()
     term = current_term(branch)
     posts = term_posts(term)
     groups = list(groups_with_counts(branch))
@@ -225,15 +226,21 @@ def group_detail(group: PartyGroup, today: datetime.date | None = None) -> dict:
     """A group's current members, leaders, warnings and history, in a fixed number of queries."""
     group_with_counts = groups_with_counts(group.branch).get(pk=group.pk)
     memberships = list(group.memberships.select_related("member").order_by("member__name"))
-    current_members = [m for m in memberships if m.ended_on is None]
+    leader = group_leader(group_with_counts)
+    deputy = group_leader(group_with_counts, GroupRole.DEPUTY)
+    # The leader first, then the deputy, then everyone by name.
+    rank = {getattr(leader, "pk", None): 0, getattr(deputy, "pk", None): 1}
+    current_members = sorted(
+        (m for m in memberships if m.ended_on is None), key=lambda m: rank.get(m.member_id, 2)
+    )
     past_members = sorted(
         (m for m in memberships if m.ended_on is not None), key=lambda m: m.ended_on, reverse=True
     )
     leaderships = list(group.leaderships.select_related("member").order_by("-started_on"))
     return {
         "group": group_with_counts,
-        "leader": group_leader(group_with_counts),
-        "deputy": group_leader(group_with_counts, GroupRole.DEPUTY),
+        "leader": leader,
+        "deputy": deputy,
         "warnings": group_warnings(group_with_counts),
         "current_members": current_members,
         "past_members": past_members,

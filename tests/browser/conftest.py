@@ -1,0 +1,77 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (sync API).
+
+One Chromium per test session; each test gets a fresh context (cookies, storage) and
+page. Browsers are never downloaded: `playwright install` is not used, the system's
+/usr/bin/chromium is. Screenshots go to `artifacts/` at the repository root.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the tests run as root
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-gpu",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def failed_responses() -> list[str]:
+    """Every HTTP error response the test's pages received, as "status url"."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Browser, failed_responses: list[str]):
+    """Factory: a page in a fresh context (options as for `browser.new_context`), which
+    records HTTP errors in `failed_responses`. Several per test are allowed, e.g. a phone
+    next to the desktop."""
+    contexts: list[BrowserContext] = []
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            failed_responses.append(f"{response.status} {response.url}")
+
+    def make(**options) -> Page:
+        options = {"viewport": DESKTOP, **options}
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+        context.set_default_timeout(5_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("response", on_response)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A desktop page (1280×800) in its own context."""
+    return new_page()
