@@ -1,6 +1,15 @@
-"""Admin classes that show a committee member only their own branches' rows."""
+"""Admin classes that show a committee member only their own branches' rows.
+
+Everything an admin page can reach is scoped: changelists, change and history pages,
+foreign-key choices and the choices listed in filters. A record of another branch is
+"not found", never "forbidden", so nobody learns it exists.
+"""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.db.models import UniqueConstraint
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from groups.access import roles_for
@@ -43,6 +52,69 @@ class BranchScopedAdmin(BranchChoicesMixin, SimpleHistoryAdmin):
             return queryset
         return queryset.filter(**{f"{self.branch_path}__in": branch_ids})
 
+    def get_list_filter(self, request):
+        # A plain relation filter lists every branch and group in the database; this one
+        # lists only those the visible rows refer to.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple_history falls back to the history table for rows outside get_queryset.
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _require_in_scope(self, request, object_id):
+        if managed_branch_ids(request) is None:
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+
+class ConditionalUniqueInlineFormSet(BaseInlineFormSet):
+    """Checks conditional unique constraints ("one current leader per group") across the rows
+    as submitted.
+
+    Django leaves the parent key out of an inline form's validation, so a constraint naming
+    it is otherwise only checked by the database, as an error page. Checking the submitted
+    rows also lets the secretary end the old leader and add the new one in one save.
+    """
+
+    def clean(self):
+        super().clean()
+        for constraint in self.model._meta.constraints:
+            if (
+                isinstance(constraint, UniqueConstraint)
+                and constraint.condition is not None
+                and self.fk.name in constraint.fields
+            ):
+                self._check_constraint(constraint)
+
+    def _check_constraint(self, constraint):
+        attnames = [self.model._meta.get_field(name).attname for name in constraint.fields]
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self._should_delete_form(form) or not getattr(form, "cleaned_data", None):
+                continue
+            instance = form.instance
+            against = instance._get_field_expression_map(meta=self.model._meta)
+            if not constraint.condition.check(against, using=self.queryset.db):
+                continue
+            key = tuple(getattr(instance, attname) for attname in attnames)
+            if key in seen:
+                form.add_error(None, constraint.get_violation_error_message())
+            seen.add(key)
+
 
 class ScopedInline(BranchChoicesMixin, admin.TabularInline):
     extra = 0
+    formset = ConditionalUniqueInlineFormSet

@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.models import (
@@ -72,7 +73,11 @@ def group_member_place(
         if started_on < current.started_on:
             raise ValidationError(
                 _("%(name)s joined %(group)s on %(date)s; the move cannot be dated earlier.")
-                % {"name": member.name, "group": current.group.name, "date": current.started_on}
+                % {
+                    "name": member.name,
+                    "group": current.group.name,
+                    "date": date_format(current.started_on),
+                }
             )
         current.ended_on = started_on
         audited_save(current, acting_user=acting_user)
@@ -106,7 +111,15 @@ def group_leader_appoint(
     for previous in GroupLeadership.objects.current().filter(group=group, role=role):
         if previous.member_id == member.pk:
             return previous
-        previous.ended_on = max(previous.started_on, started_on)
+        if started_on < previous.started_on:
+            raise ValidationError(
+                _(
+                    "%(name)s has held this role since %(date)s; the new appointment cannot "
+                    "be dated earlier."
+                )
+                % {"name": previous.member.name, "date": date_format(previous.started_on)}
+            )
+        previous.ended_on = started_on
         audited_save(previous, acting_user=acting_user)
     # Someone promoted from deputy to leader gives up the deputy post.
     for other_post in GroupLeadership.objects.current().filter(group=group, member=member):

@@ -1,0 +1,165 @@
+"""`manage.py seed_demo`: the demo school of seed document 000."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from groups import selectors
+from groups.models import Branch, BranchViewer, CommitteeRole, GroupLeadership, GroupRole
+from members.models import Category, Member
+
+pytestmark = pytest.mark.django_db
+
+GROUPS = {
+    "行政（后勤）党小组": (6, "曹阳"),
+    "语文大组党小组": (10, "韩美华"),
+    "数学（英语）大组党小组": (8, "叶秀华"),
+    "综合（音、体、美、自、探究）党小组": (9, "吕园园"),
+}
+ACCOUNTS = {
+    "shuji": "沈卫东",
+    "caoyang": "曹阳",
+    "hanmeihua": "韩美华",
+    "yexiuhua": "叶秀华",
+    "lvyuanyuan": "吕园园",
+    "zhangli": "张丽",
+    "shangji": None,  # the upper committee's viewer, not a member
+}
+DEFAULT_PASSWORD = "branchsite-demo"
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    seed()
+    return Branch.objects.get(code="fjyfx")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model, history tables included."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_it_creates_the_school_with_33_members(demo):
+    assert demo.name == "奉教院附小党支部"
+    assert Member.objects.filter(branch=demo).count() == 33
+    assert Member.objects.count() == 33
+
+
+def test_it_creates_four_groups_with_their_sizes_and_leaders(demo):
+    groups = {
+        group.name: (group.member_count, selectors.group_leader(group))
+        for group in selectors.groups_with_counts(demo)
+    }
+    assert {name: (count, leader.name) for name, (count, leader) in groups.items()} == GROUPS
+
+
+def test_it_places_every_member_in_exactly_one_current_group(demo):
+    overview = selectors.branch_overview(demo)
+    assert overview["counts"]["ungrouped"] == 0
+    assert sum(group.member_count for group in overview["groups"]) == 33
+
+
+def test_it_creates_a_committee_with_a_secretary_and_four_other_posts(demo):
+    overview = selectors.branch_overview(demo)
+    posts = [(post.role, post.member.name) for post in overview["posts"]]
+    assert posts[0] == (CommitteeRole.SECRETARY, "沈卫东")
+    assert len(posts) == 5
+    assert len({role for role, _ in posts}) == 5
+    assert overview["committee_required"] is True
+
+
+def test_it_includes_probationary_members(demo):
+    probationary = Member.objects.filter(branch=demo, category=Category.PROBATIONARY)
+    assert probationary.count() >= 1
+    assert all(member.full_member_on is None for member in probationary)
+
+
+def test_it_keeps_the_history_of_a_group_move_and_a_change_of_leader(demo):
+    moved = Member.objects.get(name="刘伟")
+    assert moved.group_memberships.count() == 2
+    assert moved.group_memberships.get(ended_on__isnull=True).group.name == "数学（英语）大组党小组"
+    former = GroupLeadership.objects.get(member__name="林涛")
+    assert former.ended_on is not None
+    assert former.group.name == "综合（音、体、美、自、探究）党小组"
+
+
+def test_it_links_the_accounts_to_their_members(demo):
+    users = get_user_model().objects.filter(username__in=ACCOUNTS).select_related("member")
+    linked = {user.username: getattr(user, "member", None) for user in users}
+    assert {name: m.name if m else None for name, m in linked.items()} == ACCOUNTS
+    assert BranchViewer.objects.get(branch=demo).user.username == "shangji"
+
+
+def test_it_lets_every_demo_account_log_in_with_the_default_password(demo):
+    refused = [u for u in ACCOUNTS if not Client().login(username=u, password=DEFAULT_PASSWORD)]
+    assert refused == []
+
+
+def test_it_sets_a_custom_password_on_every_account(settings):
+    settings.DEBUG = True
+    seed(password="another-secret-9")
+
+    for username in ACCOUNTS:
+        assert Client().login(username=username, password="another-secret-9"), username
+        assert not Client().login(username=username, password=DEFAULT_PASSWORD), username
+
+
+def test_it_shows_the_term_warning_on_the_overview(demo):
+    client = Client()
+    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+
+    response = client.get(reverse("groups:branch_detail", args=[demo.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请做好换届准备" in page
+    term_warnings = [w for w in response.context["warnings"] if "换届" in w.message]
+    assert len(term_warnings) == 1
+    assert response.context["group_warning_count"] == 0
+
+
+def test_it_changes_nothing_when_run_twice(settings):
+    settings.DEBUG = True
+    seed()
+    before = row_counts()
+
+    output = seed()
+
+    assert row_counts() == before
+    assert "演示学校已存在，未做任何改动。" in output
+    assert before["members.Member"] == 33
+    assert before["members.HistoricalMember"] >= 33
+
+
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError) as error:
+        seed()
+
+    assert "--force" in str(error.value)
+    assert not Branch.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_it_runs_with_debug_off_when_forced(settings):
+    settings.DEBUG = False
+
+    output = seed(force=True)
+
+    assert Member.objects.count() == 33
+    assert "已创建奉教院附小党支部：33 名党员，4 个党小组。" in output
+    assert GroupLeadership.objects.current().filter(role=GroupRole.DEPUTY).count() == 1
