@@ -25,6 +25,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
+    path("roster/", include("members.roster_urls")),
+    path("recruitment/", include("members.recruitment_urls")),
 ]
 
 if settings.DEBUG:

@@ -47,7 +47,8 @@ class MemberPlaceForm(_GroupActionForm):
         super().__init__(*args, group=group, **kwargs)
         already_here = GroupMembership.objects.current().filter(group=group).values("member")
         self.fields["member"].queryset = (
-            Member.objects.filter(branch=group.branch_id)
+            Member.objects.on_roll()
+            .filter(branch=group.branch_id)
             .exclude(pk__in=already_here)
             .order_by("name")
         )

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 # Domain §1 defaults; each branch may change them.
 DEFAULT_TERM_YEARS = 3
 DEFAULT_TERM_WARNING_DAYS = 90
+# Local rules differ on how long a transfer letter (介绍信) stays valid; three months is common.
+DEFAULT_TRANSFER_LETTER_VALID_DAYS = 90
 
 
 class Branch(models.Model):
@@ -36,6 +38,9 @@ class Branch(models.Model):
     )
     term_warning_days = models.PositiveSmallIntegerField(
         _("warn before the term ends (days)"), default=DEFAULT_TERM_WARNING_DAYS
+    )
+    transfer_letter_valid_days = models.PositiveSmallIntegerField(
+        _("transfer letters valid for (days)"), default=DEFAULT_TRANSFER_LETTER_VALID_DAYS
     )
 
     history = HistoricalRecords()

@@ -166,7 +166,7 @@ def term_warnings(
 def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
     """Everything the branch overview page shows, in a fixed number of queries."""
     today = today or timezone.localdate()
-    members = Member.objects.filter(branch=branch)
+    members = Member.objects.on_roll().filter(branch=branch)
     counts = members.aggregate(
         total=Count("pk"),
         full=Count("pk", filter=Q(category=Category.FULL)),

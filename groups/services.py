@@ -61,6 +61,11 @@ def group_member_place(
     *, group: PartyGroup, member: Member, started_on: datetime.date, acting_user
 ) -> GroupMembership:
     """Put a member in a group from `started_on`, ending their current group membership."""
+    if not Member.objects.on_roll().filter(pk=member.pk).exists():
+        raise ValidationError(
+            _("%(name)s is not a Party member on the roll; only they belong in party groups.")
+            % {"name": member.name}
+        )
     if member.branch_id != group.branch_id:
         raise ValidationError(
             _("%(name)s is not a member of %(branch)s.")

@@ -71,3 +71,7 @@ class MemberAdmin(BranchScopedAdmin):
     @admin.display(description=_("current party group"), ordering="current_group_name")
     def current_group(self, member):
         return member.current_group_name or "—"
+
+
+# The recruitment pipeline keeps its admin classes in their own module.
+from members import recruitment_admin  # noqa: E402, F401

@@ -1,0 +1,75 @@
+from django import forms
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import GroupMembership, PartyGroup
+from members.models import Category, Employment, Member, Status
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's filters, read from the query string. The list page and the Excel export
+    use the same form, so an export holds exactly the rows the user was looking at."""
+
+    STATUS_CHOICES = [
+        ("", _("On the roll")),
+        ("lost_contact", _("Lost contact")),
+        ("mobile", _("Mobile members")),
+        (Status.SUSPENDED, _("Membership suspended")),
+        (Status.TRANSFERRED_OUT, _("Transferred out")),
+        (Status.EXITED, _("Left the Party")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (Category.FULL, Category.FULL.label),
+            (Category.PROBATIONARY, Category.PROBATIONARY.label),
+        ],
+    )
+    employment = forms.ChoiceField(
+        label=_("In service or retired"),
+        required=False,
+        choices=[("", _("All")), *Employment.choices],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, data=None, *, branch, **kwargs):
+        super().__init__(data, **kwargs)
+        self.branch = branch
+        self.fields["group"].queryset = PartyGroup.objects.filter(
+            branch=branch, dissolved_on__isnull=True
+        )
+
+    def queryset(self):
+        """The filtered members, each with `current_group_name`; invalid filters are ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        members = Member.objects.filter(branch=self.branch)
+        status = data.get("status", "")
+        if status in (Status.SUSPENDED, Status.TRANSFERRED_OUT, Status.EXITED):
+            members = members.filter(status=status)
+        else:
+            members = members.on_roll()
+            if status == "lost_contact":
+                members = members.filter(lost_contact=True)
+            elif status == "mobile":
+                members = members.filter(mobile=True)
+        if data.get("q"):
+            members = members.filter(Q(name__contains=data["q"]) | Q(id_number=data["q"].upper()))
+        if data.get("group"):
+            members = members.filter(
+                group_memberships__group=data["group"], group_memberships__ended_on__isnull=True
+            )
+        if data.get("category"):
+            members = members.filter(category=data["category"])
+        if data.get("employment"):
+            members = members.filter(employment=data["employment"])
+        current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))
+        return members.annotate(
+            current_group_name=Subquery(current_group.values("group__name")[:1])
+        ).order_by("name", "pk")

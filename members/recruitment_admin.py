@@ -1,0 +1,1 @@
+"""Admin for the recruitment pipeline (registered on import from members.admin)."""
