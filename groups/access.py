@@ -178,3 +178,25 @@ def get_group_for_manager(request, pk: int) -> PartyGroup:
     if not roles_for(request.user).can_manage_branch(group.branch_id):
         raise PermissionDenied
     return group
+
+
+def get_roster_for_user(request, branch_pk: int) -> tuple[Branch, frozenset[int] | None]:
+    """The branch whose member list the user may open, and the groups it is limited to:
+    None (the whole branch) for the committee and viewers, the led groups for a leader."""
+    branch = get_object_or_404(Branch, pk=branch_pk)
+    roles = roles_for(request.user)
+    if roles.can_view_branch(branch.pk):
+        return branch, None
+    if branch.pk in roles.led_group_branch_ids:
+        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
+        return branch, frozenset(led_here.values_list("pk", flat=True))
+    _deny(roles, branch.pk)
+
+
+def can_see_personal_data(request, member: Member) -> bool:
+    """Identity and phone numbers in full: the branch's committee on the member's own page,
+    and the member themself. Everyone else, and every list, sees them masked."""
+    roles = roles_for(request.user)
+    return roles.can_manage_branch(member.branch_id) or (
+        roles.member is not None and roles.member.pk == member.pk
+    )

@@ -6,4 +6,5 @@ app_name = "members"
 
 urlpatterns = [
     path("<int:pk>/", views.member_detail, name="member_detail"),
+    path("branch/<int:branch_pk>/", views.member_list, name="member_list"),
 ]

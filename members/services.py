@@ -1,0 +1,132 @@
+"""Writes to the registry: status changes, exits and transfers. Each runs in one
+transaction and records `acting_user` in the audit history."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from groups.models import GroupLeadership, GroupMembership
+from groups.services import audited_save
+from members.models import ExitKind, Member, Status, Transfer, TransferDirection, TransferState
+
+
+def _leave_groups(member: Member, on: datetime.date, acting_user) -> None:
+    """A member who leaves the branch leaves their group and any group post that day."""
+    for row in [
+        *GroupMembership.objects.current().filter(member=member),
+        *GroupLeadership.objects.current().filter(member=member),
+    ]:
+        row.ended_on = max(row.started_on, on)
+        audited_save(row, acting_user=acting_user)
+
+
+@transaction.atomic
+def member_exit(
+    *, member: Member, kind: str, on: datetime.date, reason: str, acting_user
+) -> Member:
+    """出党: 劝退, 除名, 开除党籍, 退党, 自行脱党 or death. The record and its history stay."""
+    if member.status in (Status.EXITED, Status.TRANSFERRED_OUT):
+        raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
+    if kind not in ExitKind.values:
+        raise ValidationError(_("Choose how the member left."))
+    member.status = Status.EXITED
+    member.exit_kind = kind
+    member.status_since = on
+    member.status_reason = reason
+    audited_save(member, acting_user=acting_user)
+    _leave_groups(member, on, acting_user)
+    return member
+
+
+@transaction.atomic
+def member_suspend(*, member: Member, on: datetime.date, reason: str, acting_user) -> Member:
+    """停止党籍: e.g. out of contact for six months or more, or abroad. Stays on the roll."""
+    if member.status != Status.ACTIVE:
+        raise ValidationError(
+            _("Only a member with normal status can be suspended; %(name)s is %(status)s.")
+            % {"name": member.name, "status": member.get_status_display()}
+        )
+    member.status = Status.SUSPENDED
+    member.status_since = on
+    member.status_reason = reason
+    audited_save(member, acting_user=acting_user)
+    return member
+
+
+@transaction.atomic
+def member_restore(*, member: Member, on: datetime.date, reason: str, acting_user) -> Member:
+    """恢复党籍 after a suspension."""
+    if member.status != Status.SUSPENDED:
+        raise ValidationError(_("%(name)s's membership is not suspended.") % {"name": member.name})
+    member.status = Status.ACTIVE
+    member.status_since = on
+    member.status_reason = reason
+    audited_save(member, acting_user=acting_user)
+    return member
+
+
+@transaction.atomic
+def transfer_start(
+    *,
+    member: Member,
+    direction: str,
+    other_organisation: str,
+    issued_on: datetime.date,
+    acting_user,
+    letter_number: str = "",
+    note: str = "",
+) -> Transfer:
+    """Open a transfer. Out: the member stays ours, and on our roll, until the other side
+    accepts. In: the letter is recorded with the member's new record until we accept it."""
+    if direction == TransferDirection.OUT and member.status not in (
+        Status.ACTIVE,
+        Status.SUSPENDED,
+    ):
+        raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
+    transfer = Transfer(
+        member=member,
+        direction=direction,
+        other_organisation=other_organisation,
+        letter_number=letter_number,
+        issued_on=issued_on,
+        note=note,
+    )
+    audited_save(transfer, acting_user=acting_user)
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, on: datetime.date, acting_user) -> Transfer:
+    """The receiving side has accepted: the member leaves (out) or joins (in) our roll."""
+    _complete(transfer, TransferState.ACCEPTED, on, acting_user)
+    member = transfer.member
+    if transfer.direction == TransferDirection.OUT:
+        member.status = Status.TRANSFERRED_OUT
+        member.status_since = on
+        member.status_reason = transfer.other_organisation
+        audited_save(member, acting_user=acting_user)
+        _leave_groups(member, on, acting_user)
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(
+    *, transfer: Transfer, on: datetime.date, acting_user, note: str = ""
+) -> Transfer:
+    """The letter expired or the move fell through: nothing changes for the member."""
+    if note:
+        transfer.note = note
+    _complete(transfer, TransferState.CANCELLED, on, acting_user)
+    return transfer
+
+
+def _complete(transfer: Transfer, state: str, on: datetime.date, acting_user) -> None:
+    if transfer.state != TransferState.PENDING:
+        raise ValidationError(_("This transfer has already been completed."))
+    if on < transfer.issued_on:
+        raise ValidationError(_("The transfer cannot be completed before its letter was issued."))
+    transfer.state = state
+    transfer.completed_on = on
+    audited_save(transfer, acting_user=acting_user)
