@@ -58,6 +58,12 @@ class Roles:
     def is_leader(self) -> bool:
         return bool(self.led_group_ids)
 
+    @property
+    def roster_branch_id(self) -> int | None:
+        """The branch whose member list the navigation links to, if the user may see one."""
+        ids = self.managed_branch_ids | self.viewed_branch_ids | self.led_group_branch_ids
+        return min(ids) if ids else None
+
     def can_manage_branch(self, branch_id: int) -> bool:
         return self.is_superuser or branch_id in self.managed_branch_ids
 

@@ -18,7 +18,8 @@ from groups.services import (
     group_leader_appoint,
     group_member_place,
 )
-from members.models import Category, Gender, Member
+from members.models import Category, Education, Gender, Member
+from members.validators import id_check_character
 
 BRANCH_CODE = "fjyfx"
 DEFAULT_PASSWORD = "branchsite-demo"
@@ -77,6 +78,23 @@ PEOPLE = [
     DemoPerson("许晨", M, 3, probationary_days=300),
     DemoPerson("邓丽", F, 3),
 ]
+OFFICES = {
+    0: ["行政", "后勤"],
+    1: ["语文组"],
+    2: ["数学组", "英语组"],
+    3: ["音乐组", "体育组", "美术组", "自然组", "探究组"],
+}
+POSITIONS = {
+    "沈卫东": "校长",
+    "顾丽萍": "副校长",
+    "曹阳": "总务主任",
+    "朱建平": "教导主任",
+    "韩美华": "语文教研组长",
+    "叶秀华": "数学教研组长",
+    "吕园园": "体育组长",
+}
+TITLES = ["高级教师", "一级教师", "一级教师", "二级教师"]
+REGION = "310120"  # 上海市奉贤区
 LEADERS = {0: "曹阳", 1: "韩美华", 2: "叶秀华", 3: "吕园园"}
 DEPUTIES = {1: "王秀英"}
 COMMITTEE = [
@@ -127,6 +145,7 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
     for index, person in enumerate(PEOPLE):
         member = Member(branch=branch, name=person.name, gender=person.gender)
         _fill_dates(member, index, person, today)
+        _fill_registry(member, index, person, today)
         if person.username:
             user = user_model.objects.filter(username=person.username).first()
             if user is None:
@@ -211,3 +230,22 @@ def _fill_dates(member: Member, index: int, person: DemoPerson, today: datetime.
     member.joined_on = datetime.date(joined_year, 7 if index % 2 else 6, 1 + index % 28)
     member.full_member_on = add_years(member.joined_on, 1)
     member.category = Category.FULL
+
+
+def _fill_registry(member: Member, index: int, person: DemoPerson, today: datetime.date) -> None:
+    """Registry fields a school's roster holds, with identity numbers that pass GB 11643."""
+    sequence = f"{index:02d}{1 if person.gender == Gender.MALE else 2}"
+    first_17 = f"{REGION}{member.birth_date:%Y%m%d}{sequence}"
+    member.id_number = first_17 + id_check_character(first_17)
+    member.phone = f"139{index * 7919 % 10**8:08d}"
+    member.native_place = ["上海奉贤", "上海南汇", "江苏南通", "浙江嘉兴"][index % 4]
+    member.education = Education.MASTER if index % 5 == 0 else Education.BACHELOR
+    member.job = "专业技术人员（教师）" if person.group else "管理人员"
+    offices = OFFICES[person.group]
+    member.office = offices[index % len(offices)]
+    member.position = POSITIONS.get(person.name, "")
+    member.professional_title = TITLES[index % len(TITLES)]
+    member.work_started_on = datetime.date(member.birth_date.year + 22, 8, 1)
+    member.address = f"上海市奉贤区南桥镇解放东路{100 + index * 3}弄{index % 9 + 1}号"
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    member.dues_paid_until = last_month.replace(day=1)

@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupMembership, PartyGroup
@@ -21,7 +21,10 @@ class RosterFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False)
     group = forms.ModelChoiceField(
-        label=_("Party group"), queryset=PartyGroup.objects.none(), required=False
+        label=_("Party group"),
+        queryset=PartyGroup.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
     category = forms.ChoiceField(
         label=_("Category"),
@@ -70,6 +73,8 @@ class RosterFilterForm(forms.Form):
         if data.get("employment"):
             members = members.filter(employment=data["employment"])
         current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))
+        # Group by group, as a school's roster is read; members in no group come last.
         return members.annotate(
-            current_group_name=Subquery(current_group.values("group__name")[:1])
-        ).order_by("name", "pk")
+            current_group_name=Subquery(current_group.values("group__name")[:1]),
+            current_group_order=Subquery(current_group.values("group__sort_order")[:1]),
+        ).order_by(F("current_group_order").asc(nulls_last=True), "name", "pk")
