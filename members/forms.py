@@ -1,9 +1,11 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupMembership, PartyGroup
-from members.models import Category, Employment, Member, Status
+from members.models import Category, Employment, ExitKind, Member, Status
 
 
 class RosterFilterForm(forms.Form):
@@ -78,3 +80,47 @@ class RosterFilterForm(forms.Form):
             current_group_name=Subquery(current_group.values("group__name")[:1]),
             current_group_order=Subquery(current_group.values("group__sort_order")[:1]),
         ).order_by(F("current_group_order").asc(nulls_last=True), "name", "pk")
+
+
+class _MemberActionForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class MemberExitForm(_MemberActionForm):
+    kind = forms.ChoiceField(label=_("How the member left"), choices=ExitKind.choices)
+    reason = forms.CharField(label=_("Reason or decision"), max_length=200)
+    field_order = ["kind", "on", "reason"]
+
+
+class MemberStatusForm(_MemberActionForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class TransferOutForm(_MemberActionForm):
+    other_organisation = forms.CharField(label=_("Receiving Party organisation"), max_length=100)
+    letter_number = forms.CharField(label=_("Letter number"), max_length=50, required=False)
+    field_order = ["other_organisation", "letter_number", "on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = _("Letter issued on")
+
+
+class TransferCompleteForm(_MemberActionForm):
+    ACCEPTED, CANCELLED = "accepted", "cancelled"
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (ACCEPTED, _("The receiving side has accepted the member")),
+            (CANCELLED, _("Cancel the transfer (the letter expired or the move fell through)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    field_order = ["outcome", "on"]

@@ -1,7 +1,14 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import selectors as group_selectors
@@ -11,8 +18,15 @@ from groups.access import (
     get_roster_for_user,
     roles_for,
 )
-from members import selectors
-from members.forms import RosterFilterForm
+from members import selectors, services
+from members.forms import (
+    MemberExitForm,
+    MemberStatusForm,
+    RosterFilterForm,
+    TransferCompleteForm,
+    TransferOutForm,
+)
+from members.models import Status, TransferDirection
 
 PAGE_SIZE = 50
 TABS = {
@@ -70,5 +84,133 @@ def member_detail(request, pk):
         "group_history": group_selectors.member_groups(member),
         "timeline": selectors.member_timeline(member),
         "transfers": list(member.transfers.all()),
+        "actions": [
+            (name, spec.title)
+            for name, spec in MEMBER_ACTIONS.items()
+            if roles.can_manage_branch(member.branch_id) and spec.available(member)
+        ],
     }
     return render(request, "members/member_detail.html", context)
+
+
+@dataclass(frozen=True)
+class MemberAction:
+    title: str
+    form_class: type
+    perform: Callable  # (member, cleaned_data, acting_user) -> success message
+    available: Callable  # (member) -> bool
+    warning: str = ""
+
+
+def _pending_transfer(member):
+    return member.transfers.pending().first()
+
+
+def _exit(member, data, user):
+    services.member_exit(
+        member=member, kind=data["kind"], on=data["on"], reason=data["reason"], acting_user=user
+    )
+    return gettext("%(name)s has been recorded as having left the Party.") % {"name": member.name}
+
+
+def _suspend(member, data, user):
+    services.member_suspend(member=member, on=data["on"], reason=data["reason"], acting_user=user)
+    return gettext("%(name)s's membership is suspended.") % {"name": member.name}
+
+
+def _restore(member, data, user):
+    services.member_restore(member=member, on=data["on"], reason=data["reason"], acting_user=user)
+    return gettext("%(name)s's membership is restored.") % {"name": member.name}
+
+
+def _transfer_out(member, data, user):
+    services.transfer_start(
+        member=member,
+        direction=TransferDirection.OUT,
+        other_organisation=data["other_organisation"],
+        letter_number=data["letter_number"],
+        issued_on=data["on"],
+        acting_user=user,
+    )
+    return gettext(
+        "The transfer letter is recorded. %(name)s stays on the roll until the receiving "
+        "side accepts."
+    ) % {"name": member.name}
+
+
+def _transfer_complete(member, data, user):
+    transfer = _pending_transfer(member)
+    if data["outcome"] == TransferCompleteForm.ACCEPTED:
+        services.transfer_accept(transfer=transfer, on=data["on"], acting_user=user)
+        return gettext("The transfer is complete.")
+    services.transfer_cancel(transfer=transfer, on=data["on"], acting_user=user)
+    return gettext("The transfer is cancelled; nothing else changed.")
+
+
+def _on_roll(member):
+    return member.status in (Status.ACTIVE, Status.SUSPENDED)
+
+
+MEMBER_ACTIONS = {
+    "transfer-out": MemberAction(
+        _("Transfer out"),
+        TransferOutForm,
+        _transfer_out,
+        lambda m: _on_roll(m) and _pending_transfer(m) is None,
+    ),
+    "transfer-complete": MemberAction(
+        _("Complete the transfer"),
+        TransferCompleteForm,
+        _transfer_complete,
+        lambda m: _pending_transfer(m) is not None,
+    ),
+    "suspend": MemberAction(
+        _("Suspend membership"),
+        MemberStatusForm,
+        _suspend,
+        lambda m: m.status == Status.ACTIVE,
+    ),
+    "restore": MemberAction(
+        _("Restore membership"),
+        MemberStatusForm,
+        _restore,
+        lambda m: m.status == Status.SUSPENDED,
+    ),
+    "exit": MemberAction(
+        _("Record leaving the Party"),
+        MemberExitForm,
+        _exit,
+        _on_roll,
+        warning=_(
+            "The member leaves every list and their party group on this date. Their record "
+            "and history are kept. This cannot be undone from this page."
+        ),
+    ),
+}
+
+
+@login_required
+def member_action(request, pk, action):
+    """A committee member's registry action on one member, confirmed on its own page."""
+    member = get_member_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(member.branch_id):
+        raise PermissionDenied
+    spec = MEMBER_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if not spec.available(member):
+        messages.warning(
+            request, gettext("This action does not apply to %(name)s now.") % {"name": member.name}
+        )
+        return redirect("members:member_detail", pk=member.pk)
+    form = spec.form_class(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = spec.perform(member, form.cleaned_data, request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect("members:member_detail", pk=member.pk)
+    context = {"member": member, "form": form, "spec": spec, "transfer": _pending_transfer(member)}
+    return render(request, "members/member_action.html", context)

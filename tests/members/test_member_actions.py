@@ -1,0 +1,108 @@
+"""The secretary's registry actions on a member: transfers, suspension, exit."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from groups.models import GroupLeadership, GroupMembership
+from members.models import ExitKind, Member, Status, Transfer, TransferState
+
+EXPECTED = {
+    "anonymous": 302,
+    "secretary": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "member": 403,
+    "viewer": 403,
+    "outsider": 404,
+}
+
+
+def action_url(member, action):
+    return reverse("members:member_action", args=[member.pk, action])
+
+
+@pytest.mark.parametrize("action", ["transfer-out", "suspend", "exit"])
+@pytest.mark.parametrize("persona, status", EXPECTED.items())
+def test_only_the_committee_may_open_a_member_action(world, personas, action, persona, status):
+    response = personas[persona].get(action_url(world.member, action))
+    assert response.status_code == status
+
+
+def test_an_unknown_action_is_not_found(world, secretary_client):
+    assert secretary_client.get(action_url(world.member, "promote")).status_code == 404
+
+
+def test_the_member_page_offers_the_actions_to_the_committee_only(
+    world, secretary_client, viewer_client
+):
+    url = reverse("members:member_detail", args=[world.member.pk])
+    assert action_url(world.member, "exit") in secretary_client.get(url).content.decode()
+    assert action_url(world.member, "exit") not in viewer_client.get(url).content.decode()
+
+
+def test_an_exit_takes_the_member_off_the_roll_and_out_of_their_group(world, secretary_client):
+    response = secretary_client.post(
+        action_url(world.leader_a, "exit"),
+        {"kind": ExitKind.DECEASED, "on": "2026-10-01", "reason": "病故"},
+    )
+
+    assert response.status_code == 302
+    leader = Member.objects.get(pk=world.leader_a.pk)
+    assert (leader.status, leader.exit_kind) == (Status.EXITED, ExitKind.DECEASED)
+    assert not Member.objects.on_roll().filter(pk=leader.pk).exists()
+    assert not GroupMembership.objects.current().filter(member=leader).exists()
+    assert not GroupLeadership.objects.current().filter(member=leader).exists()
+    assert leader.history.latest().history_user == world.secretary.user
+    page = secretary_client.get(reverse("members:member_detail", args=[leader.pk]))
+    assert "已出党（死亡）" in page.content.decode()
+
+
+def test_an_exit_without_a_reason_keeps_what_was_typed(world, secretary_client):
+    response = secretary_client.post(
+        action_url(world.member, "exit"), {"kind": ExitKind.RESIGNED, "on": "2026-10-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["on"].value() == "2026-10-01"
+    assert Member.objects.get(pk=world.member.pk).status == Status.ACTIVE
+
+
+def test_a_transfer_out_keeps_the_member_on_the_roll_until_accepted(world, secretary_client):
+    secretary_client.post(
+        action_url(world.member, "transfer-out"),
+        {
+            "other_organisation": "实验中学党支部",
+            "letter_number": "转〔2026〕3号",
+            "on": "2026-11-02",
+        },
+    )
+    transfer = Transfer.objects.get(member=world.member)
+    assert transfer.state == TransferState.PENDING
+    assert transfer.valid_until == datetime.date(2026, 11, 2) + datetime.timedelta(days=90)
+    assert Member.objects.on_roll().filter(pk=world.member.pk).exists()
+
+    secretary_client.post(
+        action_url(world.member, "transfer-complete"), {"outcome": "accepted", "on": "2026-11-20"}
+    )
+
+    member = Member.objects.get(pk=world.member.pk)
+    assert member.status == Status.TRANSFERRED_OUT
+    assert not GroupMembership.objects.current().filter(member=member).exists()
+
+
+def test_completing_a_transfer_before_its_letter_is_refused_in_chinese(world, secretary_client):
+    secretary_client.post(
+        action_url(world.member, "transfer-out"),
+        {"other_organisation": "实验中学党支部", "on": "2026-11-02"},
+    )
+    response = secretary_client.post(
+        action_url(world.member, "transfer-complete"), {"outcome": "accepted", "on": "2026-11-01"}
+    )
+    assert "办结日期不能早于介绍信开具日期" in response.content.decode()
+    assert Transfer.objects.get(member=world.member).state == TransferState.PENDING
+
+
+def test_an_action_that_does_not_apply_redirects_with_a_message(world, secretary_client):
+    response = secretary_client.get(action_url(world.member, "restore"), follow=True)
+    assert "此操作目前不适用于普通党员" in response.content.decode()
