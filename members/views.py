@@ -153,7 +153,7 @@ def _on_roll(member):
 
 MEMBER_ACTIONS = {
     "transfer-out": MemberAction(
-        _("Transfer out"),
+        _("Transfer out of the branch"),
         TransferOutForm,
         _transfer_out,
         lambda m: _on_roll(m) and _pending_transfer(m) is None,
