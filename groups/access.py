@@ -25,7 +25,7 @@ from groups.models import (
     GroupLeadership,
     PartyGroup,
 )
-from members.models import Member
+from members.models import Member, Status
 
 # Apps whose admin pages a branch's committee members manage.
 COMMITTEE_APPS = frozenset({"groups", "members", "activities", "reports"})
@@ -98,13 +98,16 @@ def roles_for(user) -> Roles:
         return cached
 
     member = Member.objects.filter(user=user).first()
+    # Posts give access only while their holder is a member in good standing: whatever
+    # a service forgot to end, an exited or suspended member holds no post here.
+    in_good_standing = {"member__user": user, "member__status": Status.ACTIVE}
     managed = frozenset(
-        current_committee_posts().filter(member__user=user).values_list("term__branch", flat=True)
+        current_committee_posts().filter(**in_good_standing).values_list("term__branch", flat=True)
     )
     viewed = frozenset(BranchViewer.objects.filter(user=user).values_list("branch", flat=True))
     led = list(
         GroupLeadership.objects.current()
-        .filter(member__user=user)
+        .filter(**in_good_standing)
         .values_list("group", "group__branch")
     )
     roles = Roles(

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import GroupMembership, PartyGroup
 from members.models import Category, Employment, ExitKind, Member, Status
+from members.validators import normalise_id_number
 
 
 class RosterFilterForm(forms.Form):
@@ -65,7 +66,9 @@ class RosterFilterForm(forms.Form):
             elif status == "mobile":
                 members = members.filter(mobile=True)
         if data.get("q"):
-            members = members.filter(Q(name__contains=data["q"]) | Q(id_number=data["q"].upper()))
+            members = members.filter(
+                Q(name__contains=data["q"]) | Q(id_number=normalise_id_number(data["q"]))
+            )
         if data.get("group"):
             members = members.filter(
                 group_memberships__group=data["group"], group_memberships__ended_on__isnull=True

@@ -258,12 +258,25 @@ class Member(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        errors = {}
+    def clean_fields(self, exclude=None):
+        # Tidy pasted values before the length checks, and let a valid identity number
+        # supply the gender before "required" is checked.
         self.id_number = normalise_id_number(self.id_number)
         if self.phone:
             self.phone = normalise_phone(self.phone)
+        if self.id_number and not self.gender:
+            try:
+                validate_id_number(self.id_number)
+            except ValidationError:
+                pass  # clean() names the problem with the number itself
+            else:
+                self.gender = gender_from_id(self.id_number)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.phone:
             try:
                 validate_phone(self.phone)
             except ValidationError as error:

@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from groups.models import GroupLeadership, GroupMembership
+from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
 from groups.services import audited_save
 from members.models import ExitKind, Member, Status, Transfer, TransferDirection, TransferState
 
 
 def _leave_groups(member: Member, on: datetime.date, acting_user) -> None:
-    """A member who leaves the branch leaves their group and any group post that day."""
+    """A member who leaves the branch leaves their group, group posts and committee posts
+    that day — and with them the access those posts gave."""
     for row in [
         *GroupMembership.objects.current().filter(member=member),
         *GroupLeadership.objects.current().filter(member=member),
+        *CommitteeMembership.objects.current().filter(member=member),
     ]:
         row.ended_on = max(row.started_on, on)
         audited_save(row, acting_user=acting_user)

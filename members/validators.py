@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -61,7 +62,7 @@ def validate_id_number(value: str) -> None:
             _("An identity number is 17 digits followed by a digit or X."), code="id_characters"
         )
     birth_date = birth_date_from_id(id_number)
-    if birth_date is None or birth_date > datetime.date.today():
+    if birth_date is None or birth_date > timezone.localdate():
         raise ValidationError(
             _("Characters 7 to 14 of the identity number (%(digits)s) are not a valid date.")
             % {"digits": id_number[6:14]},
@@ -79,18 +80,33 @@ def validate_id_number(value: str) -> None:
         )
 
 
+# 010 and 020–029 are the three-digit area codes; every other one has four digits.
+AREA_CODE = re.compile(r"^(0(?:10|2\d)|0[3-9]\d{2})")
+EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*(\d{1,6})$", re.IGNORECASE)
+
+
 def normalise_phone(value) -> str:
-    """Mobile numbers lose every separator; landlines keep one hyphen after the area code."""
-    text = normalise_text(value).replace("（", "(").replace("）", ")")
-    text = re.sub(r"^\+?86", "", text) if len(re.sub(r"\D", "", text)) > 11 else text
-    digits = re.sub(r"\D", "", text)
-    if MOBILE_PATTERN.match(digits):
-        return digits
-    match = re.match(r"^\(?(0\d{2,3})\)?-?(\d{7,8})(?:-(\d{1,6}))?$", text)
+    """Mobile numbers lose every separator; landlines become 021-57123456 (-extension)."""
+    text = normalise_text(value)
+    extension = ""
+    match = EXTENSION.search(text)
     if match:
-        area, number, extension = match.groups()
-        return f"{area}-{number}" + (f"-{extension}" if extension else "")
-    return text
+        extension, text = match.group(1), text[: match.start()]
+    digits = re.sub(r"\D", "", text)
+    if len(digits) > 11 and digits.startswith("86"):
+        digits = digits[2:]
+    if MOBILE_PATTERN.match(digits) and not extension:
+        return digits
+    area = AREA_CODE.match(digits)
+    if area:
+        number = digits[area.end() :]
+        groups = re.split(r"\D+", text.strip("-"))
+        if not extension and len(number) > 8 and len(groups) > 1 and len(groups[-1]) <= 6:
+            # 021-57123456-8012: the last group is an extension.
+            extension, number = groups[-1], number[: -len(groups[-1])]
+        if 7 <= len(number) <= 8:
+            return f"{area.group(1)}-{number}" + (f"-{extension}" if extension else "")
+    return normalise_text(value)
 
 
 def validate_phone(value: str) -> None:
