@@ -43,7 +43,7 @@ PG_PROBE := import sys; sys.excepthook = lambda t, e, tb: print(t.__name__ + ": 
 # Step heading, bold on a terminal, plain in CI logs.
 step = @if [ -t 1 ]; then printf '\n\033[1m==> %s\033[0m\n' $(1); else printf '\n==> %s\n' $(1); fi
 
-.PHONY: help setup run test check format clean-db clean \
+.PHONY: help setup run test check format bench clean-db clean \
 	system-packages-run system-packages-test venv venv-dev messages
 
 help: ## 显示本帮助 / Show this help
@@ -139,6 +139,10 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	$(RUFF) check --fix .
 	@# A fix can leave a line to re-wrap; format once more, silently.
 	@$(RUFF) format --quiet .
+
+bench: venv-dev ## 性能基准 / Benchmarks
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl (throwaway SQLite)")
+	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 
 clean-db: ## 删除本地 SQLite 数据库（下次 setup 重建）/ Delete db.sqlite3 (rebuilt by the next setup)
 	rm -f $(CURDIR)/db.sqlite3

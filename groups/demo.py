@@ -19,6 +19,7 @@ from groups.services import (
     group_member_place,
 )
 from members.models import Category, Education, Gender, Member
+from members.recruitment import seed_demo_recruitment
 from members.validators import id_check_character
 
 BRANCH_CODE = "fjyfx"
@@ -215,6 +216,8 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
     if viewer is None:
         viewer = user_model.objects.create_user(VIEWER_USERNAME, password=password)
     BranchViewer.objects.create(branch=branch, user=viewer, organisation=branch.upper_committee)
+    # Two applicants, two activists and a candidate, so the recruitment to-do list has work.
+    seed_demo_recruitment(branch, today)
     return branch
 
 

@@ -22,7 +22,7 @@ from groups.models import (
     PartyGroup,
     add_years,
 )
-from members.models import Category, Member
+from members.models import Category, Member, RecruitmentRecord
 
 # Domain §1 thresholds, counted in full members (正式党员) only.
 MIN_FULL_MEMBERS_FOR_BRANCH = 3
@@ -278,6 +278,12 @@ AUDITED = [
         lambda r: f"{GroupRole(r.role).label} {r.member.name} · {r.group.name}",
     ),
     (Member, "branch_id", [], lambda r: r.name),
+    (
+        RecruitmentRecord,
+        "member__branch_id",
+        ["member", "step"],
+        lambda r: f"{r.member.name} · {r.step.name}",
+    ),
 ]
 
 

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
+from members import roster_views
 from members.models import Member
 
 
@@ -51,6 +53,31 @@ class MemberAdmin(BranchScopedAdmin):
         "user",
     ]
     raw_id_fields = ["user"]
+    # Adds the "import roster" button; the import pages are in members.roster_views.
+    change_list_template = "admin/members/member/roster_change_list.html"
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(lambda request: function(request, self))
+
+        roster_urls = [
+            path(
+                "import/",
+                view(roster_views.admin_roster_upload),
+                name="members_member_roster_import",
+            ),
+            path(
+                "import/preview/",
+                view(roster_views.admin_roster_preview),
+                name="members_member_roster_preview",
+            ),
+            path(
+                "import/errors.xlsx",
+                view(roster_views.admin_roster_errors),
+                name="members_member_roster_errors",
+            ),
+        ]
+        return roster_urls + super().get_urls()
 
     def get_queryset(self, request):
         current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members import roster_views
 
 app_name = "roster"
 
-urlpatterns = []
+urlpatterns = [
+    path("<int:branch_pk>/export.xlsx", roster_views.roster_export, name="export"),
+]

@@ -54,8 +54,10 @@ def row_counts() -> dict[str, int]:
 
 def test_it_creates_the_school_with_33_members(demo):
     assert demo.name == "奉教院附小党支部"
-    assert Member.objects.filter(branch=demo).count() == 33
-    assert Member.objects.count() == 33
+    assert Member.objects.on_roll().filter(branch=demo).count() == 33
+    # Besides the 33 Party members: two applicants, two activists and a candidate.
+    assert Member.objects.in_recruitment().filter(branch=demo).count() == 5
+    assert Member.objects.count() == 38
 
 
 def test_it_creates_four_groups_with_their_sizes_and_leaders(demo):
@@ -140,7 +142,7 @@ def test_it_changes_nothing_when_run_twice(settings):
 
     assert row_counts() == before
     assert "演示学校已存在，未做任何改动。" in output
-    assert before["members.Member"] == 33
+    assert before["members.Member"] == 38  # 33 Party members and 5 people in recruitment
     assert before["members.HistoricalMember"] >= 33
 
 
@@ -160,6 +162,6 @@ def test_it_runs_with_debug_off_when_forced(settings):
 
     output = seed(force=True)
 
-    assert Member.objects.count() == 33
+    assert Member.objects.count() == 38
     assert "已创建奉教院附小党支部：33 名党员，4 个党小组。" in output
     assert GroupLeadership.objects.current().filter(role=GroupRole.DEPUTY).count() == 1

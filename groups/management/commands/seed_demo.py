@@ -41,7 +41,7 @@ class Command(BaseCommand):
             "Created %(branch)s: %(members)s members in %(groups)s groups. Accounts: %(accounts)s"
         ) % {
             "branch": branch.name,
-            "members": branch.members.count(),
+            "members": branch.members.on_roll().count(),
             "groups": branch.party_groups.count(),
             "accounts": ", ".join(accounts),
         }
