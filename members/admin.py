@@ -37,21 +37,57 @@ class CurrentGroupFilter(admin.SimpleListFilter):
 @admin.register(Member)
 class MemberAdmin(BranchScopedAdmin):
     list_display = ["name", "gender", "category", "current_group", "joined_on", "branch"]
-    list_filter = [CurrentGroupFilter, "category", "gender", "branch"]
-    search_fields = ["name"]
+    list_filter = [CurrentGroupFilter, "category", "status", "gender", "branch"]
+    search_fields = ["name", "id_number"]
     date_hierarchy = "joined_on"
     list_select_related = ["branch"]
     inlines = [GroupMembershipInline]
-    fields = [
-        "branch",
-        "name",
-        "gender",
-        "birth_date",
-        "category",
-        "joined_on",
-        "full_member_on",
-        "user",
+    fieldsets = [
+        (
+            _("Registry"),
+            {
+                "fields": [
+                    "branch",
+                    ("name", "gender"),
+                    "id_number",
+                    ("birth_date", "ethnicity"),
+                    ("native_place", "education"),
+                    "category",
+                    ("joined_on", "full_member_on"),
+                ]
+            },
+        ),
+        (
+            _("Work and contact"),
+            {
+                "fields": [
+                    ("job", "employment"),
+                    ("office", "position", "professional_title"),
+                    "work_started_on",
+                    "phone",
+                    "address",
+                    "dues_paid_until",
+                ]
+            },
+        ),
+        (
+            _("Status"),
+            {
+                "description": _(
+                    "Exits, suspensions and transfers are recorded from the member's page, "
+                    "so that groups, posts and access follow."
+                ),
+                "fields": [
+                    ("status", "status_since"),
+                    ("exit_kind", "status_reason"),
+                    ("lost_contact", "lost_contact_on"),
+                    ("mobile", "mobile_destination"),
+                ],
+            },
+        ),
+        (_("Login account"), {"fields": ["user"]}),
     ]
+    readonly_fields = ["status", "status_since", "exit_kind", "status_reason"]
     raw_id_fields = ["user"]
     # Adds the "import roster" button; the import pages are in members.roster_views.
     change_list_template = "admin/members/member/roster_change_list.html"
@@ -87,13 +123,13 @@ class MemberAdmin(BranchScopedAdmin):
             .annotate(current_group_name=Subquery(current_group.values("group__name")[:1]))
         )
 
-    def get_fields(self, request, obj=None):
+    def get_fieldsets(self, request, obj=None):
         # Linking login accounts is the site administrator's job until accounts get
         # their own page; a secretary cannot browse the user table.
-        fields = super().get_fields(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
         if not request.user.is_superuser:
-            return [f for f in fields if f != "user"]
-        return fields
+            return [fieldset for fieldset in fieldsets if fieldset[1]["fields"] != ["user"]]
+        return fieldsets
 
     @admin.display(description=_("current party group"), ordering="current_group_name")
     def current_group(self, member):

@@ -237,6 +237,8 @@ def test_the_secretary_adds_a_member_to_their_branch(world, secretary_client):
             "gender": "male",
             "category": "probationary",
             "joined_on": "2026-07-01",
+            "employment": "in_service",
+            "ethnicity": "汉族",
             "group_memberships-TOTAL_FORMS": "1",
             "group_memberships-INITIAL_FORMS": "0",
             "group_memberships-0-group": world.group_b.pk,
@@ -454,3 +456,32 @@ def test_the_changelist_query_count_does_not_grow_with_rows(
         member_in_group(PartyGroup.objects.get(name="C组"))
 
     query_counter.assert_constant(lambda: secretary_client.get(url), grow)
+
+
+def test_the_secretary_edits_registry_fields_and_a_wrong_check_digit_is_named(
+    world, secretary_client
+):
+    url = reverse("admin:members_member_change", args=[world.member.pk])
+    data = admin_form_data(secretary_client.get(url))
+    data["id_number"] = "11010519491231002X".replace("X", "1")  # check digit should be X
+    data["birth_date"] = "1949-12-31"
+
+    response = secretary_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "公民身份号码最后一位应为 X，而不是 1" in response.content.decode()
+    assert Member.objects.get(pk=world.member.pk).id_number == ""
+
+    data["id_number"] = "11010519491231002x"
+    response = secretary_client.post(url, data)
+    assert response.status_code == 302
+    assert Member.objects.get(pk=world.member.pk).id_number == "11010519491231002X"
+
+
+def test_status_fields_are_read_only_in_the_workbench(world, secretary_client):
+    url = reverse("admin:members_member_change", args=[world.member.pk])
+    form = secretary_client.get(url).context["adminform"].form
+    assert "status" not in form.fields
+    assert "exit_kind" not in form.fields
+    assert "id_number" in form.fields
+    assert "user" not in form.fields  # accounts are the site administrator's
