@@ -26,9 +26,12 @@ def probationary_by_end(members):
 
 
 def member_timeline(member: Member) -> list[TimelineEvent]:
-    """A member's life in the Party, oldest first: joining, probation, full membership,
-    groups, posts, transfers and status changes (5 queries)."""
-    events = []
+    """A member's life in the Party, oldest first: recruitment steps, joining, probation,
+    full membership, groups, posts, transfers and status changes (6 queries)."""
+    events = [
+        TimelineEvent(record.done_on, record.step.name, record.reference)
+        for record in member.recruitment_records.select_related("step")
+    ]
     if member.joined_on:
         events.append(
             TimelineEvent(

@@ -9,7 +9,8 @@ from django.urls import reverse
 from groups import services as group_services
 from groups.models import CommitteeRole, GroupRole
 from members import services
-from members.models import ExitKind, Member, TransferDirection
+from members.models import Category, ExitKind, Member, RecruitmentStep, TransferDirection
+from members.recruitment import recruitment_step_record
 from members.validators import id_check_character
 from tests.factories import CommitteeMembershipFactory, MemberFactory
 
@@ -247,3 +248,29 @@ def test_a_suspension_and_restoration_appear_in_the_timeline(world, secretary_cl
     events = [(e.on, e.title, e.detail) for e in timeline]
     assert (datetime.date(2026, 2, 1), "停止党籍", "出国") in events
     assert (datetime.date(2026, 8, 1), "正常", "回国") in events
+
+
+def test_the_timeline_shows_recruitment_steps_for_someone_not_yet_a_member(world, secretary_client):
+    applicant = MemberFactory(
+        branch=world.branch,
+        name="申请人",
+        category=Category.APPLICANT,
+        joined_on=None,
+        full_member_on=None,
+    )
+    recruitment_step_record(
+        member=applicant,
+        step=RecruitmentStep.objects.get(code="application"),
+        on=datetime.date(2026, 3, 1),
+        reference="发展档案1-01",
+        acting_user=world.secretary.user,
+    )
+
+    response = secretary_client.get(reverse("members:member_detail", args=[applicant.pk]))
+
+    (event,) = response.context["timeline"]
+    assert (event.on, event.title, event.detail) == (
+        datetime.date(2026, 3, 1),
+        "递交入党申请书",
+        "发展档案1-01",
+    )
