@@ -3,9 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from members.models import Category, Member, Status, TransferDirection, TransferState
+from members.recruitment import RuleBook, Timeline, probation_end, records_prefetch
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,21 @@ def probationary_by_end(members):
     return members.filter(category=Category.PROBATIONARY).order_by("joined_on", "name")
 
 
+def attach_probation_ends(members) -> list[Member]:
+    """Set `probation_end` on each probationary member: a year from joining under the rule
+    then in force, plus any extension. Two queries for any non-empty list, so a page costs
+    the same whoever is on it."""
+    members = list(members)
+    if not members:
+        return members
+    prefetch_related_objects(members, records_prefetch())
+    rules = RuleBook.load()
+    for member in members:
+        if member.category == Category.PROBATIONARY:
+            member.probation_end = probation_end(member, Timeline.of(member), rules)
+    return members
+
+
 def member_timeline(member: Member) -> list[TimelineEvent]:
     """A member's life in the Party, oldest first: recruitment steps, joining, probation,
     full membership, groups, posts, transfers and status changes (6 queries)."""
@@ -40,8 +57,10 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
                 _("counts as the date of joining"),
             )
         )
-    if member.probation_ends_on:
-        events.append(TimelineEvent(member.probation_ends_on, _("Probation due to end")))
+    if not hasattr(member, "probation_end"):
+        attach_probation_ends([member])
+    if getattr(member, "probation_end", None):
+        events.append(TimelineEvent(member.probation_end, _("Probation due to end")))
     if member.full_member_on:
         events.append(TimelineEvent(member.full_member_on, _("Became a full member")))
     for membership in member.group_memberships.select_related("group"):

@@ -55,6 +55,7 @@ def member_list(request, branch_pk):
     else:
         tab = ""
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_probation_ends(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -75,6 +76,7 @@ def member_list(request, branch_pk):
 def member_detail(request, pk):
     member = get_member_for_user(request, pk)
     roles = roles_for(request.user)
+    selectors.attach_probation_ends([member])
     context = {
         "member": member,
         "branch": member.branch,

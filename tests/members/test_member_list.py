@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Category, ExitKind, Member, Status
+from members.models import (
+    Category,
+    ExitKind,
+    Member,
+    RecruitmentRecord,
+    RecruitmentStep,
+    Status,
+)
 from members.validators import id_check_character
 from tests.factories import MemberFactory, member_in_group
 
@@ -402,3 +409,23 @@ def test_its_tabs_query_count_does_not_grow_with_the_members(
 
     grow()  # the tab lists somebody before it is measured
     query_counter.assert_constant(lambda: leader_a_client.get(url, {"tab": tab}), grow)
+
+
+def test_the_probation_tab_counts_an_extension_of_probation(world, secretary_client):
+    extended = member_in_group(
+        world.group_a, name="延期党员", probationary=True, joined_on=datetime.date(2026, 1, 10)
+    )
+    RecruitmentRecord.objects.create(
+        member=extended,
+        step=RecruitmentStep.objects.get(code="probation_extended"),
+        done_on=datetime.date(2026, 12, 20),
+        extension_months=6,
+    )
+
+    response = secretary_client.get(list_url(world), {"tab": "probation"})
+    (row,) = [m for m in response.context["page"] if m.pk == extended.pk]
+    assert row.probation_end == datetime.date(2027, 7, 10)
+    assert "2027年7月10日" in response.content.decode()
+
+    page = secretary_client.get(reverse("members:member_detail", args=[extended.pk]))
+    assert "预备期至2027年7月10日" in page.content.decode()
