@@ -5,9 +5,10 @@
   roster in it however messy the layout: title rows above the header, merged or two-row
   headers, synonyms for the column names, dates and identity numbers in every shape Excel
   produces.
-- `roster_import` validates every row with the model's own `full_clean` and writes all of them,
-  or nothing, through `audited_save` and `group_member_place`; with `dry_run` it shows what
-  would happen and writes nothing.
+- `roster_import` validates every row as the model's own `full_clean` would (without a query
+  per row: `branchsite.constraints.full_clean_many`) and writes all of them, or nothing: in
+  bulk, with a history row by the acting user for every member and group membership it
+  creates or changes; with `dry_run` it shows what would happen and writes nothing.
 - `roster_error_workbook` returns the rows as read, with a column saying what is wrong.
 
 The column names and the values of the choice columns (男/女, 正式党员…) are a file format,
@@ -50,8 +51,9 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.worksheet import Worksheet
 
+from branchsite.constraints import full_clean_many
 from groups.models import Branch, GroupMembership, PartyGroup
-from groups.services import audited_save, group_member_place
+from groups.services import group_member_place
 from members.models import (
     ETHNIC_GROUPS,
     Category,
@@ -194,6 +196,8 @@ COLUMNS = (
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 # The Member fields an import may set; "branch" is informative and "group" is a placement.
 IMPORTED_FIELDS = [c.key for c in COLUMNS if c.key not in ("branch", "group")]
+# Every column of a member's table, to find what an update changes.
+MEMBER_FIELDS = Member._meta.concrete_fields
 
 # Where a constraint's message belongs in the file, for the error list.
 CONSTRAINT_COLUMNS = {
@@ -1119,12 +1123,14 @@ def roster_import(
 ) -> ImportResult:
     """Create or update the branch's members from roster rows, all or nothing.
 
-    Each row is matched to an existing member (identity number, else name and birth date),
-    validated with the model's `full_clean` and saved through `audited_save` only when
-    something changed; a 所在党小组 places the member in that group from `today`
-    (`group_member_place`). If any row is invalid nothing is written and every problem is
-    returned. `dry_run` does all the work and rolls it back, so a preview shows exactly what
-    the import will do. `sheet` lets error messages name the file's own columns.
+    Each row is matched to an existing member (identity number, else name and birth date)
+    and validated as the model's `full_clean` would (`full_clean_many`: the same checks and
+    messages, without a query per row). Only the members a row changes are written, in bulk,
+    each with a history row by `acting_user`. A 所在党小组 places a new member in that group
+    from `today` the same way, and moves an existing one through `group_member_place`. If any
+    row is invalid nothing is written and every problem is returned. `dry_run` does all the
+    work and rolls it back, so a preview shows exactly what the import will do. `sheet` lets
+    error messages name the file's own columns.
     """
     today = today or timezone.localdate()
     errors: list[RowError] = []
@@ -1140,7 +1146,7 @@ def roster_import(
         column, header = label(key) if key else ("", "")
         errors.append(RowError(number, column, header, str(message)))
 
-    current_row = None
+    writer = _Writer(acting_user=acting_user, today=today, error=error)
     try:
         with transaction.atomic():
             # Imports into one branch wait for each other (PostgreSQL; SQLite locks anyway).
@@ -1148,51 +1154,22 @@ def roster_import(
             index = _BranchIndex(branch)
             parsed = _parse_rows(rows, error)
             _check_duplicates(rows, parsed, error)
-            invalid = {problem.row for problem in errors}
-            matched_rows: dict[int, int] = {}
-            for row in rows:
-                if row.number not in parsed or row.number in invalid:
-                    continue
-                current_row = row.number
-                values = parsed[row.number]
-                member, problem = index.match(values)
-                if problem:
-                    error(row.number, "name", problem)
-                    continue
-                if member is not None:
-                    if member.pk in matched_rows:
-                        message = _(
-                            "Rows %(first)s and %(second)s are both %(name)s; keep one of them."
-                        ) % {
-                            "first": matched_rows[member.pk],
-                            "second": row.number,
-                            "name": member.name,
-                        }
-                        error(matched_rows[member.pk], "name", message)
-                        error(row.number, "name", message)
-                        continue
-                    matched_rows[member.pk] = row.number
-                outcome = _import_row(
-                    number=row.number,
-                    values=values,
-                    member=member,
-                    branch=branch,
-                    index=index,
-                    acting_user=acting_user,
-                    today=today,
-                    error=error,
-                    label=label,
-                )
-                if outcome is not None:
-                    outcomes.append(outcome)
+            unreadable = {problem.row for problem in errors}
+            readable = [
+                row for row in rows if row.number in parsed and row.number not in unreadable
+            ]
+            plans = _plan_rows(readable, parsed, index=index, branch=branch, error=error)
+            _validate(plans, error)
+            writer.write(plans)
+            outcomes = [_outcome(plan, label) for plan in plans if not plan.failed]
             if errors or dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:
-        # full_clean checked every constraint, so only a concurrent change gets here.
-        logger.warning("Roster import hit an integrity error at row %s", current_row)
+        # Every row was validated, so only a concurrent change gets here.
+        logger.warning("Roster import hit an integrity error at row %s", writer.row)
         errors.append(
             RowError(
-                current_row or 0,
+                writer.row or 0,
                 "",
                 "",
                 _(
@@ -1235,74 +1212,251 @@ def _same(key: str, old, new) -> bool:
     return old == new
 
 
-def _import_row(*, number, values, member, branch, index, acting_user, today, error, label):
-    """Write one row (or nothing, if it changes nothing); None after reporting an error."""
-    group = None
-    if values.get("group"):
-        group = index.groups_by_name.get(_folded(values["group"]))
-        if group is None:
-            error(
-                number,
-                "group",
-                _("%(branch)s has no party group called %(name)s. Its groups: %(groups)s.")
-                % {
-                    "branch": branch.name,
-                    "name": values["group"],
-                    "groups": "、".join(g.name for g in index.groups) or "—",
-                },
+@dataclass
+class _RowPlan:
+    """What one row does to its member, worked out before anything is written."""
+
+    number: int
+    values: dict
+    member: Member  # with the row's values set; saved only by the writer
+    creating: bool
+    before: dict  # the imported fields as they were
+    stored: dict  # every column as stored (attname → value), if the row changes any
+    changed: bool  # the row changes an imported field
+    group: PartyGroup | None  # the group the row names
+    old_group: tuple[int, str] | None  # (id, name) of the member's current group
+    failed: bool = False  # a problem was reported for the row
+
+    @property
+    def moves(self) -> bool:
+        return self.group is not None and (
+            self.old_group is None or self.old_group[0] != self.group.pk
+        )
+
+    @property
+    def saves(self) -> bool:
+        return self.creating or self.changed
+
+
+def _plan_rows(rows, parsed, *, index, branch, error) -> list[_RowPlan]:
+    """A plan for every row that names a known group and at most one member."""
+    plans = []
+    matched_rows: dict[int, int] = {}
+    for row in rows:
+        values = parsed[row.number]
+        member, problem = index.match(values)
+        if problem:
+            error(row.number, "name", problem)
+            continue
+        if member is not None:
+            if member.pk in matched_rows:
+                message = _(
+                    "Rows %(first)s and %(second)s are both %(name)s; keep one of them."
+                ) % {"first": matched_rows[member.pk], "second": row.number, "name": member.name}
+                error(matched_rows[member.pk], "name", message)
+                error(row.number, "name", message)
+                continue
+            matched_rows[member.pk] = row.number
+
+        group = None
+        if values.get("group"):
+            group = index.groups_by_name.get(_folded(values["group"]))
+            if group is None:
+                error(
+                    row.number,
+                    "group",
+                    _("%(branch)s has no party group called %(name)s. Its groups: %(groups)s.")
+                    % {
+                        "branch": branch.name,
+                        "name": values["group"],
+                        "groups": "、".join(g.name for g in index.groups) or "—",
+                    },
+                )
+                continue
+        creating = member is None
+        if creating:
+            member = Member(branch=branch)
+        before = {key: getattr(member, key) for key in IMPORTED_FIELDS}
+        updates = {
+            key: values[key]
+            for key in IMPORTED_FIELDS
+            if key in values and not _same(key, before[key], values[key])
+        }
+        stored = {}
+        if updates and not creating:
+            stored = {field.attname: getattr(member, field.attname) for field in MEMBER_FIELDS}
+        for key, value in updates.items():
+            setattr(member, key, value)
+        old_group = None if creating else index.current_group.get(member.pk)
+        plans.append(
+            _RowPlan(
+                row.number,
+                values,
+                member,
+                creating,
+                before,
+                stored,
+                changed=bool(updates),
+                group=group,
+                old_group=old_group,
             )
-            return None
+        )
+    return plans
 
-    creating = member is None
-    if creating:
-        member = Member(branch=branch)
-    before = {key: getattr(member, key) for key in IMPORTED_FIELDS}
-    for key in IMPORTED_FIELDS:
-        if key in values and not _same(key, before[key], values[key]):
-            setattr(member, key, values[key])
-    changed = any(getattr(member, key) != before[key] for key in IMPORTED_FIELDS)
-    old_group = index.current_group.get(member.pk) if member.pk else None
-    moves = group is not None and (old_group is None or old_group[0] != group.pk)
-    if not creating and not changed and not moves:
-        return RowOutcome(number, member.name, Action.UNCHANGED)
 
-    if creating or changed:
-        try:
-            audited_save(member, acting_user=acting_user)
-        except ValidationError as problem:
+def _validate(plans: list[_RowPlan], error) -> None:
+    """The model's own validation of every member to be saved; a failed row is marked."""
+    saving = [plan for plan in plans if plan.saves]
+    for plan, problem in zip(saving, full_clean_many([p.member for p in saving]), strict=True):
+        if problem is not None:
+            plan.failed = True
             for key, message in _validation_messages(problem):
-                error(number, key, message)
-            return None
-    if moves:
+                error(plan.number, key, message)
+
+
+class _Writer:
+    """Writes the validated plans: members and memberships in bulk, each with its history
+    row by the acting user, as `audited_save` would have written them one by one."""
+
+    def __init__(self, *, acting_user, today: datetime.date, error):
+        self.acting_user = acting_user
+        self.today = today
+        self.error = error
+        self.row: int | None = None  # the row being written, for an IntegrityError
+
+    def write(self, plans: list[_RowPlan]) -> None:
+        plans = [plan for plan in plans if not plan.failed]
+        created = [plan for plan in plans if plan.creating]
+        self.create_members(created)
+        self.update_members([plan for plan in plans if plan.saves and not plan.creating])
+        self.place_new_members([plan for plan in created if plan.group is not None])
+        # Existing members move through the service: it ends their current membership and
+        # any leadership of the group they leave.
+        for plan in plans:
+            if plan.moves and not plan.creating:
+                self.place(plan)
+
+    def in_bulk(self, plans: list[_RowPlan], write) -> None:
+        """`write(plans)` in one go. Should the database refuse (a concurrent change:
+        everything was validated), write them again one at a time, so that the
+        IntegrityError which ends the import names its row."""
+        if not plans:
+            return
+        self.row = plans[0].number
+        try:
+            with transaction.atomic():
+                write(plans)
+        except IntegrityError:
+            for plan in plans:
+                self.row = plan.number
+                write([plan])
+
+    def history(self, instances, *, update: bool = False) -> None:
+        for instance in instances:
+            instance._history_user = self.acting_user
+        type(instances[0]).history.bulk_history_create(
+            instances, update=update, default_user=self.acting_user, default_change_reason=None
+        )
+
+    def create_members(self, plans: list[_RowPlan]) -> None:
+        self.in_bulk(plans, lambda batch: Member.objects.bulk_create([p.member for p in batch]))
+        if plans:
+            self.history([plan.member for plan in plans])
+
+    def update_members(self, plans: list[_RowPlan]) -> None:
+        # Only the columns some row changed (validation may fill more than the row named).
+        fields = [
+            field.name
+            for field in MEMBER_FIELDS
+            if any(
+                getattr(plan.member, field.attname) != plan.stored[field.attname] for plan in plans
+            )
+        ]
+        self.in_bulk(
+            plans, lambda batch: Member.objects.bulk_update([p.member for p in batch], fields)
+        )
+        if plans:
+            self.history([plan.member for plan in plans], update=True)
+
+    def place_new_members(self, plans: list[_RowPlan]) -> None:
+        """What `group_member_place` does for a member without a group, in bulk; those it
+        would refuse go through it, so that it says why."""
+        on_roll = set()
+        pks = [plan.member.pk for plan in plans]
+        for start in range(0, len(pks), 500):
+            on_roll.update(
+                Member.objects.on_roll()
+                .filter(pk__in=pks[start : start + 500])
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+        placing = []
+        for plan in plans:
+            if plan.member.pk in on_roll:
+                placing.append(plan)
+            else:
+                self.place(plan)
+        memberships = [
+            GroupMembership(group=plan.group, member=plan.member, started_on=self.today)
+            for plan in placing
+        ]
+        valid = []
+        for plan, membership, problem in zip(
+            placing, memberships, full_clean_many(memberships), strict=True
+        ):
+            if problem is None:
+                valid.append(membership)
+            else:
+                plan.failed = True
+                for message in problem.messages:
+                    self.error(plan.number, "group", message)
+        if valid:
+            self.row = placing[0].number
+            GroupMembership.objects.bulk_create(valid)
+            self.history(valid)
+
+    def place(self, plan: _RowPlan) -> None:
+        self.row = plan.number
         try:
             group_member_place(
-                group=group, member=member, started_on=today, acting_user=acting_user
+                group=plan.group,
+                member=plan.member,
+                started_on=self.today,
+                acting_user=self.acting_user,
             )
         except ValidationError as problem:
+            plan.failed = True
             for message in problem.messages:
-                error(number, "group", message)
-            return None
-        index.current_group[member.pk] = (group.pk, group.name)
+                self.error(plan.number, "group", message)
 
-    if creating:
+
+def _outcome(plan: _RowPlan, label) -> RowOutcome:
+    """What the row did, for the preview: the values a new member got, or the changes."""
+    member = plan.member
+    if not plan.saves and not plan.moves:
+        return RowOutcome(plan.number, member.name, Action.UNCHANGED)
+    if plan.creating:
         recorded = [
             Change(label(key)[1], "", display_value(key, getattr(member, key)))
             for key in IMPORTED_FIELDS
-            if key in values and key != "name"
+            if key in plan.values and key != "name"
         ]
-        if group is not None:
-            recorded.append(Change(label("group")[1], "", group.name))
-        return RowOutcome(number, member.name, Action.CREATE, recorded)
+        if plan.group is not None:
+            recorded.append(Change(label("group")[1], "", plan.group.name))
+        return RowOutcome(plan.number, member.name, Action.CREATE, recorded)
     changes = [
         Change(
-            label(key)[1], display_value(key, before[key]), display_value(key, getattr(member, key))
+            label(key)[1],
+            display_value(key, plan.before[key]),
+            display_value(key, getattr(member, key)),
         )
         for key in IMPORTED_FIELDS
-        if getattr(member, key) != before[key]
+        if getattr(member, key) != plan.before[key]
     ]
-    if moves:
-        changes.append(Change(label("group")[1], old_group[1] if old_group else "", group.name))
-    return RowOutcome(number, member.name, Action.UPDATE, changes)
+    if plan.moves:
+        old_name = plan.old_group[1] if plan.old_group else ""
+        changes.append(Change(label("group")[1], old_name, plan.group.name))
+    return RowOutcome(plan.number, member.name, Action.UPDATE, changes)
 
 
 # ---------------------------------------------------------------------------- error workbook

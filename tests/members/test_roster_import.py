@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -614,19 +613,26 @@ def test_the_error_file_escapes_text_that_looks_like_a_formula(world):
 
 
 def test_a_clash_with_a_concurrent_import_saves_nothing_and_says_so(world, monkeypatch):
-    saved = []
+    validate = roster.full_clean_many
 
-    def save_then_clash(instance, *, acting_user):
-        if saved:
-            raise IntegrityError("duplicate key value violates unique constraint")
-        saved.append(instance)
-        audited_save(instance, acting_user=acting_user)
+    def validate_then_clash(instances, **options):
+        problems = validate(instances, **options)
+        if instances and isinstance(instances[0], Member):
+            # Between the checks and the writes, another branch records 李四.
+            MemberFactory(
+                branch=world.other_branch, name="李四", gender=Gender.FEMALE, id_number=LI_ID
+            )
+        return problems
 
-    monkeypatch.setattr(roster, "audited_save", save_then_clash)
+    monkeypatch.setattr(roster, "full_clean_many", validate_then_clash)
     stream = simple_roster([["张三", "男", ZHANG_ID, None], ["李四", "女", LI_ID, None]])
     result = import_file(world.branch, stream)
     assert not result.written
-    assert [e.row for e in result.errors] == [3]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "")]
+    assert result.errors[0].message == _(
+        "The records changed while the roster was being imported; nothing was saved. "
+        "Please import again."
+    )
     assert not Member.objects.filter(name__in=["张三", "李四"]).exists()
 
 
@@ -634,3 +640,96 @@ def test_it_keeps_history_authorship_per_user(world):
     user = UserFactory(username="importer")
     import_file(world.branch, simple_roster([["张三", "男", ZHANG_ID, None]]), acting_user=user)
     assert Member.objects.get(name="张三").history.get().history_user == user
+
+
+# --------------------------------------------------------------------------- bulk writes
+
+
+def test_new_members_and_their_placements_are_recorded_as_created_by_the_acting_user(world):
+    user = world.secretary.user
+    import_file(world.branch, messy_roster(), acting_user=user)
+    members = Member.objects.filter(name__in=["张三", "李四", "王五", "赵六"])
+    assert len(members) == 4
+    for member in members:
+        (record,) = member.history.all()
+        assert (record.history_type, record.history_user) == ("+", user)
+        assert record.history_change_reason is None  # as a save() leaves it
+        assert record.instance.id_number == member.id_number
+        assert record.instance.birth_date == member.birth_date
+        (placement,) = GroupMembership.history.filter(member_id=member.pk)
+        assert (placement.history_type, placement.history_user) == ("+", user)
+
+
+def test_the_history_of_an_imported_member_is_what_a_save_would_have_written(world):
+    user = world.secretary.user
+    import_file(world.branch, simple_roster([["张三", "男", ZHANG_ID, None]]), acting_user=user)
+    imported = Member.objects.get(name="张三").history.get()
+    saved = Member(branch=world.branch, name="李四", gender=Gender.FEMALE, id_number=LI_ID)
+    audited_save(saved, acting_user=user)
+    by_save = saved.history.get()
+    ignored = {"history_id", "history_date", "id", "name", "gender", "id_number", "birth_date"}
+    columns = [f.attname for f in Member.history.model._meta.fields if f.attname not in ignored]
+    assert [getattr(imported, c) for c in columns] == [getattr(by_save, c) for c in columns]
+
+
+def test_an_updated_member_gets_one_change_record_by_the_acting_user(world):
+    user = world.secretary.user
+    zhang = MemberFactory(
+        branch=world.branch, name="张三", gender=Gender.MALE, id_number=ZHANG_ID, phone=""
+    )
+    stream = simple_roster(
+        [["张三", ZHANG_ID, "13800138000"]], headers=("姓名", "身份证号", "手机")
+    )
+    import_file(world.branch, stream, acting_user=user)
+    latest = zhang.history.latest()
+    assert (latest.history_type, latest.history_user, latest.phone) == ("~", user, "13800138000")
+    assert zhang.history.count() == 2
+
+
+def test_every_problem_is_listed_even_when_found_while_writing(world):
+    bad_check_digit = ZHANG_ID[:17] + ("1" if ZHANG_ID[17] != "1" else "2")
+    stream = simple_roster(
+        [["张三", "男", bad_check_digit, None, None], ["李四", "女", LI_ID, "入党积极分子", "A组"]],
+        headers=("姓名", "性别", "身份证号", "人员类别", "党小组"),
+    )
+    result = import_file(world.branch, stream)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "C"), (3, "E")]
+    assert result.errors[1].message == _(
+        "%(name)s is not a Party member on the roll; only they belong in party groups."
+    ) % {"name": "李四"}
+    assert not Member.objects.filter(name__in=["张三", "李四"]).exists()
+
+
+def test_the_import_runs_the_same_queries_for_3_rows_as_for_20(world, query_counter):
+    def import_rows(count):
+        rows = [
+            [f"党员{n}", "女", id_number("19900115", f"{n:02d}2"), ("A组", "B组")[n % 2]]
+            for n in range(count)
+        ]
+        stream = simple_roster(rows, headers=("姓名", "性别", "身份证号", "党小组"))
+        sheet = roster_read(stream)
+
+        def run():
+            result = roster_import(
+                branch=world.branch, rows=sheet.rows, acting_user=None, dry_run=True
+            )
+            assert result.errors == [] and result.created == count
+
+        return query_counter.count(run)
+
+    few, _sql = import_rows(3)
+    many, sql = import_rows(20)
+    assert many == few, "\n".join(sql)
+
+
+def test_an_update_saves_what_validation_filled_in_as_well(world):
+    zhang = MemberFactory(
+        branch=world.branch, name="张三", gender=Gender.MALE, id_number=ZHANG_ID, birth_date=None
+    )
+    stream = simple_roster(
+        [["张三", ZHANG_ID, "13800138000"]], headers=("姓名", "身份证号", "手机")
+    )
+    assert import_file(world.branch, stream).written
+    zhang.refresh_from_db()
+    assert (zhang.phone, zhang.birth_date) == ("13800138000", datetime.date(1985, 3, 8))
+    assert zhang.history.latest().birth_date == datetime.date(1985, 3, 8)
