@@ -127,3 +127,38 @@ class TransferCompleteForm(_MemberActionForm):
         widget=forms.RadioSelect,
     )
     field_order = ["outcome", "on"]
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Account name"),
+        max_length=30,
+        regex=r"^[A-Za-z0-9_.-]+$",
+        help_text=_("Letters, digits and . _ - only, e.g. the name in pinyin: zhangli."),
+        error_messages={"invalid": _("Use only letters, digits and . _ -")},
+    )
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(render_value=True),
+        help_text=_("Tell it to the member; they can change it after logging in."),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(render_value=True),
+        help_text=_("Tell it to the member; they can change it after logging in."),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -3,6 +3,8 @@ transaction and records `acting_user` in the audit history."""
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -132,3 +134,38 @@ def _complete(transfer: Transfer, state: str, on: datetime.date, acting_user) ->
     transfer.state = state
     transfer.completed_on = on
     audited_save(transfer, acting_user=acting_user)
+
+
+@transaction.atomic
+def member_account_create(*, member: Member, username: str, password: str, acting_user):
+    """Give a member a login account; their roles follow from their posts at once."""
+    user_model = get_user_model()
+    if member.user_id is not None:
+        raise ValidationError(_("%(name)s already has an account.") % {"name": member.name})
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            _("The account name %(username)s is taken; choose another.") % {"username": username}
+        )
+    user = user_model(username=username)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    member.user = user
+    audited_save(member, acting_user=acting_user)
+    return user
+
+
+@transaction.atomic
+def member_password_reset(*, member: Member, password: str, acting_user):
+    """Set a new password for a member who forgot theirs (schools rarely have mail)."""
+    user = member.user
+    if user is None:
+        raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
+    if user.is_staff or user.is_superuser or user == acting_user:
+        raise ValidationError(
+            _("This account's password is changed by its owner or the site administrator.")
+        )
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -20,8 +20,10 @@ from groups.access import (
 )
 from members import selectors, services
 from members.forms import (
+    AccountCreateForm,
     MemberExitForm,
     MemberStatusForm,
+    PasswordResetForm,
     RosterFilterForm,
     TransferCompleteForm,
     TransferOutForm,
@@ -149,6 +151,21 @@ def _transfer_complete(member, data, user):
     return gettext("The transfer is cancelled; nothing else changed.")
 
 
+def _account_create(member, data, user):
+    services.member_account_create(
+        member=member, username=data["username"], password=data["password"], acting_user=user
+    )
+    return gettext("%(name)s can now log in as %(username)s.") % {
+        "name": member.name,
+        "username": data["username"],
+    }
+
+
+def _password_reset(member, data, user):
+    services.member_password_reset(member=member, password=data["password"], acting_user=user)
+    return gettext("%(name)s's password has been reset.") % {"name": member.name}
+
+
 def _on_roll(member):
     return member.status in (Status.ACTIVE, Status.SUSPENDED)
 
@@ -177,6 +194,18 @@ MEMBER_ACTIONS = {
         MemberStatusForm,
         _restore,
         lambda m: m.status == Status.SUSPENDED,
+    ),
+    "account": MemberAction(
+        _("Create a login account"),
+        AccountCreateForm,
+        _account_create,
+        lambda m: m.user_id is None and m.status == Status.ACTIVE,
+    ),
+    "password": MemberAction(
+        _("Reset password"),
+        PasswordResetForm,
+        _password_reset,
+        lambda m: m.user_id is not None and not (m.user.is_staff or m.user.is_superuser),
     ),
     "exit": MemberAction(
         _("Record leaving the Party"),

@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from groups import services as group_services
 from groups.models import GroupLeadership, GroupMembership
 from members.models import ExitKind, Member, Status, Transfer, TransferState
+from tests.factories import PASSWORD, member_in_group
 
 EXPECTED = {
     "anonymous": 302,
@@ -106,3 +109,71 @@ def test_completing_a_transfer_before_its_letter_is_refused_in_chinese(world, se
 def test_an_action_that_does_not_apply_redirects_with_a_message(world, secretary_client):
     response = secretary_client.get(action_url(world.member, "restore"), follow=True)
     assert "此操作目前不适用于普通党员" in response.content.decode()
+
+
+def test_the_secretary_creates_an_account_and_the_new_leader_logs_in_to_their_group(
+    world, secretary_client
+):
+    newcomer = member_in_group(world.group_b, name="新组长")
+    response = secretary_client.post(
+        action_url(newcomer, "account"),
+        {"username": "xinzuzhang", "password": "Qiyue-1921-hongchuan"},
+    )
+    assert response.status_code == 302
+    group_services.group_leader_appoint(
+        group=world.group_b,
+        member=newcomer,
+        started_on=datetime.date(2026, 11, 1),
+        acting_user=world.secretary.user,
+    )
+
+    client = Client()
+    assert client.login(username="xinzuzhang", password="Qiyue-1921-hongchuan")
+    landing = client.get("/", follow=True)
+    assert landing.redirect_chain[-1][0] == reverse("groups:group_detail", args=[world.group_b.pk])
+    assert Member.objects.get(pk=newcomer.pk).history.latest().history_user == world.secretary.user
+
+
+def test_a_taken_account_name_or_weak_password_is_refused_and_the_form_kept(
+    world, secretary_client
+):
+    newcomer = member_in_group(world.group_b, name="新党员")
+    response = secretary_client.post(
+        action_url(newcomer, "account"), {"username": "LEADER_A", "password": "Qiyue-1921-x"}
+    )
+    assert "账号名 LEADER_A 已被使用" in response.content.decode()
+    response = secretary_client.post(
+        action_url(newcomer, "account"), {"username": "xindangyuan", "password": "12345678"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["username"].value() == "xindangyuan"
+    assert Member.objects.get(pk=newcomer.pk).user is None
+
+
+def test_the_secretary_resets_a_members_password(world, secretary_client):
+    response = secretary_client.post(
+        action_url(world.member, "password"), {"password": "Xin-mima-2026-11"}
+    )
+    assert response.status_code == 302
+    assert Client().login(username="member", password="Xin-mima-2026-11")
+
+
+def test_the_secretary_cannot_reset_their_own_or_a_staff_password_here(world, secretary_client):
+    response = secretary_client.post(
+        action_url(world.secretary, "password"), {"password": "Xin-mima-2026-11"}
+    )
+    assert "由本人或系统管理员修改" in response.content.decode()
+    world.leader_b.user.is_staff = True
+    world.leader_b.user.save()
+    response = secretary_client.get(action_url(world.leader_b, "password"), follow=True)
+    assert "此操作目前不适用于乙组长" in response.content.decode()
+    assert Client().login(username="leader_b", password=PASSWORD)
+
+
+@pytest.mark.parametrize("persona", ["leader_a", "member", "viewer"])
+def test_only_the_committee_resets_passwords(world, personas, persona):
+    response = personas[persona].post(
+        action_url(world.member, "password"), {"password": "Xin-mima-2026-11"}
+    )
+    assert response.status_code == 403
+    assert not Client().login(username="member", password="Xin-mima-2026-11")
