@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branchsite.widgets import DateInput
 from groups.models import GroupMembership, GroupRole, PartyGroup
 from members.models import Member
 
@@ -11,9 +12,7 @@ from members.models import Member
 class _GroupActionForm(forms.Form):
     submit_label = ""
 
-    started_on = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    started_on = forms.DateField(label=_("Effective from"), widget=DateInput())
 
     def __init__(self, *args, group: PartyGroup, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branchsite.widgets import DateInput
 from groups.models import GroupMembership, PartyGroup
 from members.models import Category, Employment, ExitKind, Member, Status
 from members.validators import normalise_id_number
@@ -86,7 +87,7 @@ class RosterFilterForm(forms.Form):
 
 
 class _MemberActionForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branchsite.widgets import DateInput
 from groups.access import get_branch_for_user, roles_for
 from members import recruitment
 from members.models import (
@@ -126,12 +127,6 @@ def fingerprint(warnings: list[str]) -> str:
 # --- forms --------------------------------------------------------------------------------
 
 
-def date_widget() -> forms.DateInput:
-    # A date input shows only ISO dates; the Chinese input format (2026/11/21) would leave
-    # it blank.
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
 class _ConfirmableForm(forms.Form):
     """A form whose save may first show warnings and ask for confirmation."""
 
@@ -198,7 +193,7 @@ class _ConfirmableForm(forms.Form):
 
 
 class StepRecordForm(_ConfirmableForm):
-    done_on = forms.DateField(label=gettext_lazy("Date"), widget=date_widget())
+    done_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     people = forms.ModelMultipleChoiceField(
         queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -277,14 +272,14 @@ class ApplicantForm(_ConfirmableForm):
     birth_date = forms.DateField(
         label=gettext_lazy("Date of birth"),
         required=False,
-        widget=date_widget(),
+        widget=DateInput(),
         help_text=gettext_lazy("Left empty, it is read from the identity number."),
     )
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
     office = forms.CharField(label=gettext_lazy("Teaching office"), max_length=50, required=False)
     applied_on = forms.DateField(
         label=gettext_lazy("Application handed in on"),
-        widget=date_widget(),
+        widget=DateInput(),
     )
     field_order = [
         "name",

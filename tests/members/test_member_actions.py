@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import GroupLeadership, GroupMembership
@@ -177,3 +178,20 @@ def test_only_the_committee_resets_passwords(world, personas, persona):
     )
     assert response.status_code == 403
     assert not Client().login(username="member", password="Xin-mima-2026-11")
+
+
+@pytest.mark.parametrize("action", ["suspend", "exit", "transfer-out"])
+def test_the_date_field_opens_with_today_in_a_form_the_date_picker_shows(
+    world, secretary_client, action
+):
+    # The browser's date picker shows only ISO dates; "2026/11/21" would appear blank.
+    html = secretary_client.get(action_url(world.member, action)).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="on" value="{today}"' in html
+
+
+def test_the_group_forms_open_with_today_in_iso_form(world, secretary_client):
+    html = secretary_client.get(
+        reverse("groups:group_leader_appoint", args=[world.group_a.pk])
+    ).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
