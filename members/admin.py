@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +27,7 @@ class CurrentGroupFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                group_memberships__ended_on__isnull=True, group_memberships__group=self.value()
-            )
+            return queryset.in_groups([self.value()])
         return queryset
 
 
@@ -116,12 +113,7 @@ class MemberAdmin(BranchScopedAdmin):
         return roster_urls + super().get_urls()
 
     def get_queryset(self, request):
-        current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_group_name=Subquery(current_group.values("group__name")[:1]))
-        )
+        return super().get_queryset(request).with_current_group()
 
     def get_fieldsets(self, request, obj=None):
         # Linking login accounts is the site administrator's job until accounts get

@@ -1,11 +1,11 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branchsite.widgets import DateInput
-from groups.models import GroupMembership, PartyGroup
+from groups.models import PartyGroup
 from members.models import Category, Employment, ExitKind, Member, Status
 from members.validators import normalise_id_number
 
@@ -71,30 +71,33 @@ class RosterFilterForm(forms.Form):
                 Q(name__contains=data["q"]) | Q(id_number=normalise_id_number(data["q"]))
             )
         if data.get("group"):
-            members = members.filter(
-                group_memberships__group=data["group"], group_memberships__ended_on__isnull=True
-            )
+            members = members.in_groups([data["group"]])
         if data.get("category"):
             members = members.filter(category=data["category"])
         if data.get("employment"):
             members = members.filter(employment=data["employment"])
-        current_group = GroupMembership.objects.current().filter(member=OuterRef("pk"))
         # Group by group, as a school's roster is read; members in no group come last.
-        return members.annotate(
-            current_group_name=Subquery(current_group.values("group__name")[:1]),
-            current_group_order=Subquery(current_group.values("group__sort_order")[:1]),
-        ).order_by(F("current_group_order").asc(nulls_last=True), "name", "pk")
+        return members.with_current_group().order_by(
+            F("current_group_order").asc(nulls_last=True), "name", "pk"
+        )
 
 
-class _MemberActionForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+class _MemberForm(forms.Form):
+    """A form about one member, rendered by crispy inside the action page's own <form>."""
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        self.fields["on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class _MemberActionForm(_MemberForm):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class MemberExitForm(_MemberActionForm):
@@ -130,7 +133,7 @@ class TransferCompleteForm(_MemberActionForm):
     field_order = ["outcome", "on"]
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(_MemberForm):
     username = forms.RegexField(
         label=_("Account name"),
         max_length=30,
@@ -144,22 +147,10 @@ class AccountCreateForm(forms.Form):
         help_text=_("Tell it to the member; they can change it after logging in."),
     )
 
-    def __init__(self, *args, member: Member, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.member = member
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(_MemberForm):
     password = forms.CharField(
         label=_("New password"),
         widget=forms.PasswordInput(render_value=True),
         help_text=_("Tell it to the member; they can change it after logging in."),
     )
-
-    def __init__(self, *args, member: Member, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.member = member
-        self.helper = FormHelper()
-        self.helper.form_tag = False

@@ -9,13 +9,13 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import add_years
+from groups.models import GroupMembership, add_years
 from members.validators import (
     birth_date_from_id,
     gender_from_id,
@@ -100,6 +100,21 @@ class MemberQuerySet(models.QuerySet):
         not exited. Applicants, activists and candidates are not Party members yet."""
         return self.filter(
             status__in=[Status.ACTIVE, Status.SUSPENDED], category__in=PARTY_MEMBER_CATEGORIES
+        )
+
+    def in_groups(self, groups):
+        """Members whose current party group is one of `groups` (objects or ids)."""
+        return self.filter(
+            group_memberships__group__in=groups, group_memberships__ended_on__isnull=True
+        )
+
+    def with_current_group(self):
+        """Annotate `current_group_name` and `current_group_order` (the group's sort order),
+        in one query with the members."""
+        current = GroupMembership.objects.current().filter(member=OuterRef("pk"))
+        return self.annotate(
+            current_group_name=Subquery(current.values("group__name")[:1]),
+            current_group_order=Subquery(current.values("group__sort_order")[:1]),
         )
 
     def in_recruitment(self):

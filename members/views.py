@@ -46,9 +46,7 @@ def member_list(request, branch_pk):
     members = form.queryset()
     if group_ids is not None:
         # A group leader sees their own group's members, not the rest of the branch.
-        members = members.filter(
-            group_memberships__group__in=group_ids, group_memberships__ended_on__isnull=True
-        )
+        members = members.in_groups(group_ids)
     tab = request.GET.get("tab", "")
     if tab == "birthdays":
         members = selectors.political_birthdays(members, timezone.localdate())
