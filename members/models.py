@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import GroupMembership, add_years
+from groups.models import GroupMembership
 from members.validators import (
     birth_date_from_id,
     gender_from_id,
@@ -312,13 +312,6 @@ class Member(models.Model):
     @property
     def is_full(self) -> bool:
         return self.category == Category.FULL
-
-    @property
-    def probation_ends_on(self) -> datetime.date | None:
-        """Probation lasts a year from the general meeting's resolution (domain §3)."""
-        if self.category != Category.PROBATIONARY or self.joined_on is None:
-            return None
-        return add_years(self.joined_on, 1)
 
     def _id_consistency_errors(self) -> dict:
         """The identity number fixes the birth date and gender: fill them, or name a clash."""
