@@ -67,6 +67,15 @@ def group_leader(group: PartyGroup, role: str = GroupRole.LEADER):
     return next((x.member for x in group.current_leaderships if x.role == role), None)
 
 
+def current_leaders(group: PartyGroup) -> dict[str, object]:
+    """{"leader": Member or None, "deputy": Member or None} for one group (1 query)."""
+    holders = {
+        post.role: post.member
+        for post in GroupLeadership.objects.current().filter(group=group).select_related("member")
+    }
+    return {"leader": holders.get(GroupRole.LEADER), "deputy": holders.get(GroupRole.DEPUTY)}
+
+
 def group_warnings(group: PartyGroup) -> list[Warning]:
     """Domain §1: a group has at least 3 members, at least one full member, and a leader."""
     warnings = []

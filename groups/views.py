@@ -115,5 +115,5 @@ def _group_action(request, pk, form_class, perform, title, *, show_leaders=False
             return redirect("groups:group_detail", pk=group.pk)
     context = {"group": group, "form": form, "title": title}
     if show_leaders:
-        context["current"] = selectors.group_detail(group)
+        context["current"] = selectors.current_leaders(group)
     return render(request, "groups/group_action.html", context)

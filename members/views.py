@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,7 +29,7 @@ from members.forms import (
     TransferCompleteForm,
     TransferOutForm,
 )
-from members.models import Status, TransferDirection
+from members.models import Status, TransferDirection, TransferState
 
 PAGE_SIZE = 50
 TABS = {
@@ -74,7 +75,7 @@ def member_list(request, branch_pk):
 
 @login_required
 def member_detail(request, pk):
-    member = get_member_for_user(request, pk)
+    member = _with_transfers(get_member_for_user(request, pk))
     roles = roles_for(request.user)
     selectors.attach_probation_ends([member])
     context = {
@@ -105,7 +106,13 @@ class MemberAction:
 
 
 def _pending_transfer(member):
-    return member.transfers.pending().first()
+    """Read from the member's transfers, fetched once per request by `_with_transfers`."""
+    return next((t for t in member.transfers.all() if t.state == TransferState.PENDING), None)
+
+
+def _with_transfers(member):
+    prefetch_related_objects([member], "transfers")
+    return member
 
 
 def _exit(member, data, user):
@@ -221,7 +228,7 @@ MEMBER_ACTIONS = {
 @login_required
 def member_action(request, pk, action):
     """A committee member's registry action on one member, confirmed on its own page."""
-    member = get_member_for_user(request, pk)
+    member = _with_transfers(get_member_for_user(request, pk))
     if not roles_for(request.user).can_manage_branch(member.branch_id):
         raise PermissionDenied
     spec = MEMBER_ACTIONS.get(action)
