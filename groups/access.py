@@ -181,6 +181,39 @@ class OrganisationRoleBackend(BaseBackend):
         )
 
 
+def get_branch_for_manager(request, pk: int) -> Branch:
+    """A branch the user manages (committee, superuser); viewers get 403."""
+    branch = get_branch_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(branch.pk):
+        raise PermissionDenied
+    return branch
+
+
+def get_member_for_manager(request, pk: int) -> Member:
+    """A member of a branch the user manages: for registry actions on them."""
+    member = get_member_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(member.branch_id):
+        raise PermissionDenied
+    return member
+
+
+def get_recruit_for_user(request, pk: int) -> Member:
+    """A person whose recruitment record the user may read: the branch's committee and
+    upper-committee viewers. Leaders and members do not read others' political reviews."""
+    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if not roles.can_view_branch(member.branch_id):
+        _deny(roles, member.branch_id)
+    return member
+
+
+def get_recruit_for_manager(request, pk: int) -> Member:
+    member = get_recruit_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(member.branch_id):
+        raise PermissionDenied
+    return member
+
+
 def get_group_for_manager(request, pk: int) -> PartyGroup:
     """A party group whose branch the user manages (committee, superuser)."""
     group = get_group_for_user(request, pk)

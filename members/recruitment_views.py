@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -31,7 +31,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.widgets import DateInput
-from groups.access import get_branch_for_user, roles_for
+from groups.access import (
+    get_branch_for_manager,
+    get_branch_for_user,
+    get_recruit_for_manager,
+    get_recruit_for_user,
+    roles_for,
+)
 from members import recruitment
 from members.models import (
     RECRUITMENT_DOCUMENT_TYPES,
@@ -43,39 +49,6 @@ from members.models import (
     RecruitmentStep,
     validate_recruitment_document,
 )
-
-# --- access -------------------------------------------------------------------------------
-
-
-def _deny(roles, branch_id: int):
-    if roles.belongs_to_branch(branch_id):
-        raise PermissionDenied
-    raise Http404
-
-
-def get_recruit_for_user(request, pk: int) -> Member:
-    """A person whose recruitment record the user may read: the branch's committee and
-    upper-committee viewers. Leaders and members do not read others' political reviews."""
-    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
-    roles = roles_for(request.user)
-    if not roles.can_view_branch(member.branch_id):
-        _deny(roles, member.branch_id)
-    return member
-
-
-def get_recruit_for_manager(request, pk: int) -> Member:
-    member = get_recruit_for_user(request, pk)
-    if not roles_for(request.user).can_manage_branch(member.branch_id):
-        raise PermissionDenied
-    return member
-
-
-def get_branch_for_manager(request, pk: int):
-    branch = get_branch_for_user(request, pk)
-    if not roles_for(request.user).can_manage_branch(branch.pk):
-        raise PermissionDenied
-    return branch
-
 
 # --- keeping an upload while the user confirms warnings ------------------------------------
 
@@ -459,10 +432,8 @@ def applicant_add(request, pk):
 def document(request, pk):
     """A step's document, to those who may read the person's record. Uploads are never
     linked from MEDIA_URL: political reviews are not public files."""
-    record = get_object_or_404(RecruitmentRecord.objects.select_related("member"), pk=pk)
-    roles = roles_for(request.user)
-    if not roles.can_view_branch(record.member.branch_id):
-        _deny(roles, record.member.branch_id)
+    record = get_object_or_404(RecruitmentRecord, pk=pk)
+    get_recruit_for_user(request, record.member_id)
     if not record.document:
         raise Http404
     extension = os.path.splitext(record.document.name)[1].lower()

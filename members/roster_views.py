@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.admin_scoping import managed_branch_ids
-from groups.access import get_branch_for_user, roles_for
+from groups.access import get_branch_for_manager, roles_for
 from groups.models import Branch
 from members.forms import RosterFilterForm
 from members.roster import (
@@ -50,9 +50,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 def roster_export(request, branch_pk):
     """The roster as the list shows it (same filters, from the query string), unmasked: for
     the branch's committee only."""
-    branch = get_branch_for_user(request, branch_pk)
-    if not roles_for(request.user).can_manage_branch(branch.pk):
-        raise PermissionDenied
+    branch = get_branch_for_manager(request, branch_pk)
     form = RosterFilterForm(request.GET or None, branch=branch)
     today = timezone.localdate()
     content = roster_workbook(

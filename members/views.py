@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from groups import selectors as group_selectors
 from groups.access import (
     can_see_personal_data,
+    get_member_for_manager,
     get_member_for_user,
     get_roster_for_user,
     roles_for,
@@ -228,9 +229,7 @@ MEMBER_ACTIONS = {
 @login_required
 def member_action(request, pk, action):
     """A committee member's registry action on one member, confirmed on its own page."""
-    member = _with_transfers(get_member_for_user(request, pk))
-    if not roles_for(request.user).can_manage_branch(member.branch_id):
-        raise PermissionDenied
+    member = _with_transfers(get_member_for_manager(request, pk))
     spec = MEMBER_ACTIONS.get(action)
     if spec is None:
         raise Http404
