@@ -29,5 +29,7 @@ urlpatterns = [
     path("recruitment/", include("members.recruitment_urls")),
 ]
 
+handler404 = "branchsite.errors.page_not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.admin_scoping import managed_branch_ids
+from branchsite.errors import GoneForUser
 from groups.access import get_branch_for_manager, roles_for
 from groups.models import Branch
 from members.forms import RosterFilterForm
@@ -153,11 +154,20 @@ def _pending(request, token: str) -> dict:
     data = _load_token(token) if token and token == request.session.get(SESSION_KEY) else None
     path = UPLOAD_DIR / data["file"] if data else None
     if data is None or data.get("user") != request.user.pk or not path.is_file():
-        raise Http404(_("This upload has expired; please upload the file again."))
+        raise GoneForUser(_("This upload has expired; please upload the file again."))
     if not roles_for(request.user).can_manage_branch(data["branch"]):
         raise PermissionDenied
     branch = get_object_or_404(Branch, pk=data["branch"])
     return {**data, "path": path, "branch": branch, "token": token}
+
+
+def _read_or_back_to_upload(request, pending: dict):
+    """The pending file's rows, or a redirect to the upload page that says what is wrong."""
+    try:
+        return roster_read(pending["path"])
+    except RosterFileError as problem:
+        messages.error(request, problem.message)
+        return redirect("admin:members_member_roster_import")
 
 
 def _admin_context(request, model_admin, title: str, **context) -> dict:
@@ -197,11 +207,9 @@ def admin_roster_preview(request, model_admin):
     """Step 2: what the import would do, row by row (GET); POST performs it."""
     _require_import_permission(request, model_admin)
     pending = _pending(request, request.POST.get("token") or request.GET.get("token", ""))
-    try:
-        sheet = roster_read(pending["path"])
-    except RosterFileError as problem:
-        messages.error(request, problem.message)
-        return redirect("admin:members_member_roster_import")
+    sheet = _read_or_back_to_upload(request, pending)
+    if isinstance(sheet, HttpResponse):
+        return sheet
     confirm = request.method == "POST"
     result = roster_import(
         branch=pending["branch"],
@@ -237,11 +245,9 @@ def admin_roster_errors(request, model_admin):
     """The uploaded rows with a column of reasons, to fix in Excel and upload again."""
     _require_import_permission(request, model_admin)
     pending = _pending(request, request.GET.get("token", ""))
-    try:
-        sheet = roster_read(pending["path"])
-    except RosterFileError as problem:
-        messages.error(request, problem.message)
-        return redirect("admin:members_member_roster_import")
+    sheet = _read_or_back_to_upload(request, pending)
+    if isinstance(sheet, HttpResponse):
+        return sheet
     result = roster_import(
         branch=pending["branch"],
         rows=sheet.rows,

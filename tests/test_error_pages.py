@@ -31,3 +31,16 @@ def test_a_server_error_page_says_nothing_was_saved(db):
 def test_anonymous_visitors_still_go_to_login_not_to_an_error_page(world):
     response = Client().get(reverse("groups:group_detail", args=[world.group_a.pk]))
     assert response.status_code == 302
+
+
+def test_a_not_found_meant_for_the_user_keeps_its_sentence(world, secretary_client):
+    # An expired or unknown roster upload: still 404, but it says what to do.
+    response = secretary_client.get(reverse("admin:members_member_roster_preview"), {"token": "x"})
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "上传的文件已过期，请重新上传。" in html
+
+
+def test_djangos_own_not_found_messages_stay_hidden(world, secretary_client):
+    response = secretary_client.get(reverse("members:member_detail", args=[999999]))
+    assert "matches the given query" not in response.content.decode()
