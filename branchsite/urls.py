@@ -27,6 +27,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("roster/", include("members.roster_urls")),
     path("recruitment/", include("members.recruitment_urls")),
+    path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 handler404 = "branchsite.errors.page_not_found"

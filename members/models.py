@@ -4,7 +4,6 @@ extensions, statuses and movements (transfers, exits)."""
 import datetime
 import os
 import uuid
-import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branchsite.uploads import sniffed_extension
 from groups.models import GroupMembership
 from members.validators import (
     birth_date_from_id,
@@ -446,31 +446,6 @@ RECRUITMENT_DOCUMENT_TYPES = {
 DEFAULT_RECRUITMENT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _sniffed_extension(file) -> str | None:
-    """The document type the file's first bytes show, whatever its name says."""
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if head.startswith(b"%PDF-"):
-        return ".pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return ".jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ".png"
-    if head.startswith(b"PK\x03\x04"):
-        # A .docx is a zip holding word/document.xml; only the directory is read.
-        try:
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            file.seek(0)
-        if {"[Content_Types].xml", "word/document.xml"} <= names:
-            return ".docx"
-    return None
-
-
 def validate_recruitment_document(file) -> None:
     """A step's document is a PDF, JPEG, PNG or Word (.docx) file under the size limit, and
     its content must be what its name says: a renamed executable or web page is refused."""
@@ -490,7 +465,7 @@ def validate_recruitment_document(file) -> None:
         raise ValidationError(
             gettext("Upload a PDF, JPG, PNG or Word (.docx) file."), code="extension"
         )
-    sniffed = _sniffed_extension(file)
+    sniffed = sniffed_extension(file)
     if (
         sniffed is None
         or RECRUITMENT_DOCUMENT_TYPES[sniffed] != (RECRUITMENT_DOCUMENT_TYPES[extension])

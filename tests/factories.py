@@ -128,3 +128,31 @@ def member_in_group(group, *, user=None, **fields) -> Member:
     member = MemberFactory(branch=group.branch, user=user, **fields)
     GroupMembershipFactory(group=group, member=member)
     return member
+
+
+def recorded_meeting(
+    *,
+    branch,
+    kind="group",
+    group=None,
+    held_on=datetime.date(2026, 10, 15),
+    acting_user=None,
+    absences=None,
+    motions=(),
+    **fields,
+):
+    """A meeting recorded through the service: its expected attendees derived from the
+    roster on `held_on`, everyone present except `absences` ({member: (presence, reason)})."""
+    from activities.models import Meeting
+    from activities.services import Absence, meeting_record
+
+    fields.setdefault("place", "会议室")
+    fields.setdefault("topic", "学习研讨")
+    meeting = Meeting(branch=branch, kind=kind, group=group, held_on=held_on, **fields)
+    entries = {
+        member.pk: Absence(presence, reason)
+        for member, (presence, reason) in (absences or {}).items()
+    }
+    return meeting_record(
+        meeting=meeting, acting_user=acting_user, absences=entries, motions=list(motions)
+    )

@@ -81,7 +81,8 @@ def page(new_page) -> Page:
 @pytest.fixture(autouse=True)
 def migration_data(transactional_db):
     """Browser tests need a committed database (transactional_db), which is emptied after
-    each test — including the recruitment steps and rules that migration 0004 seeds. Seed
+    each test — including the recruitment steps and rules that migration 0004 seeds and
+    the default meeting rules and agendas of activities 0002. Seed
     them again, with the migration's own function, when they are gone."""
     from django.apps import apps
 
@@ -92,3 +93,9 @@ def migration_data(transactional_db):
             "members.migrations.0004_recruitment_steps_and_rules"
         )
         seed_migration.seed(apps, None)
+
+    from activities.models import MeetingRule
+
+    if not MeetingRule.objects.filter(branch=None).exists():
+        defaults = importlib.import_module("activities.migrations.0002_default_rules_and_agendas")
+        defaults.add_defaults(apps, None)

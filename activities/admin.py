@@ -1,0 +1,182 @@
+"""The secretary's workbench for meetings: the records (recorded on our pages, where the
+attendance list is derived), the meeting rules and the school calendar.
+
+Rules and agenda templates without a branch are the defaults every branch sees; only the
+site administrator changes them. A branch overrides a rule by adding its own row.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import AgendaTemplate, Attendance, Meeting, MeetingRule, SchoolTerm
+from activities.services import meeting_update
+from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+
+
+class AttendanceInline(ScopedInline):
+    model = Attendance
+    fields = ["member", "category", "presence", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(BranchScopedAdmin):
+    """Meetings are recorded on the meeting pages, which derive the attendance list; here
+    the secretary searches them and corrects a field."""
+
+    list_display = ["held_on", "kind", "group", "topic", "place", "reviewed", "open_page"]
+    list_filter = ["kind", "group", "changed_after_review"]
+    search_fields = ["topic", "place", "minutes", "speaker"]
+    date_hierarchy = "held_on"
+    list_select_related = ["group"]
+    inlines = [AttendanceInline]
+    readonly_fields = [
+        "branch",
+        "kind",
+        "created_by",
+        "reviewed_at",
+        "reviewed_by",
+        "changed_after_review",
+    ]
+    fields = [
+        "branch",
+        "kind",
+        "group",
+        "held_on",
+        "starts_at",
+        "ends_at",
+        "place",
+        "topic",
+        "host",
+        "recorder",
+        "speaker",
+        "agenda",
+        "minutes",
+        "resolutions",
+        "guests",
+        *readonly_fields[2:],
+    ]
+    scoped_foreign_keys = {**BranchScopedAdmin.scoped_foreign_keys, "host": "branch_id"}
+    scoped_foreign_keys["recorder"] = "branch_id"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description=_("reviewed"))
+    def reviewed(self, meeting):
+        return meeting.reviewed_at is not None
+
+    @admin.display(description=_("page"))
+    def open_page(self, meeting):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("activities:meeting", args=[meeting.pk]), _("open")
+        )
+
+    def save_model(self, request, obj, form, change):
+        meeting_update(meeting=obj, acting_user=request.user)
+
+
+class DefaultsVisibleAdmin(BranchScopedAdmin):
+    """Shows the branch's rows and the defaults; the defaults are read-only here."""
+
+    def get_queryset(self, request):
+        queryset = super(BranchScopedAdmin, self).get_queryset(request)
+        branch_ids = managed_branch_ids(request)
+        if branch_ids is None:
+            return queryset
+        return queryset.filter(Q(branch_id__in=branch_ids) | Q(branch__isnull=True))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.branch_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.branch_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "branch" in form.base_fields and not request.user.is_superuser:
+            form.base_fields["branch"].required = True
+            form.base_fields["branch"].empty_label = None
+        return form
+
+
+@admin.register(MeetingRule)
+class MeetingRuleAdmin(DefaultsVisibleAdmin):
+    list_display = [
+        "kind",
+        "branch_or_default",
+        "times",
+        "period",
+        "per_group",
+        "min_term_days",
+        "required",
+        "effective_from",
+    ]
+    list_filter = ["kind", "period"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "branch",
+                    "kind",
+                    "times",
+                    "period",
+                    "per_group",
+                    "min_term_days",
+                    "required",
+                    "effective_from",
+                    "source",
+                ],
+                "description": _(
+                    "Rows without a branch are the defaults of the 2018 支部工作条例. To follow "
+                    "a local rule, add a row for your branch and the meeting type with the date "
+                    "it takes effect; it replaces the default from that date."
+                ),
+            },
+        )
+    ]
+
+    @admin.display(description=_("branch"))
+    def branch_or_default(self, rule):
+        return rule.branch or _("Default for every branch")
+
+
+@admin.register(AgendaTemplate)
+class AgendaTemplateAdmin(DefaultsVisibleAdmin):
+    list_display = ["title", "kind", "branch_or_default", "topic"]
+    list_filter = ["kind"]
+    fields = ["branch", "kind", "title", "topic", "agenda", "sort_order"]
+
+    @admin.display(description=_("branch"))
+    def branch_or_default(self, template):
+        return template.branch or _("Default for every branch")
+
+
+@admin.register(SchoolTerm)
+class SchoolTermAdmin(BranchScopedAdmin):
+    list_display = ["name", "starts_on", "ends_on", "branch"]
+    date_hierarchy = "starts_on"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["branch", "name", "starts_on", "ends_on"],
+                "description": _(
+                    "The school calendar: one row a semester. The days between two terms are "
+                    "holidays (寒暑假), when monthly meetings are not owed."
+                ),
+            },
+        )
+    ]

@@ -1,0 +1,275 @@
+"""Writes for meetings: recording, attendance, make-up study, review, attachments.
+
+Every function takes `acting_user`, runs in one transaction and leaves a history row for
+each change (django-simple-history), so the secretary can later show who changed what.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
+
+from activities.models import (
+    COMMITTEE_TYPES,
+    GROUP_TYPES,
+    MEETING_ATTACHMENT_TYPES,
+    Attachment,
+    Attendance,
+    MakeUpStudy,
+    Meeting,
+    Motion,
+    Presence,
+    validate_meeting_attachment,
+)
+from branchsite.uploads import sniffed_extension
+from groups.access import current_committee_posts
+from groups.models import GroupMembership
+from groups.services import audited_save
+from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Status
+
+
+@dataclass(frozen=True)
+class Absence:
+    """An exception to 'everyone present': excused (with a reason) or absent."""
+
+    presence: str
+    reason: str = ""
+
+
+def category_on(member: Member, day: datetime.date) -> str | None:
+    """The member's category on `day`: full, probationary, or None if not yet a member."""
+    if member.full_member_on and member.full_member_on <= day:
+        return Category.FULL
+    if member.joined_on and member.joined_on <= day:
+        return Category.PROBATIONARY
+    if member.category in PARTY_MEMBER_CATEGORIES and not member.joined_on:
+        return member.category  # a registry row without dates: trust its category
+    return None
+
+
+def _members_on(day: datetime.date):
+    """Members who belonged to a branch on `day`: they had not left, been transferred out or
+    been suspended by then (a later change does not rewrite an old attendance list)."""
+    gone_by_then = Q(
+        status__in=[Status.TRANSFERRED_OUT, Status.EXITED, Status.SUSPENDED],
+        status_since__lte=day,
+    ) | Q(status__in=[Status.TRANSFERRED_OUT, Status.EXITED], status_since__isnull=True)
+    return Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES).exclude(gone_by_then)
+
+
+def expected_attendees(*, meeting: Meeting) -> list[tuple[Member, str]]:
+    """Who should attend (应到) and their category on the day: the group's members on that
+    date for a group meeting, the committee for a committee meeting, else every member of
+    the branch."""
+    day = meeting.held_on
+    members = _members_on(day).filter(branch_id=meeting.branch_id)
+    if meeting.kind in GROUP_TYPES:
+        in_group = GroupMembership.objects.filter(group_id=meeting.group_id, started_on__lte=day)
+        in_group = in_group.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        members = members.filter(pk__in=in_group.values("member"))
+    elif meeting.kind in COMMITTEE_TYPES:
+        posts = current_committee_posts().filter(term__branch_id=meeting.branch_id)
+        members = members.filter(pk__in=posts.values("member"))
+    expected = []
+    for member in members.order_by("name", "pk"):
+        category = category_on(member, day)
+        if category is not None:
+            expected.append((member, category))
+    return expected
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    meeting: Meeting,
+    acting_user,
+    absences: Mapping[int, Absence] | None = None,
+    motions: Iterable[Motion] = (),
+) -> Meeting:
+    """Save a new meeting with its expected attendees, everyone present except `absences`
+    ({member id: Absence}); each absentee owes make-up study."""
+    meeting.created_by = acting_user
+    audited_save(meeting, acting_user=acting_user)
+    # The list is derived, so valid by construction: one insert for all, with history.
+    bulk_create_with_history(
+        [
+            Attendance(meeting=meeting, member=member, category=category)
+            for member, category in expected_attendees(meeting=meeting)
+        ],
+        Attendance,
+        default_user=acting_user,
+    )
+    if absences:
+        attendance_set(meeting=meeting, entries=absences, acting_user=acting_user)
+    for motion in motions:
+        motion.meeting = meeting
+        audited_save(motion, acting_user=acting_user)
+    return meeting
+
+
+def _mark_changed(meeting: Meeting, acting_user) -> None:
+    """A reviewed record stays editable; the change is flagged for the secretary."""
+    if meeting.reviewed_at is not None and not meeting.changed_after_review:
+        meeting.changed_after_review = True
+        audited_save(meeting, acting_user=acting_user)
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, acting_user) -> Meeting:
+    """Save the edited meeting. If its date or group changed, the list of expected
+    attendees follows: new members are added as present, those no longer expected leave
+    the list (with any make-up study they owed)."""
+    before = Meeting.objects.get(pk=meeting.pk)
+    if meeting.reviewed_at is not None:
+        meeting.changed_after_review = True
+    audited_save(meeting, acting_user=acting_user)
+    if (before.held_on, before.group_id) != (meeting.held_on, meeting.group_id):
+        _refill_attendance(meeting, acting_user)
+    return meeting
+
+
+def _refill_attendance(meeting: Meeting, acting_user) -> None:
+    expected = {
+        member.pk: (member, category) for member, category in expected_attendees(meeting=meeting)
+    }
+    for attendance in meeting.attendances.all():
+        if attendance.member_id not in expected:
+            attendance._history_user = acting_user
+            attendance.delete()
+        elif attendance.category != expected[attendance.member_id][1]:
+            attendance.category = expected[attendance.member_id][1]
+            audited_save(attendance, acting_user=acting_user)
+        expected.pop(attendance.member_id, None)
+    bulk_create_with_history(
+        [
+            Attendance(meeting=meeting, member=member, category=category)
+            for member, category in expected.values()
+        ],
+        Attendance,
+        default_user=acting_user,
+    )
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, entries: Mapping[int, Absence], acting_user) -> None:
+    """Set the attendance of the members in `entries` ({member id: Absence}); an absent or
+    excused member owes make-up study, which disappears again (unless already made up) if
+    the member is marked present."""
+    rows = {row.member_id: row for row in meeting.attendances.select_related("make_up")}
+    unknown = set(entries) - set(rows)
+    if unknown:
+        raise ValidationError(gettext("Some of these people were not expected at the meeting."))
+    changed = False
+    for member_id, entry in entries.items():
+        row = rows[member_id]
+        reason = entry.reason.strip() if entry.presence != Presence.PRESENT else ""
+        if (row.presence, row.reason) == (entry.presence, reason):
+            continue
+        row.presence, row.reason = entry.presence, reason
+        audited_save(row, acting_user=acting_user)
+        changed = True
+        make_up = getattr(row, "make_up", None)
+        if entry.presence == Presence.PRESENT:
+            if make_up is not None and make_up.is_open:
+                make_up.delete()
+        elif make_up is None:
+            audited_save(MakeUpStudy(attendance=row), acting_user=acting_user)
+    if changed and meeting.pk:
+        _mark_changed(meeting, acting_user)
+
+
+@transaction.atomic
+def attendance_all_present(*, meeting: Meeting, acting_user) -> None:
+    """Mark everyone on the list present (the usual case), then change the exceptions."""
+    entries = {
+        row.member_id: Absence(Presence.PRESENT)
+        for row in meeting.attendances.exclude(presence=Presence.PRESENT)
+    }
+    attendance_set(meeting=meeting, entries=entries, acting_user=acting_user)
+
+
+@transaction.atomic
+def make_up_close(
+    *, make_up: MakeUpStudy, done_on: datetime.date, note: str, acting_user
+) -> MakeUpStudy:
+    """Close a make-up study item with the date it was done and how."""
+    meeting_day = make_up.attendance.meeting.held_on
+    if done_on < meeting_day:
+        raise ValidationError(
+            {"done_on": gettext("Make-up study comes after the meeting, not before it.")}
+        )
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": gettext("The date cannot be in the future.")})
+    make_up.done_on, make_up.note, make_up.closed_by = done_on, note.strip(), acting_user
+    audited_save(make_up, acting_user=acting_user)
+    return make_up
+
+
+@transaction.atomic
+def meeting_review(*, meeting: Meeting, acting_user) -> Meeting:
+    """The secretary's mark that the record was checked (审核). Later edits stay possible
+    and flag the record again."""
+    meeting.reviewed_at = timezone.now()
+    meeting.reviewed_by = acting_user
+    meeting.changed_after_review = False
+    audited_save(meeting, acting_user=acting_user)
+    return meeting
+
+
+@transaction.atomic
+def motion_save(*, motion: Motion, acting_user) -> Motion:
+    audited_save(motion, acting_user=acting_user)
+    _mark_changed(motion.meeting, acting_user)
+    return motion
+
+
+@transaction.atomic
+def attachment_add(*, meeting: Meeting, upload, acting_user) -> Attachment:
+    """Attach a photo or a scan after checking its size and its real type."""
+    validate_meeting_attachment(upload)
+    attachment = Attachment(
+        meeting=meeting,
+        original_name=upload.name[:200],
+        content_type=MEETING_ATTACHMENT_TYPES[sniffed_extension(upload)],
+        size=upload.size,
+        uploaded_by=acting_user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    audited_save(attachment, acting_user=acting_user)
+    _mark_changed(meeting, acting_user)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, acting_user) -> None:
+    meeting = attachment.meeting
+    stored = attachment.file
+    attachment._history_user = acting_user
+    attachment.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
+    _mark_changed(meeting, acting_user)
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, acting_user) -> None:
+    """Delete a meeting with its attendance, make-up study, motions and attachments; the
+    history keeps the deleted rows."""
+    files = [attachment.file for attachment in meeting.attachments.all()]
+    for model_rows in (
+        MakeUpStudy.objects.filter(attendance__meeting=meeting),
+        meeting.attendances.all(),
+        meeting.motions.all(),
+        meeting.attachments.all(),
+    ):
+        for row in model_rows:
+            row._history_user = acting_user
+            row.delete()
+    meeting._history_user = acting_user
+    meeting.delete()
+    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])

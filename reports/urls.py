@@ -1,0 +1,5 @@
+"""Routes of the printable documents and ledgers."""
+
+app_name = "reports"
+
+urlpatterns = []
