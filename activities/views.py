@@ -1,12 +1,418 @@
-"""Meeting pages (being written in this session)."""
+"""Meeting pages: record a meeting (from a phone too), its attendance, votes, photos, make-up
+study and the secretary's review. Access is decided by groups.access; the writes by
+activities.services."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import services
+from activities.filters import MeetingFilterForm
+from activities.forms import (
+    AttachmentForm,
+    AttendanceForm,
+    MakeUpCloseForm,
+    MeetingForm,
+    MotionFormSet,
+    agenda_templates,
+)
+from activities.models import Attachment, MakeUpStudy, MeetingType
+from activities.selectors import attendance_summary, meeting_counts, open_make_ups
+from activities.votes import motion_problems, motion_result, quorum_of
+from groups.access import (
+    can_edit_meeting,
+    get_branch_for_meetings,
+    get_meeting_for_editor,
+    get_meeting_for_user,
+    roles_for,
+)
+from groups.models import GroupMembership
+
+PAGE_SIZE = 20
 
 
-def _pending(request, pk):
-    raise Http404
+def _may_read_everything(roles, meeting) -> bool:
+    """Committee, viewers and the meeting's editors see the whole record; a member who was
+    only expected at it sees the record and their own attendance."""
+    return roles.can_view_branch(meeting.branch_id) or can_edit_meeting(roles, meeting)
 
 
-meeting_list = meeting_create = make_up_list = meeting_detail = meeting_edit = _pending
-meeting_attendance = meeting_motions = meeting_review = meeting_delete = _pending
-attachment_add = attachment_file = attachment_remove = make_up_close = _pending
+@login_required
+def meeting_list(request, pk):
+    branch, groups = get_branch_for_meetings(request, pk)
+    roles = roles_for(request.user)
+    # A leader sees their groups' meetings and those they were expected at; a plain member
+    # (no groups) only the latter.
+    attendee = roles.member if groups is not None else None
+    form = MeetingFilterForm(request.GET, branch=branch, groups=groups, attendee=attendee)
+    meetings = form.queryset().select_related(None).select_related("group")
+    meetings = meeting_counts(meetings).order_by("-held_on", "-pk")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activities/meeting_list.html",
+        {
+            "branch": branch,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_record": roles.can_manage_branch(branch.pk) or bool(groups),
+            "can_manage": roles.can_manage_branch(branch.pk),
+        },
+    )
+
+
+def _recordable_groups(request, branch):
+    """None when the user records any meeting of the branch (committee); else the groups
+    they lead there. Nobody else records meetings."""
+    roles = roles_for(request.user)
+    if roles.can_manage_branch(branch.pk):
+        return None
+    led_here = branch.party_groups.filter(pk__in=roles.led_group_ids)
+    led = frozenset(led_here.values_list("pk", flat=True))
+    if not led:
+        raise PermissionDenied
+    return led
+
+
+@login_required
+def meeting_create(request, pk):
+    branch, _groups = get_branch_for_meetings(request, pk)
+    groups = _recordable_groups(request, branch)
+    roles = roles_for(request.user)
+    initial = {}
+    if request.method == "GET":
+        if request.GET.get("kind") in MeetingType.values:
+            initial["kind"] = request.GET["kind"]
+        group_id = request.GET.get("group", "")
+        if group_id.isdigit() and (groups is None or int(group_id) in groups):
+            initial["group"] = int(group_id)
+            initial.setdefault("kind", MeetingType.GROUP)
+        elif groups is not None and len(groups) == 1:
+            initial["group"] = next(iter(groups))
+        if initial.get("kind") == MeetingType.GROUP and roles.member is not None:
+            initial["host"] = roles.member.pk
+    form = MeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        branch=branch,
+        groups=groups,
+        creating=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                meeting = services.meeting_record(meeting=form.instance, acting_user=request.user)
+                if form.cleaned_data.get("photo"):
+                    services.attachment_add(
+                        meeting=meeting,
+                        upload=form.cleaned_data["photo"],
+                        acting_user=request.user,
+                    )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The meeting is recorded with everyone present. Mark anyone who was "
+                    "excused or absent."
+                ),
+            )
+            return redirect("activities:meeting_attendance", pk=meeting.pk)
+    kinds = None if groups is None else [MeetingType.GROUP]
+    return render(
+        request,
+        "activities/meeting_form.html",
+        {
+            "branch": branch,
+            "form": form,
+            "creating": True,
+            "templates": agenda_templates(branch, kinds),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    roles = roles_for(request.user)
+    full = _may_read_everything(roles, meeting)
+    attendances = list(
+        meeting.attendances.select_related("member", "make_up").order_by("member__name")
+    )
+    own = None
+    if not full:
+        own = next((row for row in attendances if row.member_id == roles.member.pk), None)
+        attendances = []
+    quorum = quorum_of(attendances) if full else None
+    motions = []
+    if full:
+        for motion in meeting.motions.all():
+            motions.append((motion, motion_result(motion, quorum), motion_problems(motion, quorum)))
+    return render(
+        request,
+        "activities/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "branch": meeting.branch,
+            "full": full,
+            "own": own,
+            "summary": attendance_summary(attendances) if full else None,
+            "attendances": attendances,
+            "quorum": quorum,
+            "motions": motions,
+            "attachments": list(meeting.attachments.all()) if full else [],
+            "can_edit": can_edit_meeting(roles, meeting),
+            "can_review": roles.can_manage_branch(meeting.branch_id),
+            "attachment_form": AttachmentForm(),
+            "is_general": meeting.kind == MeetingType.GENERAL,
+        },
+    )
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = get_meeting_for_editor(request, pk)
+    roles = roles_for(request.user)
+    groups = None if roles.can_manage_branch(meeting.branch_id) else roles.led_group_ids
+    form = MeetingForm(request.POST or None, instance=meeting, branch=meeting.branch, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=form.instance, acting_user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting record is saved."))
+            return redirect("activities:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "activities/meeting_form.html",
+        {
+            "branch": meeting.branch,
+            "meeting": meeting,
+            "form": form,
+            "creating": False,
+            "templates": agenda_templates(meeting.branch, [meeting.kind]),
+        },
+    )
+
+
+@login_required
+def meeting_attendance(request, pk):
+    meeting = get_meeting_for_editor(request, pk)
+    rows = list(meeting.attendances.select_related("member").order_by("member__name"))
+    if request.method == "POST" and request.POST.get("action") == "all_present":
+        services.attendance_all_present(meeting=meeting, acting_user=request.user)
+        messages.success(request, _("Everyone on the list is marked present."))
+        return redirect("activities:meeting_attendance", pk=meeting.pk)
+    form = AttendanceForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        services.attendance_set(meeting=meeting, entries=form.entries(), acting_user=request.user)
+        messages.success(request, _("Attendance is saved."))
+        return redirect("activities:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "activities/meeting_attendance.html",
+        {"meeting": meeting, "branch": meeting.branch, "form": form, "rows": rows},
+    )
+
+
+@login_required
+def meeting_motions(request, pk):
+    meeting = get_meeting_for_editor(request, pk)
+    formset = MotionFormSet(request.POST or None, queryset=meeting.motions.all(), prefix="motions")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            for form in formset.deleted_forms:
+                if form.instance.pk:
+                    form.instance._history_user = request.user
+                    form.instance.delete()
+            for form in formset.forms:
+                if form in formset.deleted_forms or not form.has_changed():
+                    continue
+                motion = form.save(commit=False)
+                motion.meeting = meeting
+                services.motion_save(motion=motion, acting_user=request.user)
+        messages.success(request, _("The votes are saved."))
+        return redirect("activities:meeting", pk=meeting.pk)
+    quorum = quorum_of(list(meeting.attendances.all()))
+    return render(
+        request,
+        "activities/meeting_motions.html",
+        {"meeting": meeting, "branch": meeting.branch, "formset": formset, "quorum": quorum},
+    )
+
+
+@login_required
+@require_POST
+def meeting_review(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(meeting.branch_id):
+        raise PermissionDenied
+    services.meeting_review(meeting=meeting, acting_user=request.user)
+    messages.success(request, _("The record is marked as reviewed."))
+    return redirect("activities:meeting", pk=meeting.pk)
+
+
+@login_required
+def meeting_delete(request, pk):
+    meeting = get_meeting_for_editor(request, pk)
+    if request.method == "POST":
+        branch_id = meeting.branch_id
+        services.meeting_delete(meeting=meeting, acting_user=request.user)
+        messages.success(request, _("The meeting record is deleted."))
+        return redirect("activities:meeting_list", pk=branch_id)
+    return render(
+        request,
+        "activities/meeting_delete.html",
+        {
+            "meeting": meeting,
+            "branch": meeting.branch,
+            "attendance_count": meeting.attendances.count(),
+            "attachment_count": meeting.attachments.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    meeting = get_meeting_for_editor(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.attachment_add(
+            meeting=meeting, upload=form.cleaned_data["file"], acting_user=request.user
+        )
+        messages.success(request, _("The file is attached."))
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+    return redirect(reverse("activities:meeting", args=[meeting.pk]) + "#attachments")
+
+
+def _attachment_for(request, pk, *, edit=False) -> Attachment:
+    attachment = get_object_or_404(Attachment.objects.select_related("meeting"), pk=pk)
+    meeting = (get_meeting_for_editor if edit else get_meeting_for_user)(
+        request, attachment.meeting_id
+    )
+    if not _may_read_everything(roles_for(request.user), meeting):
+        raise PermissionDenied  # sign-in sheets show everyone's names
+    return attachment
+
+
+@login_required
+def attachment_file(request, pk):
+    attachment = _attachment_for(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request, pk):
+    attachment = _attachment_for(request, pk, edit=True)
+    meeting_id = attachment.meeting_id
+    services.attachment_remove(attachment=attachment, acting_user=request.user)
+    messages.success(request, _("The attachment is removed."))
+    return redirect(reverse("activities:meeting", args=[meeting_id]) + "#attachments")
+
+
+def _make_up_for_closer(request, pk) -> MakeUpStudy:
+    """The committee, the leader of the member's current group, or the meeting's editor
+    closes a make-up item."""
+    make_up = get_object_or_404(
+        MakeUpStudy.objects.select_related("attendance__meeting", "attendance__member"), pk=pk
+    )
+    meeting = get_meeting_for_user(request, make_up.attendance.meeting_id)
+    roles = roles_for(request.user)
+    if can_edit_meeting(roles, meeting):
+        return make_up
+    leads_member = (
+        GroupMembership.objects.current()
+        .filter(member_id=make_up.attendance.member_id, group__in=roles.led_group_ids)
+        .exists()
+    )
+    if not leads_member:
+        raise PermissionDenied
+    return make_up
+
+
+@login_required
+def make_up_close(request, pk):
+    make_up = _make_up_for_closer(request, pk)
+    meeting = make_up.attendance.meeting
+    if not make_up.is_open:
+        messages.info(request, _("This make-up study is already closed."))
+        return redirect("activities:meeting", pk=meeting.pk)
+    form = MakeUpCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.make_up_close(
+                make_up=make_up,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s's make-up study is closed.") % {"name": make_up.attendance.member.name},
+            )
+            return redirect(_safe_next(request) or reverse("activities:meeting", args=[meeting.pk]))
+    return render(
+        request,
+        "activities/make_up_close.html",
+        {
+            "make_up": make_up,
+            "meeting": meeting,
+            "branch": meeting.branch,
+            "form": form,
+            "next": _safe_next(request),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+@login_required
+def make_up_list(request, pk):
+    branch, groups = get_branch_for_meetings(request, pk)
+    roles = roles_for(request.user)
+    if groups is not None and not groups:
+        items = open_make_ups(branch, member=roles.member)
+    else:
+        items = open_make_ups(branch, groups=groups)
+    page = Paginator(items, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/make_up_list.html",
+        {
+            "branch": branch,
+            "page": page,
+            "can_close": roles.can_manage_branch(branch.pk) or bool(groups),
+            "today": timezone.localdate(),
+        },
+    )

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors, services
 from groups.access import (
     get_branch_for_user,
@@ -43,7 +44,12 @@ def home(request):
 def branch_detail(request, pk):
     branch = get_branch_for_user(request, pk)
     roles = roles_for(request.user)
-    context = {"branch": branch, **selectors.branch_overview(branch)}
+    context = {
+        "branch": branch,
+        **selectors.branch_overview(branch),
+        **branch_meetings_panel(branch),
+        "can_record": roles.can_manage_branch(branch.pk),
+    }
     if roles.can_manage_branch(branch.pk):
         context["recent_changes"] = selectors.recent_changes(branch)
     return render(request, "groups/branch_detail.html", context)
@@ -58,6 +64,8 @@ def group_detail(request, pk):
         "can_view_branch": roles.can_view_branch(group.branch_id),
         "can_manage": roles.can_manage_branch(group.branch_id),
         **selectors.group_detail(group),
+        **group_meetings_panel(group),
+        "can_record": roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids,
     }
     return render(request, "groups/group_detail.html", context)
 

@@ -40,6 +40,10 @@ def sample_values(field) -> list:
         values = [0, 1, 2]
     elif isinstance(field, models.CharField):
         values = ["", "x"]
+    elif isinstance(field, models.TimeField):
+        values = [datetime.time(9), datetime.time(10), datetime.time(11)]
+    elif isinstance(field, models.ForeignKey):
+        values = [1]  # conditions on a relation ask only whether it is set
     else:
         pytest.fail(f"no sample values for {field!r}: add them here")
     # NULL even where the column refuses it: the comparisons with it are where SQL's

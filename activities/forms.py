@@ -1,0 +1,230 @@
+"""Forms of the meeting pages. They collect input; the services decide."""
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import modelformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    MEETING_ATTACHMENT_TYPES,
+    AgendaTemplate,
+    Attendance,
+    Meeting,
+    MeetingType,
+    Motion,
+    Presence,
+    validate_meeting_attachment,
+)
+from branchsite.widgets import DateInput
+from members.models import Member
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    """The record of a meeting. A group leader records meetings of their own groups only;
+    the committee records any meeting of the branch."""
+
+    photo = forms.FileField(
+        label=_("Photo or sign-in sheet"),
+        required=False,
+        help_text=_("Optional: a JPG or PNG photo, or a PDF scan. More can be added later."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(sorted(set(MEETING_ATTACHMENT_TYPES.values())))}
+        ),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "group",
+            "held_on",
+            "starts_at",
+            "ends_at",
+            "place",
+            "topic",
+            "host",
+            "recorder",
+            "speaker",
+            "agenda",
+            "minutes",
+            "resolutions",
+            "guests",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "resolutions": forms.Textarea(attrs={"rows": 3}),
+            "guests": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, branch, groups=None, creating=False, **kwargs):
+        """`groups`: the groups the user may record meetings of; None means the whole branch
+        (the committee), and then every meeting type is offered."""
+        super().__init__(*args, **kwargs)
+        self.instance.branch = branch
+        self.branch = branch
+        group_choices = branch.party_groups.filter(dissolved_on__isnull=True)
+        if groups is not None:
+            group_choices = group_choices.filter(pk__in=groups)
+            self.fields["kind"].choices = [(MeetingType.GROUP, MeetingType.GROUP.label)]
+            self.fields["kind"].initial = MeetingType.GROUP
+            self.fields["group"].required = True
+        self.fields["group"].queryset = group_choices
+        self.fields["group"].empty_label = gettext("— not a group meeting —")
+        people = Member.objects.on_roll().filter(branch=branch).order_by("name")
+        for name in ("host", "recorder"):
+            self.fields[name].queryset = people
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["place"].widget.attrs["placeholder"] = gettext("e.g. Party activity room")
+        self.fields["guests"].help_text = gettext(
+            "Non-member attendees (列席), one a line, e.g. 王老师（团支部书记）."
+        )
+        if not creating:
+            del self.fields["photo"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate() + datetime.timedelta(days=1):
+            raise forms.ValidationError(
+                gettext("Record a meeting after it is held; this date is in the future.")
+            )
+        return held_on
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            validate_meeting_attachment(photo)
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, group = cleaned.get("kind"), cleaned.get("group")
+        if kind == MeetingType.GROUP and group is None and "group" not in self.errors:
+            self.add_error("group", gettext("Choose the party group that met."))
+        elif kind and kind != MeetingType.GROUP and group is not None:
+            self.add_error("group", gettext("Only a group meeting names a group; leave it empty."))
+        return cleaned
+
+
+def agenda_templates(branch, kinds=None):
+    """The agendas offered when recording: the branch's own first, then the defaults."""
+    templates = AgendaTemplate.objects.filter(branch__in=[branch]) | AgendaTemplate.objects.filter(
+        branch__isnull=True
+    )
+    if kinds is not None:
+        templates = templates.filter(kind__in=kinds)
+    return templates.order_by("branch", "kind", "sort_order", "title")
+
+
+class AttendanceForm(forms.Form):
+    """One radio group and one reason box per expected attendee."""
+
+    def __init__(self, *args, rows: list[Attendance], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"presence_{row.member_id}"] = forms.ChoiceField(
+                label=row.member.name,
+                choices=Presence.choices,
+                initial=row.presence,
+                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+            )
+            self.fields[f"reason_{row.member_id}"] = forms.CharField(
+                label=gettext("Reason"),
+                required=False,
+                max_length=200,
+                initial=row.reason,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            presence = cleaned.get(f"presence_{row.member_id}")
+            reason = (cleaned.get(f"reason_{row.member_id}") or "").strip()
+            if presence == Presence.EXCUSED and not reason:
+                self.add_error(
+                    f"reason_{row.member_id}",
+                    gettext("Say why %(name)s was excused.") % {"name": row.member.name},
+                )
+        return cleaned
+
+    def entries(self):
+        from activities.services import Absence
+
+        return {
+            row.member_id: Absence(
+                self.cleaned_data[f"presence_{row.member_id}"],
+                self.cleaned_data.get(f"reason_{row.member_id}") or "",
+            )
+            for row in self.rows
+        }
+
+    def lines(self):
+        """(attendance row, presence field, reason field) for the template."""
+        return [
+            (row, self[f"presence_{row.member_id}"], self[f"reason_{row.member_id}"])
+            for row in self.rows
+        ]
+
+
+class MotionForm(forms.ModelForm):
+    class Meta:
+        model = Motion
+        fields = [
+            "title",
+            "votes_for",
+            "votes_against",
+            "abstentions",
+            "written_for",
+            "written_against",
+        ]
+
+
+MotionFormSet = modelformset_factory(Motion, form=MotionForm, extra=1, can_delete=True)
+
+
+class MakeUpCloseForm(forms.Form):
+    done_on = forms.DateField(label=_("Made up on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("How it was made up"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. read the meeting's materials and wrote a reflection")}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done_on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Photo or scan"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(sorted(set(MEETING_ATTACHMENT_TYPES.values())))}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_meeting_attachment(upload)
+        return upload
