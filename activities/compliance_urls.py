@@ -1,3 +1,14 @@
-"""Routes of the compliance grid and attendance rates (filled in by compliance_views)."""
+"""Routes of the compliance grid and attendance rates (included by activities/urls.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from activities import compliance_views
+
+urlpatterns = [
+    path("branches/<int:pk>/compliance/", compliance_views.compliance, name="compliance"),
+    path(
+        "branches/<int:pk>/attendance/",
+        compliance_views.attendance_rates,
+        name="attendance_rates",
+    ),
+]

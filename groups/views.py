@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.compliance import missing_now
 from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors, services
 from groups.access import (
@@ -48,6 +50,7 @@ def branch_detail(request, pk):
         "branch": branch,
         **selectors.branch_overview(branch),
         **branch_meetings_panel(branch),
+        "missing": missing_now(branch, timezone.localdate()),
         "can_record": roles.can_manage_branch(branch.pk),
     }
     if roles.can_manage_branch(branch.pk):
@@ -65,6 +68,7 @@ def group_detail(request, pk):
         "can_manage": roles.can_manage_branch(group.branch_id),
         **selectors.group_detail(group),
         **group_meetings_panel(group),
+        "missing": missing_now(group.branch, timezone.localdate(), groups=[group]),
         "can_record": roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids,
     }
     return render(request, "groups/group_detail.html", context)

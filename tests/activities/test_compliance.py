@@ -1,0 +1,641 @@
+"""Which meetings were owed and held (activities/compliance.py): the school calendar, the
+periods of each frequency and their edges, holidays, per-group rows, rule versions, and
+what counts as missing rather than not yet due."""
+
+import datetime
+
+import pytest
+from django.utils.translation import gettext
+
+from activities.compliance import (
+    CellStatus,
+    attendance_rates,
+    compliance_grid,
+    default_terms,
+    missing_now,
+    rule_for,
+    school_year_bounds,
+    school_year_of,
+    terms_for,
+)
+from activities.models import MeetingRule, MeetingType, Period, Presence, SchoolTerm
+from tests.factories import (
+    GroupMembershipFactory,
+    PartyGroupFactory,
+    member_in_group,
+    recorded_meeting,
+)
+
+D = datetime.date
+# Judged in the summer after school year 2025, so that every period of it has ended.
+AFTER_THE_YEAR = D(2026, 9, 15)
+
+
+def cell_on(grid, kind, day, group=None):
+    """The cell of the row (kind, group) whose period contains `day`."""
+    row = next(r for r in grid.rows if r.kind == kind and r.group == group)
+    return next(c for c in row.cells if c.period.start <= day <= c.period.end)
+
+
+def status_on(branch, kind, day, *, group=None, today=AFTER_THE_YEAR):
+    grid = compliance_grid(branch, school_year_of(day), today)
+    return cell_on(grid, kind, day, group).status
+
+
+def meeting(world, kind, day, group=None):
+    return recorded_meeting(branch=world.branch, kind=kind, group=group, held_on=day)
+
+
+def branch_rule(world, kind, period, **fields):
+    fields.setdefault("effective_from", D(2018, 10, 28))
+    return MeetingRule.objects.create(branch=world.branch, kind=kind, period=period, **fields)
+
+
+def school_terms(branch, *spans):
+    for number, (start, end) in enumerate(spans, start=1):
+        SchoolTerm.objects.create(
+            branch=branch, name=f"第{number}学期", starts_on=start, ends_on=end
+        )
+
+
+# The school year and its calendar -----------------------------------------------------------
+
+
+def test_a_school_year_runs_from_the_first_of_september_to_the_end_of_august():
+    assert school_year_bounds(2025) == (D(2025, 9, 1), D(2026, 8, 31))
+    assert school_year_of(D(2026, 8, 31)) == 2025
+    assert school_year_of(D(2026, 9, 1)) == 2026
+    assert school_year_of(D(2026, 1, 10)) == 2025
+
+
+def test_the_default_calendar_ends_and_starts_terms_on_the_nearest_friday_and_monday():
+    first, second = default_terms(2025)
+    # 20 Jan 2026 is a Tuesday: the nearest Friday is the 23rd. 17 Feb 2026 is a Tuesday too.
+    assert (first.starts_on, first.ends_on) == (D(2025, 9, 1), D(2026, 1, 23))
+    assert (second.starts_on, second.ends_on) == (D(2026, 2, 16), D(2026, 6, 30))
+    first, second = default_terms(2026)
+    # 20 Jan 2027 is a Wednesday (→ Friday 22nd), 17 Feb 2027 a Wednesday (→ Monday 15th).
+    assert first.ends_on == D(2027, 1, 22)
+    assert second.starts_on == D(2027, 2, 15)
+
+
+def test_the_default_calendar_is_used_when_the_branch_entered_no_terms_for_that_year(world):
+    school_terms(world.branch, (D(2024, 9, 2), D(2025, 1, 17)), (D(2025, 2, 17), D(2025, 6, 27)))
+
+    calendar = terms_for(world.branch, 2025)
+
+    assert calendar.is_default
+    assert [t.starts_on for t in calendar.terms] == [D(2025, 9, 1), D(2026, 2, 16)]
+
+
+def test_the_branchs_own_terms_replace_the_default_calendar(world):
+    school_terms(world.branch, (D(2025, 9, 1), D(2026, 1, 30)), (D(2026, 2, 24), D(2026, 7, 3)))
+
+    calendar = terms_for(world.branch, 2025)
+
+    assert not calendar.is_default
+    assert [(t.starts_on, t.ends_on) for t in calendar.terms] == [
+        (D(2025, 9, 1), D(2026, 1, 30)),
+        (D(2026, 2, 24), D(2026, 7, 3)),
+    ]
+    assert calendar.term_days(D(2026, 2, 1), D(2026, 2, 28)) == 5
+
+
+# Monthly rules ------------------------------------------------------------------------------
+
+
+def test_a_meeting_on_the_last_day_of_a_month_counts_for_that_month_only(world):
+    meeting(world, MeetingType.COMMITTEE, D(2025, 10, 31))
+
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2025, 10, 1)) == CellStatus.HELD
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2025, 11, 1)) == CellStatus.MISSING
+
+
+def test_a_meeting_on_the_first_day_of_a_month_counts_for_that_month_not_the_previous(world):
+    meeting(world, MeetingType.COMMITTEE, D(2025, 12, 1))
+
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2025, 11, 30)) == CellStatus.MISSING
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2025, 12, 31)) == CellStatus.HELD
+
+
+def test_the_summer_holiday_owes_no_monthly_meeting(world):
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    for month in (D(2026, 7, 1), D(2026, 8, 1)):
+        assert cell_on(grid, MeetingType.COMMITTEE, month).status == CellStatus.NOT_REQUIRED
+        assert cell_on(grid, MeetingType.THEMED_DAY, month).status == CellStatus.NOT_REQUIRED
+    # June is term time: owed, and missed.
+    assert cell_on(grid, MeetingType.COMMITTEE, D(2026, 6, 1)).status == CellStatus.MISSING
+
+
+def test_a_meeting_held_in_a_holiday_still_shows_in_its_cell(world):
+    held = meeting(world, MeetingType.COMMITTEE, D(2026, 7, 10))
+
+    cell = cell_on(
+        compliance_grid(world.branch, 2025, AFTER_THE_YEAR), MeetingType.COMMITTEE, D(2026, 7, 1)
+    )
+
+    assert cell.status == CellStatus.NOT_REQUIRED
+    assert [m.pk for m in cell.meetings] == [held.pk]
+
+
+def test_february_with_few_term_days_owes_no_monthly_meeting(world):
+    # Term 2 starts on 24 February: 5 days of term in February, fewer than the rule's 10.
+    school_terms(world.branch, (D(2025, 9, 1), D(2026, 1, 23)), (D(2026, 2, 24), D(2026, 6, 30)))
+
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 2, 1)) == CellStatus.NOT_REQUIRED
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 3, 1)) == CellStatus.MISSING
+
+
+def test_february_is_owed_under_the_default_calendar(world):
+    # Term 2 starts on Monday 16 February 2026: 13 days of term, at least the rule's 10.
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 2, 1)) == CellStatus.MISSING
+
+
+def test_a_july_with_enough_term_days_owes_its_meeting(world):
+    school_terms(world.branch, (D(2025, 9, 1), D(2026, 1, 23)), (D(2026, 2, 16), D(2026, 7, 15)))
+
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 7, 1)) == CellStatus.MISSING
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 8, 1)) == CellStatus.NOT_REQUIRED
+
+
+def test_min_term_days_decides_whether_a_short_month_is_owed(world):
+    # January 2026 has 23 days of term under the default calendar.
+    rule = branch_rule(world, MeetingType.COMMITTEE, Period.MONTH, min_term_days=23)
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 1, 1)) == CellStatus.MISSING
+
+    rule.min_term_days = 24
+    rule.save()
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 1, 1)) == CellStatus.NOT_REQUIRED
+
+
+# Quarterly, semester and yearly rules ---------------------------------------------------------
+
+
+def test_a_meeting_on_the_last_day_of_a_quarter_counts_for_that_quarter_only(world):
+    meeting(world, MeetingType.GENERAL, D(2025, 12, 31))
+
+    assert status_on(world.branch, MeetingType.GENERAL, D(2025, 10, 1)) == CellStatus.HELD
+    assert status_on(world.branch, MeetingType.GENERAL, D(2026, 1, 1)) == CellStatus.MISSING
+
+
+def test_quarters_are_calendar_quarters_cut_at_the_edges_of_the_school_year(world):
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    row = next(r for r in grid.rows if r.kind == MeetingType.GENERAL)
+    spans = [(c.period.start, c.period.end) for c in row.cells]
+    assert spans == [
+        (D(2025, 9, 1), D(2025, 9, 30)),
+        (D(2025, 10, 1), D(2025, 12, 31)),
+        (D(2026, 1, 1), D(2026, 3, 31)),
+        (D(2026, 4, 1), D(2026, 6, 30)),
+        (D(2026, 7, 1), D(2026, 8, 31)),
+    ]
+    # July and August have no term days under the default calendar.
+    assert [c.status for c in row.cells] == [CellStatus.MISSING] * 4 + [CellStatus.NOT_REQUIRED]
+    # Each cell spans the month columns of its months.
+    assert [d.columns for d in row.display] == [1, 3, 3, 3, 2]
+
+
+def test_september_is_its_own_piece_of_the_third_quarter(world):
+    meeting(world, MeetingType.GENERAL, D(2025, 9, 30))
+
+    assert status_on(world.branch, MeetingType.GENERAL, D(2025, 9, 1)) == CellStatus.HELD
+    assert status_on(world.branch, MeetingType.GENERAL, D(2025, 10, 1)) == CellStatus.MISSING
+
+
+def test_a_semester_includes_the_holiday_after_its_term(world):
+    branch_rule(world, MeetingType.LECTURE, Period.SEMESTER)
+    school_terms(world.branch, (D(2025, 9, 1), D(2026, 1, 23)), (D(2026, 2, 16), D(2026, 6, 30)))
+    meeting(world, MeetingType.LECTURE, D(2026, 2, 15))  # the last day of the winter holiday
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    row = next(r for r in grid.rows if r.kind == MeetingType.LECTURE)
+    assert [(c.period.start, c.period.end) for c in row.cells] == [
+        (D(2025, 9, 1), D(2026, 2, 15)),
+        (D(2026, 2, 16), D(2026, 8, 31)),
+    ]
+    assert [c.status for c in row.cells] == [CellStatus.HELD, CellStatus.MISSING]
+
+
+def test_a_meeting_on_the_first_day_of_term_two_counts_for_semester_two(world):
+    branch_rule(world, MeetingType.LECTURE, Period.SEMESTER)
+    meeting(world, MeetingType.LECTURE, D(2026, 2, 16))  # default calendar: term 2 starts
+
+    assert status_on(world.branch, MeetingType.LECTURE, D(2025, 9, 1)) == CellStatus.MISSING
+    assert status_on(world.branch, MeetingType.LECTURE, D(2026, 3, 1)) == CellStatus.HELD
+
+
+def test_a_yearly_meeting_on_the_thirty_first_of_august_counts_for_the_year_ending(world):
+    meeting(world, MeetingType.LIFE, D(2026, 8, 31))
+
+    today = D(2027, 9, 15)
+    assert status_on(world.branch, MeetingType.LIFE, D(2026, 8, 31), today=today) == "held"
+    assert status_on(world.branch, MeetingType.LIFE, D(2026, 9, 1), today=today) == "missing"
+
+
+# Groups ---------------------------------------------------------------------------------------
+
+
+def test_each_group_owes_its_own_group_meeting(world):
+    meeting(world, MeetingType.GROUP, D(2025, 10, 20), group=world.group_a)
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    october = D(2025, 10, 1)
+    assert cell_on(grid, MeetingType.GROUP, october, world.group_a).status == CellStatus.HELD
+    assert cell_on(grid, MeetingType.GROUP, october, world.group_b).status == CellStatus.MISSING
+    assert [r.group for r in grid.rows if r.kind == MeetingType.GROUP] == [
+        world.group_a,
+        world.group_b,
+    ]
+
+
+def test_a_group_owes_nothing_before_it_was_set_up_or_after_it_was_dissolved(world):
+    group = PartyGroupFactory(
+        branch=world.branch,
+        name="新组",
+        founded_on=D(2025, 11, 25),
+        dissolved_on=D(2026, 4, 1),
+    )
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    def status(day):
+        return cell_on(grid, MeetingType.GROUP, day, group).status
+
+    assert status(D(2025, 10, 1)) == CellStatus.NOT_REQUIRED  # not set up yet
+    assert status(D(2025, 11, 1)) == CellStatus.NOT_REQUIRED  # 6 days of existence
+    assert status(D(2025, 12, 1)) == CellStatus.MISSING
+    assert status(D(2026, 3, 1)) == CellStatus.MISSING
+    assert status(D(2026, 4, 1)) == CellStatus.NOT_REQUIRED  # dissolved on the 1st
+
+
+def test_a_group_dissolved_before_the_year_has_no_row(world):
+    PartyGroupFactory(branch=world.branch, name="旧组", dissolved_on=D(2024, 7, 1))
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    assert "旧组" not in [r.group.name for r in grid.rows if r.group]
+
+
+def test_a_leaders_grid_holds_only_their_groups_meetings(world):
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR, groups=[world.group_a])
+
+    assert [(r.kind, r.group) for r in grid.rows] == [(MeetingType.GROUP, world.group_a)]
+
+
+# Rule versions, times, and required -------------------------------------------------------------
+
+
+def test_a_branch_rule_replaces_the_default_from_its_effective_date(world):
+    own = branch_rule(
+        world,
+        MeetingType.GROUP,
+        Period.MONTH,
+        times=2,
+        per_group=True,
+        effective_from=D(2026, 3, 1),
+    )
+    for day in (D(2026, 2, 10), D(2026, 3, 10)):
+        meeting(world, MeetingType.GROUP, day, group=world.group_a)
+
+    assert rule_for(world.branch, MeetingType.GROUP, D(2026, 2, 28)).branch is None
+    assert rule_for(world.branch, MeetingType.GROUP, D(2026, 3, 1)) == own
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+    february = cell_on(grid, MeetingType.GROUP, D(2026, 2, 1), world.group_a)
+    march = cell_on(grid, MeetingType.GROUP, D(2026, 3, 1), world.group_a)
+    assert (february.status, february.times) == (CellStatus.HELD, 1)
+    assert (march.status, march.times, march.held) == (CellStatus.MISSING, 2, 1)
+    assert march.shows_count and not february.shows_count
+
+
+def test_a_rule_with_two_meetings_is_held_once_both_are_recorded(world):
+    branch_rule(world, MeetingType.COMMITTEE, Period.MONTH, times=2, min_term_days=10)
+    meeting(world, MeetingType.COMMITTEE, D(2025, 10, 1))
+    meeting(world, MeetingType.COMMITTEE, D(2025, 10, 31))
+
+    cell = cell_on(
+        compliance_grid(world.branch, 2025, AFTER_THE_YEAR), MeetingType.COMMITTEE, D(2025, 10, 1)
+    )
+    assert (cell.status, cell.held, cell.times) == (CellStatus.HELD, 2, 2)
+    assert not cell.shows_count
+
+
+def test_a_meeting_type_the_branch_stops_checking_owes_nothing_from_that_date(world):
+    branch_rule(
+        world, MeetingType.THEMED_DAY, Period.MONTH, required=False, effective_from=D(2026, 1, 1)
+    )
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    assert cell_on(grid, MeetingType.THEMED_DAY, D(2025, 12, 1)).status == CellStatus.MISSING
+    later = cell_on(grid, MeetingType.THEMED_DAY, D(2026, 3, 1))
+    assert later.status == CellStatus.NOT_REQUIRED
+    assert later.period.start == D(2026, 1, 1)
+
+
+def test_a_meeting_type_not_checked_all_year_has_no_row(world):
+    branch_rule(world, MeetingType.EVALUATION, Period.YEAR, required=False)
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    assert MeetingType.EVALUATION not in [r.kind for r in grid.rows]
+    assert MeetingType.OTHER not in [r.kind for r in grid.rows]  # no rule at all
+
+
+def test_a_rule_changing_the_period_mid_year_switches_the_cells_on_that_day(world):
+    # From 2026 the branch holds its general meeting monthly (a local rule, seed 001).
+    branch_rule(
+        world, MeetingType.GENERAL, Period.MONTH, effective_from=D(2026, 1, 1), min_term_days=10
+    )
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    row = next(r for r in grid.rows if r.kind == MeetingType.GENERAL)
+    assert [c.period.period for c in row.cells] == ["quarter"] * 2 + ["month"] * 8
+    assert sum(d.columns for d in row.display) == 12
+
+
+def test_a_rule_taking_effect_mid_month_cuts_that_month_in_two(world):
+    branch_rule(world, MeetingType.COMMITTEE, Period.MONTH, times=2, effective_from=D(2026, 3, 20))
+
+    grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
+
+    row = next(r for r in grid.rows if r.kind == MeetingType.COMMITTEE)
+    march = [c for c in row.cells if c.period.start.month == 3 and c.period.start.year == 2026]
+    assert [(c.period.start, c.period.end, c.times) for c in march] == [
+        (D(2026, 3, 1), D(2026, 3, 19), 1),
+        (D(2026, 3, 20), D(2026, 3, 31), 2),
+    ]
+    # Both halves share March's column.
+    assert sum(d.columns for d in row.display) == 12
+    assert any(len(d.cells) == 2 for d in row.display)
+
+
+# Relative to today ------------------------------------------------------------------------------
+
+
+def test_a_period_not_over_yet_is_not_yet_due_and_a_past_one_is_missing(world):
+    today = D(2025, 11, 15)
+    grid = compliance_grid(world.branch, 2025, today)
+
+    assert cell_on(grid, MeetingType.COMMITTEE, D(2025, 10, 1)).status == CellStatus.MISSING
+    assert cell_on(grid, MeetingType.COMMITTEE, D(2025, 11, 1)).status == CellStatus.NOT_YET_DUE
+    assert cell_on(grid, MeetingType.COMMITTEE, D(2026, 3, 1)).status == CellStatus.NOT_YET_DUE
+
+
+def test_the_last_day_of_a_period_is_still_in_time(world):
+    def november(today):
+        grid = compliance_grid(world.branch, 2025, today)
+        return cell_on(grid, MeetingType.COMMITTEE, D(2025, 11, 1)).status
+
+    assert november(D(2025, 11, 30)) == CellStatus.NOT_YET_DUE
+    assert november(D(2025, 12, 1)) == CellStatus.MISSING
+
+
+def test_a_meeting_already_held_this_month_shows_as_held(world):
+    meeting(world, MeetingType.COMMITTEE, D(2025, 11, 3))
+
+    grid = compliance_grid(world.branch, 2025, D(2025, 11, 15))
+
+    assert cell_on(grid, MeetingType.COMMITTEE, D(2025, 11, 1)).status == CellStatus.HELD
+
+
+# What is still owed now -----------------------------------------------------------------------
+
+
+def test_missing_now_lists_what_the_running_periods_still_owe(world):
+    meeting(world, MeetingType.GROUP, D(2025, 11, 3), group=world.group_a)
+    meeting(world, MeetingType.LECTURE, D(2025, 10, 9))
+
+    items = missing_now(world.branch, D(2025, 11, 15))
+
+    owed = [(item.kind, item.group, item.period_end) for item in items]
+    assert owed == [
+        (MeetingType.COMMITTEE, None, D(2025, 11, 30)),
+        (MeetingType.GROUP, world.group_b, D(2025, 11, 30)),
+        (MeetingType.THEMED_DAY, None, D(2025, 11, 30)),
+        (MeetingType.GENERAL, None, D(2025, 12, 31)),
+        (MeetingType.LIFE, None, D(2026, 8, 31)),
+        (MeetingType.EVALUATION, None, D(2026, 8, 31)),
+    ]
+    assert items[0].period_label == gettext("Month %(month)s") % {"month": 11}
+    assert items[3].period_label == gettext("Fourth quarter")
+
+
+def test_missing_now_for_a_leader_lists_only_their_groups_meeting(world):
+    items = missing_now(world.branch, D(2025, 11, 15), groups=[world.group_a])
+    assert [(item.kind, item.group) for item in items] == [(MeetingType.GROUP, world.group_a)]
+
+    meeting(world, MeetingType.GROUP, D(2025, 11, 3), group=world.group_a)
+
+    assert missing_now(world.branch, D(2025, 11, 15), groups=[world.group_a]) == []
+
+
+def test_missing_now_is_empty_in_the_summer_holiday_for_monthly_meetings(world):
+    items = missing_now(world.branch, D(2026, 7, 20))
+
+    assert {item.kind for item in items} == {MeetingType.LIFE, MeetingType.EVALUATION}
+
+
+def test_the_grid_and_missing_now_read_in_a_fixed_number_of_queries(world, query_counter):
+    days = iter(D(2025, 9, 5) + datetime.timedelta(days=11 * n) for n in range(30))
+
+    def grow():
+        day = next(days)
+        meeting(world, MeetingType.GROUP, day, group=world.group_a)
+        meeting(world, MeetingType.COMMITTEE, day)
+
+    query_counter.assert_constant(lambda: compliance_grid(world.branch, 2025, AFTER_THE_YEAR), grow)
+    query_counter.assert_constant(
+        lambda: missing_now(world.branch, D(2025, 12, 15), groups=[world.group_a]), grow
+    )
+
+
+def test_the_grid_reads_in_a_fixed_number_of_queries_whatever_the_number_of_groups(
+    world, query_counter
+):
+    names = iter(f"新组{n}" for n in range(10))
+
+    def grow():
+        group = PartyGroupFactory(branch=world.branch, name=next(names))
+        meeting(world, MeetingType.GROUP, D(2025, 10, 10), group=group)
+
+    query_counter.assert_constant(lambda: compliance_grid(world.branch, 2025, AFTER_THE_YEAR), grow)
+
+
+# Attendance rates -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def absences(world):
+    """A group A meeting and a general meeting that 普通党员 missed without leave, one after
+    the other, then a group A meeting they came to. 乙组长 was excused once."""
+    member, leader_b = world.member, world.leader_b
+    recorded_meeting(
+        branch=world.branch,
+        kind="group",
+        group=world.group_a,
+        held_on=D(2025, 10, 10),
+        absences={member: (Presence.ABSENT, "")},
+    )
+    recorded_meeting(
+        branch=world.branch,
+        kind="general",
+        held_on=D(2025, 12, 10),
+        absences={member: (Presence.ABSENT, ""), leader_b: (Presence.EXCUSED, "出差")},
+    )
+    recorded_meeting(
+        branch=world.branch, kind="group", group=world.group_a, held_on=D(2025, 12, 20)
+    )
+
+
+def by_name(report):
+    return {row.name: row for row in report.members}
+
+
+def group_a_meetings(world, presences):
+    """Group A meetings on the 10th of successive months from September 2025, 普通党员's
+    presence at each as given."""
+    for index, presence in enumerate(presences):
+        day = D(2025 + (8 + index) // 12, (8 + index) % 12 + 1, 10)
+        reason = "病假" if presence == Presence.EXCUSED else ""
+        absences = {} if presence == Presence.PRESENT else {world.member: (presence, reason)}
+        recorded_meeting(
+            branch=world.branch, kind="group", group=world.group_a, held_on=day, absences=absences
+        )
+
+
+def member_row(world):
+    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
+    return by_name(report)["普通党员"]
+
+
+def test_attendance_rates_count_each_members_expected_present_excused_and_absent(world, absences):
+    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
+
+    rows = by_name(report)
+    member = rows["普通党员"]
+    assert (member.expected, member.present, member.excused, member.absent) == (3, 1, 0, 2)
+    assert member.percent == 33
+    leader_b = rows["乙组长"]
+    assert (leader_b.expected, leader_b.present, leader_b.excused) == (1, 0, 1)
+    assert rows["甲组长"].percent == 100
+
+
+def test_two_absences_in_a_row_stand_out(world, absences):
+    rows = by_name(attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31)))
+
+    assert rows["普通党员"].absent_in_a_row
+    assert rows["普通党员"].repeatedly_absent
+    assert not rows["普通党员"].low_rate  # three meetings are too few for a rate to count
+    assert not rows["乙组长"].repeatedly_absent
+    assert not rows["甲组长"].repeatedly_absent
+
+
+def test_absences_with_a_meeting_attended_between_them_are_not_in_a_row(world):
+    P, A = Presence.PRESENT, Presence.ABSENT
+    group_a_meetings(world, [A, P, A, P, P, P, P, P, P, P])
+
+    member = member_row(world)
+
+    assert (member.absent, member.percent) == (2, 80)
+    assert not member.absent_in_a_row
+    assert not member.repeatedly_absent  # 80% is not below 80%
+
+
+def test_leave_between_two_absences_breaks_the_run(world):
+    P, A, E = Presence.PRESENT, Presence.ABSENT, Presence.EXCUSED
+    group_a_meetings(world, [A, E, A, P])
+
+    member = member_row(world)
+
+    assert (member.absent, member.excused, member.longest_run) == (2, 1, 1)
+    assert not member.repeatedly_absent
+
+
+def test_often_away_even_with_leave_stands_out_once_there_are_enough_meetings(world):
+    P, E = Presence.PRESENT, Presence.EXCUSED
+    group_a_meetings(world, [E, P, E, P])
+    assert not member_row(world).repeatedly_absent  # four meetings: too few to judge a rate
+
+    group_a_meetings(world, [])
+    recorded_meeting(branch=world.branch, kind="group", group=world.group_a, held_on=D(2026, 1, 10))
+    member = member_row(world)
+    assert (member.expected, member.percent) == (5, 60)
+    assert member.low_rate and member.repeatedly_absent
+    assert not member.absent_in_a_row
+
+
+def test_attendance_rates_add_up_per_group_and_for_the_branch(world, absences):
+    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
+
+    groups = {row.group.name: row for row in report.groups}
+    # A: 3 members × (2 group meetings + 1 general) = 9 expected; 普通党员 absent twice.
+    assert (groups["A组"].expected, groups["A组"].present, groups["A组"].absent) == (9, 7, 2)
+    assert (groups["B组"].expected, groups["B组"].present, groups["B组"].excused) == (3, 2, 1)
+    assert (report.total.expected, report.total.present) == (12, 9)
+
+
+def test_attendance_rates_cover_only_the_meetings_in_the_range(world, absences):
+    report = attendance_rates(world.branch, D(2025, 12, 15), D(2025, 12, 31))
+
+    member = by_name(report)["普通党员"]
+    assert (member.expected, member.absent, member.repeatedly_absent) == (1, 0, False)
+
+
+def test_a_members_meetings_count_for_the_group_they_were_in_on_the_day(world):
+    mover = member_in_group(world.group_b, name="调动党员")
+    membership = mover.group_memberships.get()
+    membership.ended_on = D(2025, 11, 1)
+    membership.save()
+    GroupMembershipFactory(group=world.group_a, member=mover, started_on=D(2025, 11, 1))
+    recorded_meeting(
+        branch=world.branch,
+        kind="group",
+        group=world.group_b,
+        held_on=D(2025, 10, 10),
+        absences={mover: (Presence.ABSENT, "")},
+    )
+    recorded_meeting(
+        branch=world.branch, kind="group", group=world.group_a, held_on=D(2025, 11, 20)
+    )
+
+    whole = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
+    for_a = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31), groups=[world.group_a])
+
+    assert (by_name(whole)["调动党员"].expected, by_name(whole)["调动党员"].absent) == (2, 1)
+    assert (by_name(for_a)["调动党员"].expected, by_name(for_a)["调动党员"].absent) == (1, 0)
+    assert "乙组长" not in by_name(for_a)
+    assert [row.group for row in for_a.groups] == [world.group_a]
+
+
+def test_members_on_the_roll_expected_nowhere_are_listed_without_a_rate(world):
+    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
+
+    assert by_name(report)["普通党员"].expected == 0
+    assert by_name(report)["普通党员"].rate is None
+    assert "外支部书记" not in by_name(report)
+
+
+def test_attendance_rates_read_in_a_fixed_number_of_queries(world, query_counter):
+    days = iter(D(2025, 9, 5) + datetime.timedelta(days=9 * n) for n in range(30))
+
+    def grow():
+        recorded_meeting(
+            branch=world.branch,
+            kind="general",
+            held_on=next(days),
+            absences={world.member: (Presence.ABSENT, "")},
+        )
+
+    query_counter.assert_constant(
+        lambda: attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31)), grow
+    )
+    query_counter.assert_constant(
+        lambda: attendance_rates(
+            world.branch, D(2025, 9, 1), D(2026, 8, 31), groups=[world.group_a]
+        ),
+        grow,
+    )
