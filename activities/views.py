@@ -68,6 +68,8 @@ def meeting_list(request, pk):
             "query": query.urlencode(),
             "can_record": roles.can_manage_branch(branch.pk) or bool(groups),
             "can_manage": roles.can_manage_branch(branch.pk),
+            # The ledger: the branch's committee and viewers, a leader for their groups.
+            "can_export": groups is None or bool(groups),
         },
     )
 

@@ -31,7 +31,6 @@ import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,16 +41,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.worksheet import Worksheet
 
 from branchsite.constraints import full_clean_many
+from branchsite.xlsx import (
+    DATE_FORMAT,
+    MONTH_FORMAT,
+    TEXT_FORMAT,
+    CellWriter,
+    header_styles,
+    print_layout,
+    styled,
+)
 from groups.models import Branch, GroupMembership, PartyGroup
 from groups.services import group_member_place
 from members.models import (
@@ -105,9 +110,6 @@ CHOICE_SPELLINGS = {
     },
 }
 
-DATE_FORMAT = "yyyy-mm-dd"
-MONTH_FORMAT = "yyyy-mm"
-TEXT_FORMAT = "@"
 NUMBER_FORMATS = {
     "date": DATE_FORMAT,
     "month": MONTH_FORMAT,
@@ -229,92 +231,6 @@ HEADER_KEYS = {
 # ---------------------------------------------------------------------------- export
 
 
-def _escaped(value: str) -> bool:
-    return value[:1] in ("=", "+", "-", "@", "\t", "\r")
-
-
-class _CellWriter:
-    """Prepared cells for a write-only sheet: one styled cell per column (and variant),
-    reused for every row. openpyxl serialises a row as soon as it is appended, so reusing a
-    cell is safe, and its style is registered with the workbook once instead of per cell."""
-
-    def __init__(self, sheet, *, border, number_formats: list[str | None], wrap=frozenset()):
-        self.sheet = sheet
-        self.border = border
-        self.plain = [
-            self.make(border, number_format, wrap=index in wrap)
-            for index, number_format in enumerate(number_formats)
-        ]
-        self.quoted = [
-            self.make(border, TEXT_FORMAT, quote=True, wrap=index in wrap)
-            for index in range(len(number_formats))
-        ]
-        self.date_columns = {
-            index
-            for index, number_format in enumerate(number_formats)
-            if number_format in (DATE_FORMAT, MONTH_FORMAT)
-        }
-
-    def make(self, border, number_format, *, quote=False, fill=None, wrap=False):
-        cell = WriteOnlyCell(self.sheet)
-        if wrap:
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        if border is not None:
-            cell.border = border
-        if number_format:
-            cell.number_format = number_format
-        if quote:
-            cell.quotePrefix = True
-        if fill is not None:
-            cell.fill = fill
-        return cell
-
-    def cell(self, index: int, value, *, templates=None):
-        templates = templates or self.plain
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = (self.quoted if _escaped(value) else templates)[index]
-            cell.value = value
-            # "=…" would become a formula and "#N/A" an error value: force text.
-            cell.data_type = "s"
-            return cell
-        template = templates[index]
-        is_date = isinstance(value, datetime.date)
-        if value is not None and is_date != (index in self.date_columns):
-            # A date where none is expected, or a number in a date column (only in files
-            # sent back with their errors): a cell of its own, so the template keeps its
-            # number format and the number does not turn into a date.
-            cell = self.make(self.border, DATE_FORMAT if is_date else None)
-            if template.has_style and template.fill is not None:
-                cell.fill = copy(template.fill)
-            cell.value = value
-            return cell
-        template.value = value
-        return template
-
-
-def _header_styles():
-    thin = Side(style="thin", color="808080")
-    return {
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", fgColor="F2DCDB"),
-        "alignment": Alignment(horizontal="center", vertical="center", wrap_text=True),
-    }
-
-
-def _styled(sheet, value: str, **styles) -> WriteOnlyCell:
-    """A one-off styled text cell (title, headings, reasons), escaped like the others."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    if _escaped(value):
-        cell.quotePrefix = True
-    for name, style in styles.items():
-        setattr(cell, name, style)
-    return cell
-
-
 def roster_title(branch: Branch) -> str:
     return _("%(branch)s Party member roster") % {"branch": branch.name}
 
@@ -339,37 +255,22 @@ def roster_workbook(*, branch: Branch, members, today: datetime.date | None = No
     today = today or timezone.localdate()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Roster"))
-    last_column = get_column_letter(len(COLUMNS))
 
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "B3"  # the title and header rows, and the name column
-    sheet.print_title_rows = "1:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddFooter.center.text = _("Page &P of &N")
-    sheet.oddHeader.right.text = _("Exported on %(date)s") % {"date": today.isoformat()}
-    sheet.merged_cells.add(f"A1:{last_column}1")
-    sheet.row_dimensions[1].height = 32
-    sheet.row_dimensions[2].height = 32
+    # The title and header rows, and the name column, stay in view.
+    print_layout(sheet, [column.width for column in COLUMNS], freeze="B3", today=today)
 
-    title = _styled(
+    title = styled(
         sheet,
         roster_title(branch),
         font=Font(bold=True, size=16),
         alignment=Alignment(horizontal="center", vertical="center"),
     )
     sheet.append([title])
-    header = _header_styles()
-    sheet.append([_styled(sheet, column.header, **header) for column in COLUMNS])
+    header = header_styles()
+    sheet.append([styled(sheet, column.header, **header) for column in COLUMNS])
 
     thin = Side(style="thin", color="808080")
-    writer = _CellWriter(
+    writer = CellWriter(
         sheet,
         border=Border(left=thin, right=thin, top=thin, bottom=thin),
         number_formats=[NUMBER_FORMATS.get(column.kind) for column in COLUMNS],
@@ -1489,7 +1390,7 @@ def roster_error_workbook(*, sheet: RosterSheet, errors: list[RowError]) -> byte
     number_formats: list[str | None] = [None] * width
     for key, column in sheet.columns.items():
         number_formats[column - 1] = NUMBER_FORMATS.get(COLUMNS_BY_KEY[key].kind)
-    writer = _CellWriter(output, border=None, number_formats=number_formats)
+    writer = CellWriter(output, border=None, number_formats=number_formats)
     shaded = PatternFill("solid", fgColor="FFC7CE")
     flagged = [writer.make(None, number_format, fill=shaded) for number_format in number_formats]
     reason_font = Font(color="9C0006")
@@ -1508,11 +1409,11 @@ def roster_error_workbook(*, sheet: RosterSheet, errors: list[RowError]) -> byte
             else:
                 cells.append(None if value is None else writer.cell(column - 1, value))
         if number == sheet.header_rows[0]:
-            cells.append(_styled(output, _("Errors"), **_header_styles()))
+            cells.append(styled(output, _("Errors"), **header_styles()))
         elif problems:
             reasons = "\n".join(problem.within_row() for problem in problems)
             cells.append(
-                _styled(output, reasons, font=reason_font, alignment=Alignment(wrap_text=True))
+                styled(output, reasons, font=reason_font, alignment=Alignment(wrap_text=True))
             )
         output.append(cells)
     stream = io.BytesIO()

@@ -1,0 +1,288 @@
+"""The minutes of one meeting as a PDF: the text is real, selectable Chinese (read back with
+pdftotext), its fonts are embedded Noto CJK (pdffonts), long minutes run onto further pages,
+and only the branch's officers and the meeting's editors may download it."""
+
+import datetime
+import re
+import subprocess
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from activities.models import Motion, Presence
+from members.models import Category
+from reports.minutes import minutes_filename, minutes_title
+from tests.factories import member_in_group, recorded_meeting
+
+MINUTES_PERMISSIONS = {
+    "anonymous": 302,
+    "secretary": 200,
+    "leader_a": 200,  # edits their own group's meetings
+    "leader_b": 403,
+    "member": 403,  # was expected at the meeting, but others' absences are not theirs to print
+    "viewer": 200,
+    "outsider": 404,
+}
+
+
+@pytest.fixture
+def group_meeting(world):
+    """Group A met: one member excused, one absent, a probationary member present, two
+    non-member attendees."""
+    probationary = member_in_group(world.group_a, name="周预备", probationary=True)
+    absentee = member_in_group(world.group_a, name="吴缺席")
+    meeting = recorded_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        held_on=datetime.date(2026, 10, 15),
+        starts_at=datetime.time(15, 30),
+        ends_at=datetime.time(17, 0),
+        place="三楼会议室",
+        topic="学习党的二十届四中全会精神",
+        host=world.leader_a,
+        recorder=world.secretary,
+        speaker="甲组长",
+        agenda="一、传达学习文件\n二、交流发言",
+        minutes="甲组长领学文件。\n大家结合教学工作交流体会。",
+        resolutions="每位党员撰写一篇学习体会。",
+        guests="王校长\n工会主席赵敏",
+        absences={
+            world.member: ("excused", "外出参加教研培训"),
+            absentee: ("absent", ""),
+        },
+    )
+    meeting.probationary, meeting.absentee = probationary, absentee
+    return meeting
+
+
+def minutes_url(meeting) -> str:
+    return reverse("reports:meeting_minutes", args=[meeting.pk])
+
+
+def download(client, meeting) -> bytes:
+    response = client.get(minutes_url(meeting))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def poppler(tool: str, content: bytes, tmp_path, *args: str) -> str:
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(
+        [f"/usr/bin/{tool}", *args, str(path), *(["-"] if tool == "pdftotext" else [])],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    """The text in the order it was laid out (-raw): cell by cell, a label before its value."""
+    return poppler("pdftotext", content, tmp_path, "-raw", "-enc", "UTF-8")
+
+
+def squeezed(text: str) -> str:
+    """Without white space: a sentence wrapped across lines or cells reads as one."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_count(content: bytes, tmp_path) -> int:
+    info = poppler("pdfinfo", content, tmp_path)
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1])
+
+
+def test_it_prints_the_record_book_fields(secretary_client, world, group_meeting, tmp_path):
+    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+
+    for expected in [
+        minutes_title(group_meeting),  # 一支部 A组 党小组会会议记录
+        "学习党的二十届四中全会精神",
+        "三楼会议室",
+        "15:30–17:00",
+        "传达学习文件",
+        "大家结合教学工作交流体会。",
+        "每位党员撰写一篇学习体会。",
+        "王校长",
+        "工会主席赵敏",
+    ]:
+        assert squeezed(expected) in text
+    assert world.branch.name in text
+    for label in ["Topic", "Time", "Place", "Host", "Recorder", "Speaker", "Attending"]:
+        assert squeezed(pgettext("minutes field", label)) in text
+    for label in ["Agenda", "Record of the meeting", "Resolutions"]:
+        assert squeezed(pgettext("minutes section", label)) in text
+
+
+def test_it_lists_everyone_with_reasons(secretary_client, world, group_meeting, tmp_path):
+    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+
+    for person in [world.secretary, world.leader_a, world.member, group_meeting.absentee]:
+        assert person.name in text
+    assert _("Probationary members:") + "周预备" in text
+    excused = _("%(name)s (%(reason)s)") % {"name": "普通党员", "reason": "外出参加教研培训"}
+    assert squeezed(excused) in text
+    # Both owe make-up study; neither has done it yet.
+    assert squeezed(_("%(name)s: not made up yet") % {"name": "吴缺席"}) in text
+
+
+def test_it_counts_full_and_probationary_members_apart(secretary_client, group_meeting, tmp_path):
+    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+
+    def split(count, full, probationary):
+        return squeezed(
+            _("%(count)s (full members %(full)s, probationary %(probationary)s)")
+            % {"count": count, "full": full, "probationary": probationary}
+        )
+
+    # 应到 5: 书记, 甲组长, 普通党员, 吴缺席 (full) and 周预备; 实到 3; 请假 1; 缺席 1.
+    assert pgettext("minutes field", "Expected") + split(5, 4, 1) in text
+    assert pgettext("minutes field", "Present") + split(3, 2, 1) in text
+    one = squeezed(_("%(count)s people") % {"count": 1})
+    assert pgettext("minutes field", "Excused") + one in text
+    assert pgettext("minutes field", "Absent") + one in text
+
+
+def test_it_has_signature_lines_and_page_numbers(secretary_client, group_meeting, tmp_path):
+    content = download(secretary_client, group_meeting)
+    text = squeezed(pdf_text(content, tmp_path))
+
+    assert squeezed(_("Host's signature:")) in text
+    assert squeezed(_("Recorder's signature:")) in text
+    pages = page_count(content, tmp_path)
+    footer = _("Page %(page)s of %(pages)s") % {"page": 1, "pages": pages}
+    assert squeezed(footer) in text
+
+
+def test_it_embeds_noto_cjk_fonts_and_no_type3_fallback(secretary_client, group_meeting, tmp_path):
+    fonts = poppler("pdffonts", download(secretary_client, group_meeting), tmp_path)
+    rows = fonts.splitlines()[2:]  # below the header and its underline
+
+    cjk = [row for row in rows if re.search(r"Noto-?(Serif|Sans)-?CJK", row)]
+    assert cjk, fonts
+    for row in cjk:
+        # name, type…, encoding, emb, sub, uni, object, id: embedded, subset, with a
+        # Unicode map (so the text can be copied out).
+        assert row.split()[-5:-2] == ["yes", "yes", "yes"], row
+    assert "Type 3" not in fonts
+    assert any("Serif" in row for row in cjk), "the body is set in the serif"
+    assert any("Sans" in row for row in cjk), "the headings in the sans"
+
+
+def test_long_minutes_run_onto_further_pages(secretary_client, world, tmp_path):
+    lines = [f"第{number}条：发言人结合本组教学实际谈了学习体会。" for number in range(1, 121)]
+    meeting = recorded_meeting(branch=world.branch, group=world.group_a, minutes="\n".join(lines))
+
+    content = download(secretary_client, meeting)
+    pages = page_count(content, tmp_path)
+    text = pdf_text(content, tmp_path)
+
+    assert pages >= 3
+    # Every line is there, each on a line of its own, in order.
+    text_lines = [line.strip() for line in text.splitlines()]
+    positions = [text_lines.index(line) for line in lines]
+    assert positions == sorted(positions)
+    last_footer = _("Page %(page)s of %(pages)s") % {"page": pages, "pages": pages}
+    assert squeezed(last_footer) in squeezed(text)
+
+
+def test_a_general_meeting_shows_its_votes(secretary_client, world, tmp_path):
+    # Six full members are expected, five come: the meeting can decide; 4 votes pass.
+    meeting = recorded_meeting(
+        branch=world.branch,
+        kind="general",
+        absences={world.member: ("excused", "病假")},
+        motions=[
+            Motion(title="接收周预备为预备党员", votes_for=4, votes_against=1),
+            Motion(title="推荐甲组长为优秀党员", votes_for=3, abstentions=2),
+        ],
+    )
+
+    text = squeezed(pdf_text(download(secretary_client, meeting), tmp_path))
+
+    assert squeezed(pgettext("minutes section", "Votes")) in text
+    could_decide = _(
+        "Voting members expected: %(expected)s; present: %(present)s, more than half: "
+        "the meeting could decide."
+    ) % {"expected": 6, "present": 5}
+    assert squeezed(could_decide) in text
+    passed = pgettext("motion result", "Passed")
+    not_passed = pgettext("motion result", "Not passed")
+    assert squeezed(f"接收周预备为预备党员 4 1 0 0/0 {passed}") in text
+    assert squeezed(f"推荐甲组长为优秀党员 3 0 2 0/0 {not_passed}") in text
+
+
+def test_meetings_without_motions_have_no_votes_section(secretary_client, group_meeting, tmp_path):
+    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+
+    assert squeezed(pgettext("minutes section", "Votes")) not in text
+
+
+def test_typed_text_is_printed_as_text(secretary_client, world, tmp_path):
+    meeting = recorded_meeting(
+        branch=world.branch, group=world.group_a, topic="<b>学习</b> & 讨论", place='"报告厅"'
+    )
+
+    text = pdf_text(download(secretary_client, meeting), tmp_path)
+
+    assert "<b>学习</b> & 讨论" in text
+    assert '"报告厅"' in text
+
+
+def filename_of(response) -> str:
+    """The file name of a Content-Disposition header: filename*=utf-8'' for Chinese."""
+    if match := re.search(r"filename\*=utf-8''(\S+)", response["Content-Disposition"]):
+        return unquote(match[1])
+    return re.search(r'filename="(.+)"', response["Content-Disposition"])[1]
+
+
+def test_it_is_shown_inline_with_its_filename(secretary_client, group_meeting):
+    response = secretary_client.get(minutes_url(group_meeting))
+
+    assert response["Content-Disposition"].startswith("inline;")
+    assert filename_of(response) == minutes_filename(group_meeting)
+    assert minutes_filename(group_meeting).startswith("2026-10-15-")
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(("persona", "status"), MINUTES_PERMISSIONS.items())
+def test_who_may_download_a_group_meetings_minutes(personas, group_meeting, persona, status):
+    response = personas[persona].get(minutes_url(group_meeting))
+
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    {**MINUTES_PERMISSIONS, "leader_a": 403}.items(),
+)
+def test_leaders_do_not_download_a_general_meetings_minutes(personas, world, persona, status):
+    meeting = recorded_meeting(branch=world.branch, kind="general")
+
+    assert personas[persona].get(minutes_url(meeting)).status_code == status
+
+
+def test_a_missing_meeting_is_not_found(secretary_client, world):
+    assert (
+        secretary_client.get(reverse("reports:meeting_minutes", args=[999999])).status_code == 404
+    )
+
+
+def test_its_query_count_does_not_grow_with_attendees_and_motions(
+    secretary_client, world, query_counter
+):
+    meeting = recorded_meeting(branch=world.branch, kind="general")
+    names = iter(f"新党员{number}" for number in range(100))
+
+    def grow():
+        member = member_in_group(world.group_b, name=next(names))
+        meeting.attendances.create(member=member, category=Category.FULL, presence=Presence.ABSENT)
+        Motion.objects.create(meeting=meeting, title=f"议题{member.pk}", votes_for=1)
+
+    query_counter.assert_constant(lambda: download(secretary_client, meeting), grow, times=2)
