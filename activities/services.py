@@ -28,8 +28,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.uploads import sniffed_extension
-from groups.access import current_committee_posts
-from groups.models import GroupMembership
+from groups.models import CommitteeMembership, GroupMembership
 from groups.services import audited_save
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Status
 
@@ -74,7 +73,12 @@ def expected_attendees(*, meeting: Meeting) -> list[tuple[Member, str]]:
         in_group = in_group.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
         members = members.filter(pk__in=in_group.values("member"))
     elif meeting.kind in COMMITTEE_TYPES:
-        posts = current_committee_posts().filter(term__branch_id=meeting.branch_id)
+        # The committee of the day: an old meeting keeps the committee that sat then.
+        posts = CommitteeMembership.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day),
+            term__branch_id=meeting.branch_id,
+            started_on__lte=day,
+        )
         members = members.filter(pk__in=posts.values("member"))
     expected = []
     for member in members.order_by("name", "pk"):
@@ -172,14 +176,21 @@ def attendance_set(*, meeting: Meeting, entries: Mapping[int, Absence], acting_u
         if (row.presence, row.reason) == (entry.presence, reason):
             continue
         row.presence, row.reason = entry.presence, reason
-        audited_save(row, acting_user=acting_user)
+        # The row came from the database: its meeting and member need no second look
+        # (which would cost two queries a row); its presence and reason do.
+        row.full_clean(exclude=["meeting", "member"])
+        row._history_user = acting_user
+        row.save(update_fields=["presence", "reason"])
         changed = True
         make_up = getattr(row, "make_up", None)
         if entry.presence == Presence.PRESENT:
             if make_up is not None and make_up.is_open:
+                make_up._history_user = acting_user
                 make_up.delete()
         elif make_up is None:
-            audited_save(MakeUpStudy(attendance=row), acting_user=acting_user)
+            make_up = MakeUpStudy(attendance=row)  # valid by construction: one per row
+            make_up._history_user = acting_user
+            make_up.save()
     if changed and meeting.pk:
         _mark_changed(meeting, acting_user)
 

@@ -9,12 +9,14 @@ from django.db import migrations
 SOURCE = "《中国共产党支部工作条例（试行）》（2018年）"
 IN_FORCE = datetime.date(2018, 10, 28)
 
-# (type, period, times, per group, minimum term days in the period)
+# (type, period, times, per group, minimum term days in the period). A month or quarter with
+# fewer than 10 days of term (August; July–August, the part of the third quarter after the
+# school year's last days) is holiday: nothing is owed.
 RULES = [
     ("committee", "month", 1, False, 10),
-    ("general", "quarter", 1, False, 1),
+    ("general", "quarter", 1, False, 10),
     ("group", "month", 1, True, 10),
-    ("lecture", "quarter", 1, False, 1),
+    ("lecture", "quarter", 1, False, 10),
     ("themed_day", "month", 1, False, 10),
     ("life", "year", 1, False, 1),
     ("evaluation", "year", 1, False, 1),

@@ -243,3 +243,24 @@ def test_deleting_a_meeting_removes_its_rows_and_keeps_history(world):
     assert not Attendance.objects.filter(meeting_id=pk).exists()
     deleted = Meeting.history.filter(id=pk, history_type="-").get()
     assert deleted.history_user == world.secretary.user
+
+
+def test_an_old_committee_meeting_keeps_the_committee_of_its_day(world):
+    from groups.models import CommitteeMembership, CommitteeRole
+
+    newcomer = member_in_group(world.group_b, name="新委员")
+    post = CommitteeMembership.objects.get(member=world.secretary)
+    CommitteeMembership.objects.create(
+        term=post.term,
+        member=newcomer,
+        role=CommitteeRole.ORGANISATION,
+        started_on=DAY + datetime.timedelta(days=1),
+    )
+
+    before = recorded_meeting(branch=world.branch, kind=MeetingType.COMMITTEE, held_on=DAY)
+    after = recorded_meeting(
+        branch=world.branch, kind=MeetingType.COMMITTEE, held_on=DAY + datetime.timedelta(2)
+    )
+
+    assert names(before) == ["书记"]
+    assert names(after) == sorted(["书记", "新委员"])

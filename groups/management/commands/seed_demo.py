@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.demo import seed_demo_meetings
 from groups import demo
 
 
@@ -35,14 +37,20 @@ class Command(BaseCommand):
         if demo.demo_exists():
             self.stdout.write(_("The demo school already exists; nothing was changed."))
             return
-        branch = demo.create_demo_school(password=password, today=timezone.localdate())
+        today = timezone.localdate()
+        # One transaction: a school without its meetings would count as "already exists".
+        with transaction.atomic():
+            branch = demo.create_demo_school(password=password, today=today)
+            meetings = seed_demo_meetings(branch, today=today)
         accounts = sorted({p.username for p in demo.PEOPLE if p.username} | {demo.VIEWER_USERNAME})
         message = _(
-            "Created %(branch)s: %(members)s members in %(groups)s groups. Accounts: %(accounts)s"
+            "Created %(branch)s: %(members)s members in %(groups)s groups, %(meetings)s meeting "
+            "records. Accounts: %(accounts)s"
         ) % {
             "branch": branch.name,
             "members": branch.members.on_roll().count(),
             "groups": branch.party_groups.count(),
+            "meetings": len(meetings),
             "accounts": ", ".join(accounts),
         }
         self.stdout.write(self.style.SUCCESS(message))
