@@ -199,6 +199,25 @@ def test_a_renamed_file_is_refused_by_its_content(secretary_client, world):
     assert not Meeting.objects.exists()
 
 
+def test_a_photo_over_the_size_limit_is_refused_with_its_size(secretary_client, world, settings):
+    settings.MEETING_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("big.png", PNG + b"\0" * (1024 * 1024), "image/png")
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+    response = secretary_client.post(
+        url,
+        {
+            "kind": "lecture",
+            "held_on": "2026-10-15",
+            "place": "会议室",
+            "topic": "党课",
+            "photo": big,
+        },
+    )
+    assert response.context["form"].errors["photo"] == ["文件大小为 1.0 MB；附件最大 1.0 MB。"]
+    assert 'value="会议室"' in response.content.decode()  # what was typed is kept
+    assert not Meeting.objects.exists()
+
+
 def test_a_future_meeting_cannot_be_recorded(secretary_client, world):
     url = reverse("activities:meeting_create", args=[world.branch.pk])
     response = secretary_client.post(
