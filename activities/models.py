@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branchsite.uploads import sniffed_extension
+from branchsite.uploads import check_upload
 from groups.models import Branch, PartyGroup
 from members.models import Category, Member
 
@@ -297,31 +297,26 @@ MEETING_ATTACHMENT_TYPES = {
 DEFAULT_MEETING_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def validate_meeting_attachment(file) -> None:
+def validate_meeting_attachment(file) -> str:
     """A photo (JPG, PNG) or a scan (PDF) under the size limit, whose content is what its
-    name says: a renamed program or web page is refused."""
-    limit = getattr(settings, "MEETING_ATTACHMENT_MAX_BYTES", DEFAULT_MEETING_ATTACHMENT_MAX_BYTES)
-    if file.size > limit:
-        raise ValidationError(
-            gettext("The file is %(size)s MB; attachments may be at most %(limit)s MB.")
-            % {"size": round(file.size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)},
-            code="too_large",
-        )
-    extension = os.path.splitext(file.name)[1].lower()
-    if extension not in MEETING_ATTACHMENT_TYPES:
-        raise ValidationError(
-            gettext("Attach a photo (JPG or PNG) or a scan (PDF)."), code="extension"
-        )
-    sniffed = sniffed_extension(file)
-    if sniffed is None or MEETING_ATTACHMENT_TYPES[sniffed] != MEETING_ATTACHMENT_TYPES[extension]:
-        raise ValidationError(
-            gettext(
+    name says: a renamed program or web page is refused. Returns its content type."""
+    return check_upload(
+        file,
+        types=MEETING_ATTACHMENT_TYPES,
+        limit=getattr(
+            settings, "MEETING_ATTACHMENT_MAX_BYTES", DEFAULT_MEETING_ATTACHMENT_MAX_BYTES
+        ),
+        messages={
+            "too_large": gettext(
+                "The file is %(size)s MB; attachments may be at most %(limit)s MB."
+            ),
+            "extension": gettext("Attach a photo (JPG or PNG) or a scan (PDF)."),
+            "content": gettext(
                 "The file's content is not a %(type)s file. Save it again as JPG, PNG or PDF "
                 "and attach that."
-            )
-            % {"type": extension.lstrip(".").upper()},
-            code="content",
-        )
+            ),
+        },
+    )
 
 
 def meeting_attachment_path(attachment, filename: str) -> str:

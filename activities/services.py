@@ -18,7 +18,6 @@ from simple_history.utils import bulk_create_with_history
 from activities.models import (
     COMMITTEE_TYPES,
     GROUP_TYPES,
-    MEETING_ATTACHMENT_TYPES,
     Attachment,
     Attendance,
     MakeUpStudy,
@@ -27,7 +26,6 @@ from activities.models import (
     Presence,
     validate_meeting_attachment,
 )
-from branchsite.uploads import sniffed_extension
 from groups.models import CommitteeMembership, GroupMembership
 from groups.services import audited_save
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Status
@@ -243,11 +241,11 @@ def motion_save(*, motion: Motion, acting_user) -> Motion:
 @transaction.atomic
 def attachment_add(*, meeting: Meeting, upload, acting_user) -> Attachment:
     """Attach a photo or a scan after checking its size and its real type."""
-    validate_meeting_attachment(upload)
+    content_type = validate_meeting_attachment(upload)
     attachment = Attachment(
         meeting=meeting,
         original_name=upload.name[:200],
-        content_type=MEETING_ATTACHMENT_TYPES[sniffed_extension(upload)],
+        content_type=content_type,
         size=upload.size,
         uploaded_by=acting_user,
     )

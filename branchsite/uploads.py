@@ -1,6 +1,9 @@
 """What an uploaded file really is, read from its first bytes rather than its name."""
 
+import os
 import zipfile
+
+from django.core.exceptions import ValidationError
 
 
 def sniffed_extension(file) -> str | None:
@@ -27,3 +30,25 @@ def sniffed_extension(file) -> str | None:
         if {"[Content_Types].xml", "word/document.xml"} <= names:
             return ".docx"
     return None
+
+
+def check_upload(file, *, types: dict[str, str], limit: int, messages: dict[str, str]) -> str:
+    """The content type of an uploaded `file`, or a ValidationError: over `limit` bytes,
+    an extension not in `types` ({".pdf": "application/pdf", …}), or content that is not
+    what the extension says. `messages` holds the caller's own sentences, keyed too_large
+    (with %(size)s and %(limit)s in MB), extension, and content (with %(type)s)."""
+    if file.size > limit:
+        raise ValidationError(
+            messages["too_large"]
+            % {"size": round(file.size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)},
+            code="too_large",
+        )
+    extension = os.path.splitext(file.name)[1].lower()
+    if extension not in types:
+        raise ValidationError(messages["extension"], code="extension")
+    sniffed = sniffed_extension(file)
+    if sniffed is None or types.get(sniffed) != types[extension]:
+        raise ValidationError(
+            messages["content"] % {"type": extension.lstrip(".").upper()}, code="content"
+        )
+    return types[extension]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branchsite.uploads import sniffed_extension
+from branchsite.uploads import check_upload
 from groups.models import GroupMembership
 from members.validators import (
     birth_date_from_id,
@@ -451,33 +451,21 @@ def validate_recruitment_document(file) -> None:
     its content must be what its name says: a renamed executable or web page is refused."""
     if getattr(file, "_committed", False):
         return  # stored earlier, checked then
-    limit = getattr(
-        settings, "RECRUITMENT_DOCUMENT_MAX_BYTES", DEFAULT_RECRUITMENT_DOCUMENT_MAX_BYTES
+    check_upload(
+        file,
+        types=RECRUITMENT_DOCUMENT_TYPES,
+        limit=getattr(
+            settings, "RECRUITMENT_DOCUMENT_MAX_BYTES", DEFAULT_RECRUITMENT_DOCUMENT_MAX_BYTES
+        ),
+        messages={
+            "too_large": gettext("The file is %(size)s MB; documents may be at most %(limit)s MB."),
+            "extension": gettext("Upload a PDF, JPG, PNG or Word (.docx) file."),
+            "content": gettext(
+                "The file's content is not a %(type)s document. Save it again as PDF, JPG, "
+                "PNG or Word (.docx) and upload that."
+            ),
+        },
     )
-    if file.size > limit:
-        raise ValidationError(
-            gettext("The file is %(size)s MB; documents may be at most %(limit)s MB.")
-            % {"size": round(file.size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)},
-            code="too_large",
-        )
-    extension = os.path.splitext(file.name)[1].lower()
-    if extension not in RECRUITMENT_DOCUMENT_TYPES:
-        raise ValidationError(
-            gettext("Upload a PDF, JPG, PNG or Word (.docx) file."), code="extension"
-        )
-    sniffed = sniffed_extension(file)
-    if (
-        sniffed is None
-        or RECRUITMENT_DOCUMENT_TYPES[sniffed] != (RECRUITMENT_DOCUMENT_TYPES[extension])
-    ):
-        raise ValidationError(
-            gettext(
-                "The file's content is not a %(type)s document. Save it again as PDF, JPG, PNG "
-                "or Word (.docx) and upload that."
-            )
-            % {"type": extension.lstrip(".").upper()},
-            code="content",
-        )
 
 
 def recruitment_document_path(record, filename: str) -> str:
