@@ -70,6 +70,11 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     expect(phone.get_by_text("应到 3 人，实到 2 人，请假 1 人，缺席 0 人")).to_be_visible()
     expect(phone.get_by_text("请假（带学生参加区运动会）")).to_be_visible()
     expect(phone.locator("#attachments img")).to_have_count(1)
+    # The photo is served back and decodes (a broken image never completes with a width).
+    phone.wait_for_function(
+        "(() => { const img = document.querySelector('#attachments img');"
+        " return img.complete && img.naturalWidth > 0; })()"
+    )
     assert phone.evaluate("document.querySelector('#attachments img').naturalWidth") == 1
     assert_fits_the_phone(phone)
     assert_styled_in_chinese(phone, failed_responses)
