@@ -232,10 +232,19 @@ def meeting_review(*, meeting: Meeting, acting_user) -> Meeting:
 
 
 @transaction.atomic
-def motion_save(*, motion: Motion, acting_user) -> Motion:
-    audited_save(motion, acting_user=acting_user)
-    _mark_changed(motion.meeting, acting_user)
-    return motion
+def meeting_motions_save(
+    *, meeting: Meeting, saved: list[Motion], deleted: list[Motion], acting_user
+) -> None:
+    """Save the meeting's new and changed motions and delete the others, with their
+    history; a change to a reviewed record flags it."""
+    for motion in deleted:
+        motion._history_user = acting_user
+        motion.delete()
+    for motion in saved:
+        motion.meeting = meeting
+        audited_save(motion, acting_user=acting_user)
+    if saved or deleted:
+        _mark_changed(meeting, acting_user)
 
 
 @transaction.atomic

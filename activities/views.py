@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,25 +24,21 @@ from activities.forms import (
     MotionFormSet,
     agenda_templates,
 )
-from activities.models import Attachment, MakeUpStudy, MeetingType
+from activities.models import MeetingType
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
 from groups.access import (
     can_edit_meeting,
+    can_read_whole_meeting,
+    get_attachment_for_user,
     get_branch_for_meetings,
+    get_make_up_for_closer,
     get_meeting_for_editor,
     get_meeting_for_user,
     roles_for,
 )
-from groups.models import GroupMembership
 
 PAGE_SIZE = 20
-
-
-def _may_read_everything(roles, meeting) -> bool:
-    """Committee, viewers and the meeting's editors see the whole record; a member who was
-    only expected at it sees the record and their own attendance."""
-    return roles.can_view_branch(meeting.branch_id) or can_edit_meeting(roles, meeting)
 
 
 @login_required
@@ -150,7 +146,7 @@ def meeting_create(request, pk):
 def meeting_detail(request, pk):
     meeting = get_meeting_for_user(request, pk)
     roles = roles_for(request.user)
-    full = _may_read_everything(roles, meeting)
+    full = can_read_whole_meeting(roles, meeting)
     attendances = list(
         meeting.attendances.select_related("member", "make_up").order_by("member__name")
     )
@@ -236,17 +232,15 @@ def meeting_motions(request, pk):
     meeting = get_meeting_for_editor(request, pk)
     formset = MotionFormSet(request.POST or None, queryset=meeting.motions.all(), prefix="motions")
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            for form in formset.deleted_forms:
-                if form.instance.pk:
-                    form.instance._history_user = request.user
-                    form.instance.delete()
-            for form in formset.forms:
-                if form in formset.deleted_forms or not form.has_changed():
-                    continue
-                motion = form.save(commit=False)
-                motion.meeting = meeting
-                services.motion_save(motion=motion, acting_user=request.user)
+        deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        saved = [
+            form.save(commit=False)
+            for form in formset.forms
+            if form not in formset.deleted_forms and form.has_changed()
+        ]
+        services.meeting_motions_save(
+            meeting=meeting, saved=saved, deleted=deleted, acting_user=request.user
+        )
         messages.success(request, _("The votes are saved."))
         return redirect("activities:meeting", pk=meeting.pk)
     quorum = quorum_of(list(meeting.attendances.all()))
@@ -304,19 +298,9 @@ def attachment_add(request, pk):
     return redirect(reverse("activities:meeting", args=[meeting.pk]) + "#attachments")
 
 
-def _attachment_for(request, pk, *, edit=False) -> Attachment:
-    attachment = get_object_or_404(Attachment.objects.select_related("meeting"), pk=pk)
-    meeting = (get_meeting_for_editor if edit else get_meeting_for_user)(
-        request, attachment.meeting_id
-    )
-    if not _may_read_everything(roles_for(request.user), meeting):
-        raise PermissionDenied  # sign-in sheets show everyone's names
-    return attachment
-
-
 @login_required
 def attachment_file(request, pk):
-    attachment = _attachment_for(request, pk)
+    attachment = get_attachment_for_user(request, pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -330,36 +314,16 @@ def attachment_file(request, pk):
 @login_required
 @require_POST
 def attachment_remove(request, pk):
-    attachment = _attachment_for(request, pk, edit=True)
+    attachment = get_attachment_for_user(request, pk, edit=True)
     meeting_id = attachment.meeting_id
     services.attachment_remove(attachment=attachment, acting_user=request.user)
     messages.success(request, _("The attachment is removed."))
     return redirect(reverse("activities:meeting", args=[meeting_id]) + "#attachments")
 
 
-def _make_up_for_closer(request, pk) -> MakeUpStudy:
-    """The committee, the leader of the member's current group, or the meeting's editor
-    closes a make-up item."""
-    make_up = get_object_or_404(
-        MakeUpStudy.objects.select_related("attendance__meeting", "attendance__member"), pk=pk
-    )
-    meeting = get_meeting_for_user(request, make_up.attendance.meeting_id)
-    roles = roles_for(request.user)
-    if can_edit_meeting(roles, meeting):
-        return make_up
-    leads_member = (
-        GroupMembership.objects.current()
-        .filter(member_id=make_up.attendance.member_id, group__in=roles.led_group_ids)
-        .exists()
-    )
-    if not leads_member:
-        raise PermissionDenied
-    return make_up
-
-
 @login_required
 def make_up_close(request, pk):
-    make_up = _make_up_for_closer(request, pk)
+    make_up = get_make_up_for_closer(request, pk)
     meeting = make_up.attendance.meeting
     if not make_up.is_open:
         messages.info(request, _("This make-up study is already closed."))

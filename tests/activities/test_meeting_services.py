@@ -264,3 +264,21 @@ def test_an_old_committee_meeting_keeps_the_committee_of_its_day(world):
 
     assert names(before) == ["书记"]
     assert names(after) == sorted(["书记", "新委员"])
+
+
+def test_changing_the_votes_of_a_reviewed_record_flags_it(world):
+    from activities.models import Motion
+    from activities.services import meeting_motions_save
+
+    meeting = recorded_meeting(branch=world.branch, kind=MeetingType.GENERAL)
+    motion = Motion(title="接收预备党员", votes_for=5)
+    meeting_motions_save(meeting=meeting, saved=[motion], deleted=[], acting_user=None)
+    meeting_review(meeting=meeting, acting_user=world.secretary.user)
+
+    meeting_motions_save(
+        meeting=meeting, saved=[], deleted=[motion], acting_user=world.secretary.user
+    )
+
+    meeting.refresh_from_db()
+    assert not meeting.motions.exists() and meeting.changed_after_review
+    assert Motion.history.filter(history_type="-").get().history_user == world.secretary.user
