@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from activities.forms import MeetingForm
 from activities.models import AgendaTemplate, Attendance, Meeting, MeetingRule, SchoolTerm
 from activities.services import meeting_update
 from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
@@ -45,26 +46,13 @@ class MeetingAdmin(BranchScopedAdmin):
         "reviewed_by",
         "changed_after_review",
     ]
-    fields = [
-        "branch",
-        "kind",
-        "group",
-        "held_on",
-        "starts_at",
-        "ends_at",
-        "place",
-        "topic",
-        "host",
-        "recorder",
-        "speaker",
-        "agenda",
-        "minutes",
-        "resolutions",
-        "guests",
-        *readonly_fields[2:],
-    ]
-    scoped_foreign_keys = {**BranchScopedAdmin.scoped_foreign_keys, "host": "branch_id"}
-    scoped_foreign_keys["recorder"] = "branch_id"
+    # The record's fields as the meeting pages edit them, then who recorded and reviewed it.
+    fields = ["branch", *MeetingForm.Meta.fields, *readonly_fields[2:]]
+    scoped_foreign_keys = {
+        **BranchScopedAdmin.scoped_foreign_keys,
+        "host": "branch_id",
+        "recorder": "branch_id",
+    }
 
     def has_add_permission(self, request):
         return False
@@ -102,6 +90,10 @@ class DefaultsVisibleAdmin(BranchScopedAdmin):
         if obj is not None and obj.branch_id is None and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("branch"))
+    def branch_or_default(self, row):
+        return row.branch or _("Default for every branch")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -148,20 +140,12 @@ class MeetingRuleAdmin(DefaultsVisibleAdmin):
         )
     ]
 
-    @admin.display(description=_("branch"))
-    def branch_or_default(self, rule):
-        return rule.branch or _("Default for every branch")
-
 
 @admin.register(AgendaTemplate)
 class AgendaTemplateAdmin(DefaultsVisibleAdmin):
     list_display = ["title", "kind", "branch_or_default", "topic"]
     list_filter = ["kind"]
     fields = ["branch", "kind", "title", "topic", "agenda", "sort_order"]
-
-    @admin.display(description=_("branch"))
-    def branch_or_default(self, template):
-        return template.branch or _("Default for every branch")
 
 
 @admin.register(SchoolTerm)

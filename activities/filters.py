@@ -81,11 +81,11 @@ class MeetingFilterForm(forms.Form):
         if groups is not None:
             choices = choices.filter(pk__in=groups)
         self.fields["group"].queryset = choices
-        # Bootstrap's look, and a long group name must not widen the page on a phone.
+        # Bootstrap's look; `min-width: 0` lets a long group name shrink on a phone.
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.update({"class": f"{css} form-{css.split('-')[1]}-sm"})
-            field.widget.attrs["style"] = "min-width: 0; max-width: 100%"
+            is_select = isinstance(field.widget, forms.Select)
+            css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            field.widget.attrs.update({"class": css, "style": "min-width: 0"})
 
     def clean(self):
         cleaned = super().clean()

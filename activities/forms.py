@@ -4,6 +4,7 @@ import datetime
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import F, Q
 from django.forms import modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from activities.models import (
     Presence,
     validate_meeting_attachment,
 )
+from activities.services import Absence
 from branchsite.widgets import DateInput
 from members.models import Member
 
@@ -124,12 +126,10 @@ class MeetingForm(forms.ModelForm):
 
 def agenda_templates(branch, kinds=None):
     """The agendas offered when recording: the branch's own first, then the defaults."""
-    templates = AgendaTemplate.objects.filter(branch__in=[branch]) | AgendaTemplate.objects.filter(
-        branch__isnull=True
-    )
+    templates = AgendaTemplate.objects.filter(Q(branch=branch) | Q(branch__isnull=True))
     if kinds is not None:
         templates = templates.filter(kind__in=kinds)
-    return templates.order_by("branch", "kind", "sort_order", "title")
+    return templates.order_by(F("branch").asc(nulls_last=True), "kind", "sort_order", "title")
 
 
 class AttendanceForm(forms.Form):
@@ -165,8 +165,6 @@ class AttendanceForm(forms.Form):
         return cleaned
 
     def entries(self):
-        from activities.services import Absence
-
         return {
             row.member_id: Absence(
                 self.cleaned_data[f"presence_{row.member_id}"],

@@ -98,7 +98,7 @@ def branch_meetings_panel(branch) -> dict:
     """The meeting part of the branch overview: recent meetings, records waiting for review
     and the make-up study still owed."""
     meetings = Meeting.objects.filter(branch=branch)
-    recent = meeting_counts(meetings.select_related("group")).order_by("-held_on", "-pk")
+    recent = meetings.select_related("group").order_by("-held_on", "-pk")
     to_review = meetings.filter(Q(reviewed_at__isnull=True) | Q(changed_after_review=True))
     return {
         "recent_meetings": list(recent[:RECENT_MEETINGS]),

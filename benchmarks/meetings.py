@@ -25,13 +25,12 @@ for attendance, one query over the range) whatever the history holds.
 import argparse
 import datetime
 import gc
-import os
 import random
 import sys
-import tempfile
 import time
 import warnings
-from pathlib import Path
+
+from benchmarks.throwaway import django_on_throwaway_database
 
 YEARS = 5
 # Shares of expected attendees who were away with leave, or without.
@@ -152,21 +151,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     options = parser.parse_args(argv)
 
-    folder = tempfile.TemporaryDirectory(prefix="branchsite-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder.name) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchsite.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False  # DEBUG keeps every query in memory, which skews the timings
     # Pages are served from the source folders; nothing was collected into STATIC_ROOT.
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
-    call_command("migrate", verbosity=0)
+    folder = django_on_throwaway_database()
 
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone, translation

@@ -22,13 +22,12 @@ import argparse
 import datetime
 import gc
 import io
-import os
 import sys
-import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
-from pathlib import Path
+
+from benchmarks.throwaway import django_on_throwaway_database
 
 TARGET_RATIO = 2.0
 
@@ -310,19 +309,10 @@ def main(argv=None) -> int:
     parser.add_argument("--export-rows", type=int, default=10000)
     options = parser.parse_args(argv)
 
-    folder = tempfile.TemporaryDirectory(prefix="branchsite-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder.name) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchsite.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
+    folder = django_on_throwaway_database()
     from django.conf import settings
-    from django.core.management import call_command
 
-    settings.DEBUG = False  # DEBUG keeps every query in memory, which skews both figures
     settings.ROSTER_IMPORT_MAX_ROWS = max(settings.ROSTER_IMPORT_MAX_ROWS, options.import_rows)
-    call_command("migrate", verbosity=0)
 
     from django.contrib.auth import get_user_model
 
