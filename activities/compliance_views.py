@@ -16,8 +16,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities import compliance as checks
+from activities.access import get_branch_for_meetings
 from branchsite.widgets import DateInput
-from groups.access import get_branch_for_meetings, roles_for
+from groups.access import roles_for
 
 # How far the grid can be paged: from the year the 2018 条例 took effect to next year.
 FIRST_SCHOOL_YEAR = 2018

@@ -46,9 +46,9 @@ from activities.services import (
     meeting_review,
     meeting_update,
 )
+from branchsite.audit import audited_save
 from groups.access import current_committee_posts
 from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole, PartyGroup
-from groups.services import audited_save
 from members.models import Category, Member
 
 # Repeatable: the same `today` always gives the same meetings, absences and minutes.

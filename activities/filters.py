@@ -9,7 +9,7 @@ holds exactly the meetings the user was looking at:
     meetings = form.queryset()
     start, end = form.period
 
-`groups` is what `groups.access.get_branch_for_meetings` returns: None for the committee and
+`groups` is what `activities.access.get_branch_for_meetings` returns: None for the committee and
 viewers (every meeting of the branch), a leader's own groups otherwise (those groups'
 meetings only, and only those groups offered in the group filter).
 """

@@ -26,8 +26,8 @@ from activities.models import (
     Presence,
     validate_meeting_attachment,
 )
+from branchsite.audit import audited_delete, audited_save
 from groups.models import CommitteeMembership, GroupMembership
-from groups.services import audited_save
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Status
 
 
@@ -142,8 +142,7 @@ def _refill_attendance(meeting: Meeting, acting_user) -> None:
     }
     for attendance in meeting.attendances.all():
         if attendance.member_id not in expected:
-            attendance._history_user = acting_user
-            attendance.delete()
+            audited_delete(attendance, acting_user=acting_user)
         elif attendance.category != expected[attendance.member_id][1]:
             attendance.category = expected[attendance.member_id][1]
             audited_save(attendance, acting_user=acting_user)
@@ -176,19 +175,22 @@ def attendance_set(*, meeting: Meeting, entries: Mapping[int, Absence], acting_u
         row.presence, row.reason = entry.presence, reason
         # The row came from the database: its meeting and member need no second look
         # (which would cost two queries a row); its presence and reason do.
-        row.full_clean(exclude=["meeting", "member"])
-        row._history_user = acting_user
-        row.save(update_fields=["presence", "reason"])
+        audited_save(
+            row,
+            acting_user=acting_user,
+            exclude=["meeting", "member"],
+            update_fields=["presence", "reason"],
+        )
         changed = True
         make_up = getattr(row, "make_up", None)
         if entry.presence == Presence.PRESENT:
             if make_up is not None and make_up.is_open:
-                make_up._history_user = acting_user
-                make_up.delete()
+                audited_delete(make_up, acting_user=acting_user)
         elif make_up is None:
-            make_up = MakeUpStudy(attendance=row)  # valid by construction: one per row
-            make_up._history_user = acting_user
-            make_up.save()
+            # Valid by construction (one per row): its attendance needs no second look.
+            audited_save(
+                MakeUpStudy(attendance=row), acting_user=acting_user, exclude=["attendance"]
+            )
     if changed and meeting.pk:
         _mark_changed(meeting, acting_user)
 
@@ -238,8 +240,7 @@ def meeting_motions_save(
     """Save the meeting's new and changed motions and delete the others, with their
     history; a change to a reviewed record flags it."""
     for motion in deleted:
-        motion._history_user = acting_user
-        motion.delete()
+        audited_delete(motion, acting_user=acting_user)
     for motion in saved:
         motion.meeting = meeting
         audited_save(motion, acting_user=acting_user)
@@ -268,8 +269,7 @@ def attachment_add(*, meeting: Meeting, upload, acting_user) -> Attachment:
 def attachment_remove(*, attachment: Attachment, acting_user) -> None:
     meeting = attachment.meeting
     stored = attachment.file
-    attachment._history_user = acting_user
-    attachment.delete()
+    audited_delete(attachment, acting_user=acting_user)
     transaction.on_commit(lambda: stored.delete(save=False))
     _mark_changed(meeting, acting_user)
 
@@ -286,8 +286,6 @@ def meeting_delete(*, meeting: Meeting, acting_user) -> None:
         meeting.attachments.all(),
     ):
         for row in model_rows:
-            row._history_user = acting_user
-            row.delete()
-    meeting._history_user = acting_user
-    meeting.delete()
+            audited_delete(row, acting_user=acting_user)
+    audited_delete(meeting, acting_user=acting_user)
     transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])

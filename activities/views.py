@@ -1,5 +1,5 @@
 """Meeting pages: record a meeting (from a phone too), its attendance, votes, photos, make-up
-study and the secretary's review. Access is decided by groups.access; the writes by
+study and the secretary's review. Access is decided by activities.access; the writes by
 activities.services."""
 
 from django.contrib import messages
@@ -15,6 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import services
+from activities.access import (
+    can_edit_meeting,
+    can_read_whole_meeting,
+    get_attachment_for_user,
+    get_branch_for_meetings,
+    get_make_up_for_closer,
+    get_meeting_for_editor,
+    get_meeting_for_user,
+)
 from activities.filters import MeetingFilterForm
 from activities.forms import (
     AttachmentForm,
@@ -27,16 +36,7 @@ from activities.forms import (
 from activities.models import MeetingType
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
-from groups.access import (
-    can_edit_meeting,
-    can_read_whole_meeting,
-    get_attachment_for_user,
-    get_branch_for_meetings,
-    get_make_up_for_closer,
-    get_meeting_for_editor,
-    get_meeting_for_user,
-    roles_for,
-)
+from groups.access import roles_for
 
 PAGE_SIZE = 20
 

@@ -23,7 +23,6 @@ from groups.models import (
     CommitteeMembership,
     CommitteeTerm,
     GroupLeadership,
-    GroupMembership,
     PartyGroup,
 )
 from members.models import Member, Status
@@ -243,91 +242,3 @@ def can_see_personal_data(request, member: Member) -> bool:
     return roles.can_manage_branch(member.branch_id) or (
         roles.member is not None and roles.member.pk == member.pk
     )
-
-
-# Meetings (activities) ----------------------------------------------------------------------
-
-
-def can_edit_meeting(roles: Roles, meeting) -> bool:
-    """The committee edits every meeting of its branch; a leader their own group's."""
-    return roles.can_manage_branch(meeting.branch_id) or (
-        meeting.group_id is not None and meeting.group_id in roles.led_group_ids
-    )
-
-
-def can_read_whole_meeting(roles: Roles, meeting) -> bool:
-    """The committee, viewers and the meeting's editors read the whole record; a member who
-    was only expected at it reads the record and their own attendance."""
-    return roles.can_view_branch(meeting.branch_id) or can_edit_meeting(roles, meeting)
-
-
-def get_meeting_for_user(request, pk: int):
-    """A meeting the user may read: the branch's committee and viewers, the leaders of the
-    group that met, and the members who were expected at it."""
-    from activities.models import Meeting
-
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("branch", "group", "host", "recorder"), pk=pk
-    )
-    roles = roles_for(request.user)
-    if can_read_whole_meeting(roles, meeting):
-        return meeting
-    if roles.member is not None and meeting.attendances.filter(member=roles.member).exists():
-        return meeting
-    _deny(roles, meeting.branch_id)
-
-
-def get_meeting_for_editor(request, pk: int):
-    """A meeting the user may change (committee, or the leader of its group)."""
-    meeting = get_meeting_for_user(request, pk)
-    if not can_edit_meeting(roles_for(request.user), meeting):
-        raise PermissionDenied
-    return meeting
-
-
-def get_branch_for_meetings(request, pk: int) -> tuple[Branch, frozenset[int] | None]:
-    """The branch whose meetings the user may list, and the groups they are limited to:
-    None (all) for the committee and viewers, the led groups for a leader. A plain member
-    gets their own meetings only: the empty set of groups."""
-    branch = get_object_or_404(Branch, pk=pk)
-    roles = roles_for(request.user)
-    if roles.can_view_branch(branch.pk):
-        return branch, None
-    if roles.belongs_to_branch(branch.pk):
-        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
-        return branch, frozenset(led_here.values_list("pk", flat=True))
-    raise Http404
-
-
-def get_attachment_for_user(request, pk: int, *, edit: bool = False):
-    """A meeting's photo or scan, for those who read the whole record (a sign-in sheet shows
-    everyone's names); with `edit`, for those who may change the meeting."""
-    from activities.models import Attachment
-
-    attachment = get_object_or_404(Attachment, pk=pk)
-    getter = get_meeting_for_editor if edit else get_meeting_for_user
-    attachment.meeting = getter(request, attachment.meeting_id)
-    if not can_read_whole_meeting(roles_for(request.user), attachment.meeting):
-        raise PermissionDenied
-    return attachment
-
-
-def get_make_up_for_closer(request, pk: int):
-    """A make-up study item the user may close: the meeting's editors (the committee, the
-    group's leader) and the leader of the member's current group."""
-    from activities.models import MakeUpStudy
-
-    make_up = get_object_or_404(MakeUpStudy.objects.select_related("attendance__member"), pk=pk)
-    meeting = get_meeting_for_user(request, make_up.attendance.meeting_id)
-    make_up.attendance.meeting = meeting
-    roles = roles_for(request.user)
-    if can_edit_meeting(roles, meeting):
-        return make_up
-    leads_member = (
-        GroupMembership.objects.current()
-        .filter(member_id=make_up.attendance.member_id, group__in=roles.led_group_ids)
-        .exists()
-    )
-    if not leads_member:
-        raise PermissionDenied
-    return make_up

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from branchsite.audit import audited_save
 from groups.models import (
     Branch,
     CommitteeMembership,
@@ -18,13 +19,6 @@ from groups.models import (
     PartyGroup,
 )
 from members.models import Member
-
-
-def audited_save(instance, *, acting_user) -> None:
-    """Validate, then save with `acting_user` as the author of the history row."""
-    instance.full_clean()
-    instance._history_user = acting_user
-    instance.save()
 
 
 @transaction.atomic

@@ -28,8 +28,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from branchsite.audit import audited_save
 from groups.models import Branch, add_years
-from groups.services import audited_save
 from members.models import (
     Category,
     Member,

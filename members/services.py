@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from branchsite.audit import audited_save
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
-from groups.services import audited_save
 from members.models import ExitKind, Member, Status, Transfer, TransferDirection, TransferState
 
 

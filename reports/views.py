@@ -8,13 +8,9 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from activities.access import can_edit_meeting, get_branch_for_meetings, get_meeting_for_user
 from activities.filters import MeetingFilterForm
-from groups.access import (
-    can_edit_meeting,
-    get_branch_for_meetings,
-    get_meeting_for_user,
-    roles_for,
-)
+from groups.access import roles_for
 from reports.ledger import meeting_ledger_workbook, period_label
 from reports.minutes import minutes_filename, minutes_pdf
 

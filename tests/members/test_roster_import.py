@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from branchsite.audit import audited_save
 from groups.models import GroupMembership
-from groups.services import audited_save
 from members import roster
 from members.models import Category, Gender, Member
 from members.roster import (
