@@ -28,11 +28,16 @@ from activities.models import (
     Presence,
     SchoolTerm,
 )
+from branchsite.dates import (
+    ONE_DAY,
+    month_bounds,
+    school_year_bounds,
+    school_year_of,
+    short_date,
+)
+from branchsite.rules import DatedRules
 from groups.models import Branch, GroupMembership, PartyGroup
 from members.models import Member
-
-SCHOOL_YEAR_START_MONTH = 9
-ONE_DAY = datetime.timedelta(days=1)
 
 # Who stands out in the attendance rates. Many branches' rules follow 党章 第九条 (six months
 # without organisational life counts as leaving the Party) with an earlier step: a member who
@@ -58,17 +63,6 @@ KIND_ORDER = [
 
 
 # ---------------------------------------------------------------------------- the calendar
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The school year `day` falls in, named by the year it starts (2025 = 2025/26)."""
-    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
-
-
-def school_year_bounds(school_year: int) -> tuple[datetime.date, datetime.date]:
-    """First and last day of a school year: 1 September to 31 August."""
-    start = datetime.date(school_year, SCHOOL_YEAR_START_MONTH, 1)
-    return start, datetime.date(school_year + 1, SCHOOL_YEAR_START_MONTH, 1) - ONE_DAY
 
 
 def _overlap_days(start, end, other_start, other_end) -> int:
@@ -194,15 +188,6 @@ def _month_starts(school_year: int) -> list[datetime.date]:
     ]
 
 
-def _month_end(first: datetime.date) -> datetime.date:
-    following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return following - ONE_DAY
-
-
-def _short_date(day: datetime.date) -> str:
-    return f"{day.month}/{day.day}"
-
-
 def periods_of(calendar: SchoolCalendar, period: str) -> list[PeriodSpan]:
     """The periods of a school year for a rule's `period`, in order, covering the whole year:
     12 months; the calendar quarters cut at the year's edges (Sept; Oct–Dec; Jan–Mar;
@@ -211,7 +196,9 @@ def periods_of(calendar: SchoolCalendar, period: str) -> list[PeriodSpan]:
     spans = []  # (start, end, label, hint)
     if period == Period.MONTH:
         for first in _month_starts(calendar.school_year):
-            spans.append((first, _month_end(first), month_label(first.month), ""))
+            spans.append(
+                (first, month_bounds(first.year, first.month)[1], month_label(first.month), "")
+            )
     elif period == Period.QUARTER:
         firsts = _month_starts(calendar.school_year)
         # Start a new piece at each calendar quarter's first month, and at the year's start.
@@ -230,14 +217,21 @@ def periods_of(calendar: SchoolCalendar, period: str) -> list[PeriodSpan]:
                     "first": months[0].month,
                     "last": months[-1].month,
                 }
-            spans.append((months[0], _month_end(months[-1]), str(QUARTER_NAMES[quarter]), hint))
+            spans.append(
+                (
+                    months[0],
+                    month_bounds(months[-1].year, months[-1].month)[1],
+                    str(QUARTER_NAMES[quarter]),
+                    hint,
+                )
+            )
     elif period == Period.SEMESTER:
         terms = calendar.semester_terms
         for index, term in enumerate(terms):
             start = year_start if index == 0 else max(term.starts_on, year_start)
             end = terms[index + 1].starts_on - ONE_DAY if index + 1 < len(terms) else year_end
             label = str(SEMESTER_NAMES[index]) if index < len(SEMESTER_NAMES) else term.name
-            spans.append((start, end, label, f"{_short_date(start)}–{_short_date(end)}"))
+            spans.append((start, end, label, f"{short_date(start)}–{short_date(end)}"))
     elif period == Period.YEAR:
         label = gettext("School year %(year)s") % {"year": calendar.school_year}
         spans.append((year_start, year_end, label, ""))
@@ -255,42 +249,31 @@ def periods_of(calendar: SchoolCalendar, period: str) -> list[PeriodSpan]:
 class RuleBook:
     """All the rules that may apply to one branch: its own rows and the defaults, read once.
     For a meeting type on a day, the branch's own rule in force that day wins over the
-    default; a rule is in force from its `effective_from` until a later one of its kind."""
+    default (`branchsite.rules`: a branch's own rule only from its own date; before the
+    first default on record, the first default applies)."""
 
     def __init__(self, rules: Iterable[MeetingRule], branch_id: int):
-        self.own: dict[str, list[MeetingRule]] = defaultdict(list)
-        self.defaults: dict[str, list[MeetingRule]] = defaultdict(list)
-        for rule in rules:
-            target = self.own if rule.branch_id == branch_id else self.defaults
-            target[rule.kind].append(rule)
-        for rules_of_kind in (*self.own.values(), *self.defaults.values()):
-            rules_of_kind.sort(key=lambda rule: rule.effective_from)
+        rules = list(rules)
+        self.own = DatedRules(
+            [rule for rule in rules if rule.branch_id == branch_id], key=lambda rule: rule.kind
+        )
+        self.defaults = DatedRules(
+            [rule for rule in rules if rule.branch_id != branch_id], key=lambda rule: rule.kind
+        )
 
     @classmethod
     def load(cls, branch: Branch) -> "RuleBook":
         rules = MeetingRule.objects.filter(Q(branch=branch) | Q(branch__isnull=True))
         return cls(rules, branch.pk)
 
-    @staticmethod
-    def _latest(rules: list[MeetingRule], on: datetime.date) -> MeetingRule | None:
-        in_force = None
-        for rule in rules:
-            if rule.effective_from <= on:
-                in_force = rule
-        return in_force
-
     def rule_for(self, kind: str, on: datetime.date) -> MeetingRule | None:
-        return self._latest(self.own[kind], on) or self._latest(self.defaults[kind], on)
+        return self.own.in_force(kind, on, before_first=False) or self.defaults.in_force(kind, on)
 
     def segments(self, kind: str, start: datetime.date, end: datetime.date):
         """[(first day, last day, rule or None)] covering `start`..`end`: where a new rule
         takes effect inside the range, the range is cut on that day."""
         changes = sorted(
-            {
-                rule.effective_from
-                for rule in (*self.own[kind], *self.defaults[kind])
-                if start < rule.effective_from <= end
-            }
+            {*self.own.changes(kind, start, end), *self.defaults.changes(kind, start, end)}
         )
         segments = []
         for first, following in zip([start, *changes], [*changes, end + ONE_DAY], strict=True):
@@ -457,7 +440,7 @@ def _clip(span: PeriodSpan, start, end, calendar: SchoolCalendar) -> PeriodSpan 
         return None
     if (start, end) == (span.start, span.end):
         return span
-    hint = f"{_short_date(start)}–{_short_date(end)}"
+    hint = f"{short_date(start)}–{short_date(end)}"
     return PeriodSpan(span.period, start, end, span.label, hint, calendar.term_days(start, end))
 
 
@@ -473,7 +456,7 @@ def _row_cells(segments, applies, meetings, calendar, window, today) -> list[Cel
                 if clipped is not None:
                     cells.append(_cell(clipped, rule, meetings, calendar, window, today))
         else:
-            hint = f"{_short_date(first)}–{_short_date(last)}"
+            hint = f"{short_date(first)}–{short_date(last)}"
             label = gettext("Not checked")
             span = PeriodSpan("", first, last, label, hint, calendar.term_days(first, last))
             cells.append(_cell(span, None, meetings, calendar, window, today))

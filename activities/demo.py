@@ -47,6 +47,7 @@ from activities.services import (
     meeting_update,
 )
 from branchsite.audit import audited_save
+from branchsite.dates import school_year_of
 from groups.access import current_committee_posts
 from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole, PartyGroup
 from members.models import Category, Member
@@ -93,11 +94,6 @@ class Gap:
 
 
 # ---------------------------------------------------------------- the school calendar
-
-
-def school_year_of(day: datetime.date) -> int:
-    """The year a school year began: 2026 for any day from 2026-09-01 to 2027-08-31."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def school_terms(year: int) -> list[tuple[str, datetime.date, datetime.date]]:

@@ -160,7 +160,8 @@ def main(argv=None) -> int:
     from django.urls import reverse
     from django.utils import timezone, translation
 
-    from activities.compliance import compliance_grid, missing_now, school_year_of
+    from activities.compliance import compliance_grid, missing_now
+    from branchsite.dates import school_year_of
     from groups.demo import LEADERS, create_demo_school
     from groups.models import GroupLeadership
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup, add_years
+from branchsite.dates import add_years
+from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
 from groups.services import (
     audited_save,
     committee_term_start,

@@ -5,13 +5,13 @@ kept: who was in which group, who led it, who sat on which committee, and when. 
 no ended_on is current.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from branchsite.dates import add_years
 
 # Domain §1 defaults; each branch may change them.
 DEFAULT_TERM_YEARS = 3
@@ -339,11 +339,3 @@ class BranchViewer(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.branch}"
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day `years` later; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

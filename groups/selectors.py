@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from branchsite.dates import add_years
 from groups.access import current_committee_posts
 from groups.models import (
     Branch,
@@ -20,7 +21,6 @@ from groups.models import (
     GroupMembership,
     GroupRole,
     PartyGroup,
-    add_years,
 )
 from members.models import Category, Member, RecruitmentRecord
 

@@ -12,7 +12,6 @@ Services write (`recruitment_step_record`, `recruitment_applicant_add`), selecto
 which the pages show and ask the user to confirm.
 """
 
-import calendar
 import datetime
 import os
 from collections import defaultdict
@@ -29,7 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from branchsite.audit import audited_save
-from groups.models import Branch, add_years
+from branchsite.dates import add_months, add_years
+from branchsite.rules import DatedRules
+from groups.models import Branch
 from members.models import (
     Category,
     Member,
@@ -86,15 +87,6 @@ def stage_index(category: str) -> int:
 # --- dates and rules --------------------------------------------------------------------
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day: 31 January + 1 month = 28/29 Feb."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
 def add_period(day: datetime.date, value: int, unit: str) -> datetime.date:
     if unit == TimeUnit.DAYS:
         return day + datetime.timedelta(days=value)
@@ -123,27 +115,23 @@ def _date(day: datetime.date) -> str:
 
 
 class RuleBook:
-    """Every time rule, read in one query. `rule(code, on)` is the one in force on a date:
-    the latest `effective_from` on or before it. Before the first rule on record, the first
-    one is the best knowledge there is, so it applies."""
+    """Every time rule, read in one query. `rule(code, on)` is the one in force on a date
+    (`branchsite.rules`: before the first rule on record, the first one applies)."""
 
     def __init__(self, rules: Iterable[TimeRule]):
-        self._by_code: dict[str, list[TimeRule]] = defaultdict(list)
-        for rule in sorted(rules, key=lambda rule: rule.effective_from):
-            self._by_code[rule.code].append(rule)
+        self._rules = DatedRules(rules, key=lambda rule: rule.code)
 
     @classmethod
     def load(cls) -> "RuleBook":
         return cls(TimeRule.objects.all())
 
     def rule(self, code: str, on: datetime.date) -> TimeRule:
-        rules = self._by_code.get(code)
-        if not rules:
+        rule = self._rules.in_force(code, on)
+        if rule is None:
             raise LookupError(
                 f"No recruitment time rule {code!r} is recorded; add it in the workbench."
             )
-        in_force = [rule for rule in rules if rule.effective_from <= on]
-        return in_force[-1] if in_force else rules[0]
+        return rule
 
     def value(self, code: str, on: datetime.date) -> int:
         return self.rule(code, on).value

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from activities.compliance import school_year_bounds, school_year_of
 from activities.models import MeetingType, Presence
+from branchsite.dates import school_year_bounds, school_year_of
 from tests.factories import recorded_meeting
 
 EXPECTED = {

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from activities.compliance import CellStatus, school_year_bounds, school_year_of
+from activities.compliance import CellStatus
 from activities.models import MeetingType, SchoolTerm
+from branchsite.dates import school_year_bounds, school_year_of
 from tests.factories import recorded_meeting
 
 EXPECTED = {
