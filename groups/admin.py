@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline
 from groups.models import (
     Branch,
     BranchViewer,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
 from members import roster_views
 from members.models import Member

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branchsite.admin_scoping import BranchScopedAdmin, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, managed_branch_ids
 from members.models import RecruitmentRecord, RecruitmentStep, TimeRule
 
 

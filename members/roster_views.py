@@ -24,9 +24,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branchsite.admin_scoping import managed_branch_ids
 from branchsite.errors import GoneForUser
 from groups.access import get_branch_for_manager, roles_for
+from groups.admin_scoping import managed_branch_ids
 from groups.models import Branch
 from members.forms import RosterFilterForm
 from members.roster import (

@@ -11,14 +11,14 @@ NOT_LINKED = "您的账号尚未关联党员信息"
 
 
 def landing_pages(world) -> dict[str, str]:
-    branch = reverse("groups:branch_detail", args=[world.branch.pk])
+    branch = reverse("overview:branch_detail", args=[world.branch.pk])
     return {
         "secretary": branch,
         "viewer": branch,
-        "leader_a": reverse("groups:group_detail", args=[world.group_a.pk]),
-        "leader_b": reverse("groups:group_detail", args=[world.group_b.pk]),
+        "leader_a": reverse("overview:group_detail", args=[world.group_a.pk]),
+        "leader_b": reverse("overview:group_detail", args=[world.group_b.pk]),
         "member": reverse("members:member_detail", args=[world.member.pk]),
-        "outsider": reverse("groups:branch_detail", args=[world.other_branch.pk]),
+        "outsider": reverse("overview:branch_detail", args=[world.other_branch.pk]),
     }
 
 
@@ -47,7 +47,7 @@ def test_it_tells_a_user_without_a_member_record_that_the_account_is_not_linked(
 
     assert response.status_code == 200
     assert NOT_LINKED in response.content.decode()
-    assert "groups/home_unlinked.html" in [t.name for t in response.templates]
+    assert "reports/home_unlinked.html" in [t.name for t in response.templates]
 
 
 def test_it_does_not_show_the_unlinked_message_to_a_linked_member(world, member_client):

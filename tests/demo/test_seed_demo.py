@@ -120,7 +120,7 @@ def test_it_shows_the_term_warning_on_the_overview(demo):
     client = Client()
     assert client.login(username="shuji", password=DEFAULT_PASSWORD)
 
-    response = client.get(reverse("groups:branch_detail", args=[demo.pk]))
+    response = client.get(reverse("overview:branch_detail", args=[demo.pk]))
 
     assert response.status_code == 200
     page = response.content.decode()

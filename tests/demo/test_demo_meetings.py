@@ -13,15 +13,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from activities.compliance import CellStatus, compliance_grid
-from activities.demo import (
-    EXCUSE_REASONS,
-    meeting_gaps,
-    school_terms,
-    school_year_of,
-    seed_demo_meetings,
-)
 from activities.models import Attendance, MakeUpStudy, Meeting, MeetingType, Presence
 from activities.votes import motion_problems, motion_result, quorum_of
+from branchsite.dates import school_year_of
+from demo.meetings import meeting_gaps, seed_demo_meetings
+from demo.meetings.calendar import school_terms
+from demo.meetings.texts import EXCUSE_REASONS
 from groups.models import Branch, GroupLeadership, GroupRole
 
 pytestmark = pytest.mark.django_db

@@ -16,14 +16,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("persona, status", EXPECTED.items())
 def test_it_allows_only_the_committee_and_viewers(world, personas, persona, status):
-    response = personas[persona].get(reverse("groups:branch_detail", args=[world.branch.pk]))
+    response = personas[persona].get(reverse("overview:branch_detail", args=[world.branch.pk]))
     assert response.status_code == status
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("login"))
 
 
 def test_it_shows_groups_with_leaders_and_counts(world, secretary_client):
-    response = secretary_client.get(reverse("groups:branch_detail", args=[world.branch.pk]))
+    response = secretary_client.get(reverse("overview:branch_detail", args=[world.branch.pk]))
     groups = {g.name: g for g in response.context["groups"]}
     assert groups["A组"].member_count == 3
     assert groups["A组"].leader == world.leader_a
@@ -32,7 +32,7 @@ def test_it_shows_groups_with_leaders_and_counts(world, secretary_client):
 
 
 def test_it_shows_recent_changes_to_the_secretary_only(world, secretary_client, viewer_client):
-    url = reverse("groups:branch_detail", args=[world.branch.pk])
+    url = reverse("overview:branch_detail", args=[world.branch.pk])
     assert secretary_client.get(url).context["recent_changes"]
     assert "recent_changes" not in viewer_client.get(url).context
 
@@ -40,7 +40,7 @@ def test_it_shows_recent_changes_to_the_secretary_only(world, secretary_client, 
 def test_its_query_count_does_not_grow_with_groups_and_members(
     world, secretary_client, query_counter
 ):
-    url = reverse("groups:branch_detail", args=[world.branch.pk])
+    url = reverse("overview:branch_detail", args=[world.branch.pk])
 
     def grow():
         group = PartyGroupFactory(branch=world.branch)

@@ -10,7 +10,7 @@ from django.test import Client
 from activities.models import Meeting
 from groups.models import Branch, GroupLeadership, GroupRole
 from members.models import Member
-from tests.groups.test_seed_demo import ACCOUNTS, DEFAULT_PASSWORD, row_counts, seed
+from tests.demo.test_seed_demo import ACCOUNTS, DEFAULT_PASSWORD, row_counts, seed
 
 pytestmark = pytest.mark.django_db
 

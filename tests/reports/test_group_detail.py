@@ -29,7 +29,7 @@ NO_LEADER = "尚未指定组长。"
 
 
 def group_url(group):
-    return reverse("groups:group_detail", args=[group.pk])
+    return reverse("overview:group_detail", args=[group.pk])
 
 
 def former_member(group, name, *, started_on, ended_on):
@@ -53,7 +53,7 @@ def test_it_admits_the_committee_viewers_and_the_groups_own_leader(
 
 
 def test_it_returns_404_for_a_group_that_does_not_exist(world, secretary_client):
-    response = secretary_client.get(reverse("groups:group_detail", args=[999_999]))
+    response = secretary_client.get(reverse("overview:group_detail", args=[999_999]))
     assert response.status_code == 404
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from branchsite.dates import add_years
+from demo.recruits import seed_demo_recruitment
 from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
 from groups.services import (
     audited_save,
@@ -20,7 +21,6 @@ from groups.services import (
     group_member_place,
 )
 from members.models import Category, Education, Gender, Member
-from members.recruitment import seed_demo_recruitment
 from members.validators import id_check_character
 
 BRANCH_CODE = "fjyfx"
@@ -33,6 +33,8 @@ GROUPS = [
     ("数学（英语）大组党小组", "数学大组、英语组"),
     ("综合（音、体、美、自、探究）党小组", "音乐、体育、美术、自然、探究"),
 ]
+# Indexes into GROUPS, which is also the groups' sort order.
+ADMIN_GROUP, CHINESE_GROUP, MATHS_GROUP, ARTS_GROUP = range(4)
 
 
 @dataclass(frozen=True)

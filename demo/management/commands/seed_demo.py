@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.demo import seed_demo_meetings
-from groups import demo
+from demo import school as demo
+from demo.meetings import seed_demo_meetings
 
 
 class Command(BaseCommand):
