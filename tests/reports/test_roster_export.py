@@ -103,6 +103,14 @@ def test_an_unknown_branch_is_not_found(world, secretary_client):
     assert secretary_client.get(reverse("reports:roster_export", args=[999_999])).status_code == 404
 
 
+def test_the_member_lists_export_button_links_here_with_its_filters(world, secretary_client):
+    page = secretary_client.get(
+        reverse("members:member_list", args=[world.branch.pk]), {"category": "probationary"}
+    )
+
+    assert f'href="{export_url(world.branch)}?category=probationary' in page.content.decode()
+
+
 def test_the_download_is_an_xlsx_attachment_named_after_the_branch(world, secretary_client):
     response = secretary_client.get(export_url(world.branch))
     assert response["Content-Type"].startswith(
