@@ -3,14 +3,19 @@
 report's subject (404 to outsiders), asks `is_available_to` (403 to the wrong role), picks the
 format and streams `report.render(format)`; it knows nothing of how a document is made.
 
-    class MeetingMinutes(PrintedReport):
+    class MeetingMinutes(PrintedReport):         # reports.documents
         code = "meeting_minutes"
-        template_name = "reports/minutes.html"
+        template_name = "reports/minutes.html"   # formats: PDF (the default), HTML
 
-        def __init__(self, meeting): ...
-        title = property(...)                  # "一支部 A组 党小组会会议记录"
-        def is_available_to(self, user): ...
+        def __init__(self, meeting):             # the period: the day it was held
+            super().__init__(start=meeting.held_on, end=meeting.held_on)
+            self.meeting = meeting
+
+        title = ...                              # "一支部 A组 党小组会会议记录"
+        def is_available_to(self, user): ...     # from groups' roles, activities.access
         def context(self): return {"minutes": minutes_of(self.meeting)}
+
+    report.render("pdf")  # Rendered(content=b"%PDF-…", content_type=…, filename="….pdf")
 
 A format is added by naming it in `formats` and writing `render_<extension>(request=None)`,
 which returns the file's bytes; `render` adds the content type and the file name. Documents of

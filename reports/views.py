@@ -18,7 +18,7 @@ from reports.documents import MeetingLedger, MeetingMinutes, RosterExport
 def _get_report_for_user(request, report: Report, extension: str) -> Report:
     """`report`, if it comes in this format (else 404) and is available to the user (else
     403: whoever reaches this has a tie to the subject, the fetch turned outsiders away)."""
-    report.format_named(extension)
+    report.format_named(extension)  # raises Http404 for a format it does not come in
     if not report.is_available_to(request.user):
         raise PermissionDenied
     return report
