@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from branchsite.dates import add_years
+from branchsite.dates import add_years, long_date
 from groups.access import current_committee_posts
 from groups.models import (
     Branch,
@@ -128,7 +127,7 @@ def term_warnings(
                     "Term %(number)s ended on %(date)s: the branch is due to elect a new "
                     "committee (换届)."
                 )
-                % {"number": term.number, "date": _format_date(term.ends_on)},
+                % {"number": term.number, "date": long_date(term.ends_on)},
                 level="danger",
             )
         )
@@ -140,7 +139,7 @@ def term_warnings(
                     "Term %(number)s ends on %(date)s, in %(days)s days: prepare the election.",
                     days_left,
                 )
-                % {"number": term.number, "date": _format_date(term.ends_on), "days": days_left}
+                % {"number": term.number, "date": long_date(term.ends_on), "days": days_left}
             )
         )
 
@@ -265,7 +264,3 @@ def _has_standing(member: Member, on: datetime.date) -> bool:
     if member.full_member_on is None:
         return False
     return add_years(member.full_member_on, MIN_SECRETARY_PARTY_STANDING_YEARS) <= on
-
-
-def _format_date(day: datetime.date) -> str:
-    return date_format(day)  # "2026年12月15日" in Chinese
