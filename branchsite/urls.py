@@ -26,7 +26,6 @@ urlpatterns = [
     path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
-    path("roster/", include("members.roster_urls")),
     path("recruitment/", include("members.recruitment_urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),

@@ -128,5 +128,5 @@ class MemberAdmin(BranchScopedAdmin):
         return member.current_group_name or "—"
 
 
-# The recruitment pipeline keeps its admin classes in their own module.
-from members import recruitment_admin  # noqa: E402, F401
+# The recruitment pipeline keeps its admin classes in its own package.
+from members.recruitment import admin as recruitment_admin  # noqa: E402, F401

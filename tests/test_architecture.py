@@ -93,9 +93,7 @@ def test_dependencies_between_the_apps_point_one_way():
         ("reports/views.py", "from demo import school\n", False),
     ],
 )
-def test_the_import_check_catches_an_import_that_points_back(
-    tmp_path, relative, source, expected
-):
+def test_the_import_check_catches_an_import_that_points_back(tmp_path, relative, source, expected):
     """The check itself can fail: each line above is judged as if it stood in that file."""
     path = ROOT / relative
     fake = tmp_path / relative

@@ -130,3 +130,26 @@ def test_it_accepts_any_host_and_a_development_key_with_debug_on(runs):
     assert values["DEBUG"] is True
     assert "*" in values["ALLOWED_HOSTS"]
     assert values["SECRET_KEY"].startswith("django-insecure-")
+
+
+@pytest.mark.parametrize(
+    ("changes", "sentence"),
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY must be set when DEBUG is off."),
+        ({"DEBUG": "maybe"}, "Environment variable DEBUG='maybe' is not a boolean"),
+    ],
+)
+def test_a_command_with_a_bad_environment_prints_the_sentence_alone(changes, sentence):
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=environment(changes),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.startswith(sentence)
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr

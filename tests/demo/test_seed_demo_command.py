@@ -33,6 +33,13 @@ def test_it_changes_nothing_when_run_twice(settings):
 
     assert row_counts() == before
     assert "演示学校已存在，未做任何改动。" in output
+    assert "--password" not in output
+
+    # A password given for a demo that exists is not silently dropped: the command says so.
+    output = seed(password="another-secret-9")
+    assert row_counts() == before
+    assert "--password 只在创建演示学校时生效" in output
+    assert Client().login(username="shuji", password=DEFAULT_PASSWORD)
     assert before["members.Member"] == 38  # 33 Party members and 5 people in recruitment
     assert before["members.HistoricalMember"] >= 33
 

@@ -17,8 +17,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
-            default=demo.DEFAULT_PASSWORD,
-            help=f"Password of the demo accounts (default: {demo.DEFAULT_PASSWORD}).",
+            help=(
+                f"Password of the demo accounts (default: {demo.DEFAULT_PASSWORD}). Applies "
+                "only when the demo school is created."
+            ),
         )
         parser.add_argument(
             "--force",
@@ -36,7 +38,15 @@ class Command(BaseCommand):
             )
         if demo.demo_exists():
             self.stdout.write(_("The demo school already exists; nothing was changed."))
+            if password is not None:
+                self.stdout.write(
+                    _(
+                        "Its accounts keep their passwords: --password applies only when the "
+                        "demo school is created (make clean-db, then make setup, starts again)."
+                    )
+                )
             return
+        password = password or demo.DEFAULT_PASSWORD
         today = timezone.localdate()
         # One transaction: a school without its meetings would count as "already exists".
         with transaction.atomic():

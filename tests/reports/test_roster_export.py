@@ -40,7 +40,7 @@ def id_number(birth: str, sequence: str) -> str:
 
 
 def export_url(branch, query: str = "") -> str:
-    url = reverse("roster:export", args=[branch.pk])
+    url = reverse("reports:roster_export", args=[branch.pk])
     return f"{url}?{query}" if query else url
 
 
@@ -100,7 +100,15 @@ def test_only_the_branch_committee_may_export(world, personas, persona, status):
 
 
 def test_an_unknown_branch_is_not_found(world, secretary_client):
-    assert secretary_client.get(reverse("roster:export", args=[999_999])).status_code == 404
+    assert secretary_client.get(reverse("reports:roster_export", args=[999_999])).status_code == 404
+
+
+def test_the_member_lists_export_button_links_here_with_its_filters(world, secretary_client):
+    page = secretary_client.get(
+        reverse("members:member_list", args=[world.branch.pk]), {"category": "probationary"}
+    )
+
+    assert f'href="{export_url(world.branch)}?category=probationary' in page.content.decode()
 
 
 def test_the_download_is_an_xlsx_attachment_named_after_the_branch(world, secretary_client):

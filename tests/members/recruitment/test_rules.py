@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from branchsite.dates import add_months
 from members.models import (
     Category,
     Member,
@@ -17,7 +18,6 @@ from members.models import (
 from members.recruitment import (
     RuleBook,
     Timeline,
-    add_months,
     probation_end,
     recruitment_step_check,
 )
