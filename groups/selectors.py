@@ -22,13 +22,6 @@ from groups.models import (
 )
 from members.models import Category, Member
 
-# Domain §1 thresholds, counted in full members (正式党员) only.
-MIN_FULL_MEMBERS_FOR_BRANCH = 3
-MIN_FULL_MEMBERS_FOR_COMMITTEE = 7
-NORMAL_MAX_BRANCH_SIZE = 50
-MIN_GROUP_SIZE = 3
-MIN_SECRETARY_PARTY_STANDING_YEARS = 1
-
 
 @dataclass(frozen=True)
 class Warning:
@@ -74,14 +67,17 @@ def current_leaders(group: PartyGroup) -> dict[str, object]:
     return {"leader": holders.get(GroupRole.LEADER), "deputy": holders.get(GroupRole.DEPUTY)}
 
 
-def group_warnings(group: PartyGroup) -> list[Warning]:
-    """Domain §1: a group has at least 3 members, at least one full member, and a leader."""
+def group_warnings(group: PartyGroup, branch: Branch | None = None) -> list[Warning]:
+    """Domain §1: a group has at least the branch's `min_group_size` members (3 by default),
+    at least one full member, and a leader. Pass the group's `branch` when it is already
+    loaded, to save a query."""
+    branch = branch or group.branch
     warnings = []
-    if group.member_count < MIN_GROUP_SIZE:
+    if group.member_count < branch.min_group_size:
         warnings.append(
             Warning(
                 _("Only %(count)s members: a party group needs at least %(minimum)s.")
-                % {"count": group.member_count, "minimum": MIN_GROUP_SIZE}
+                % {"count": group.member_count, "minimum": branch.min_group_size}
             )
         )
     if group.full_count == 0:
@@ -112,7 +108,7 @@ def term_warnings(
     today: datetime.date,
 ) -> list[Warning]:
     warnings = []
-    committee_required = full_count >= MIN_FULL_MEMBERS_FOR_COMMITTEE
+    committee_required = full_count >= branch.min_full_members_for_committee
     if term is None:
         warnings.append(
             Warning(_("No committee term has been recorded: enter the current term and posts."))
@@ -146,14 +142,14 @@ def term_warnings(
     secretary = next((p.member for p in posts if p.role == CommitteeRole.SECRETARY), None)
     if secretary is None:
         warnings.append(Warning(_("The current term has no secretary."), level="danger"))
-    elif not _has_standing(secretary, term.elected_on):
+    elif not _has_standing(secretary, term.elected_on, branch.min_secretary_standing_years):
         warnings.append(
             Warning(
                 _(
                     "Secretary %(name)s had less than %(years)s year of full membership "
                     "when elected."
                 )
-                % {"name": secretary.name, "years": MIN_SECRETARY_PARTY_STANDING_YEARS},
+                % {"name": secretary.name, "years": branch.min_secretary_standing_years},
                 level="info",
             )
         )
@@ -187,22 +183,22 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
     for group in groups:
         group.leader = group_leader(group)
         group.deputy = group_leader(group, GroupRole.DEPUTY)
-        group.warnings = group_warnings(group)
+        group.warnings = group_warnings(group, branch)
 
     warnings = term_warnings(branch, term, posts, counts["full"], today)
-    if counts["full"] < MIN_FULL_MEMBERS_FOR_BRANCH:
+    if counts["full"] < branch.min_full_members_for_branch:
         warnings.append(
             Warning(
                 _("Only %(count)s full members: a branch needs at least %(minimum)s.")
-                % {"count": counts["full"], "minimum": MIN_FULL_MEMBERS_FOR_BRANCH},
+                % {"count": counts["full"], "minimum": branch.min_full_members_for_branch},
                 level="danger",
             )
         )
-    if counts["total"] > NORMAL_MAX_BRANCH_SIZE:
+    if counts["total"] > branch.normal_max_branch_size:
         warnings.append(
             Warning(
                 _("%(count)s members: a branch normally has no more than %(maximum)s.")
-                % {"count": counts["total"], "maximum": NORMAL_MAX_BRANCH_SIZE},
+                % {"count": counts["total"], "maximum": branch.normal_max_branch_size},
                 level="info",
             )
         )
@@ -219,8 +215,8 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
         )
     return {
         "counts": counts,
-        "committee_required": counts["full"] >= MIN_FULL_MEMBERS_FOR_COMMITTEE,
-        "committee_threshold": MIN_FULL_MEMBERS_FOR_COMMITTEE,
+        "committee_required": counts["full"] >= branch.min_full_members_for_committee,
+        "committee_threshold": branch.min_full_members_for_committee,
         "term": term,
         "posts": posts,
         "groups": groups,
@@ -248,7 +244,7 @@ def group_detail(group: PartyGroup, today: datetime.date | None = None) -> dict:
         "group": group_with_counts,
         "leader": leader,
         "deputy": deputy,
-        "warnings": group_warnings(group_with_counts),
+        "warnings": group_warnings(group_with_counts, group.branch),
         "current_members": current_members,
         "past_members": past_members,
         "leaderships": leaderships,
@@ -259,8 +255,8 @@ def member_groups(member: Member) -> list[GroupMembership]:
     return list(member.group_memberships.select_related("group").order_by("-started_on"))
 
 
-def _has_standing(member: Member, on: datetime.date) -> bool:
+def _has_standing(member: Member, on: datetime.date, years: int) -> bool:
     """Party standing (党龄) counts from full membership (domain §3)."""
     if member.full_member_on is None:
         return False
-    return add_years(member.full_member_on, MIN_SECRETARY_PARTY_STANDING_YEARS) <= on
+    return add_years(member.full_member_on, years) <= on
