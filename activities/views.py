@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,14 +110,11 @@ def meeting_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                meeting = services.meeting_record(meeting=form.instance, acting_user=request.user)
-                if form.cleaned_data.get("photo"):
-                    services.attachment_add(
-                        meeting=meeting,
-                        upload=form.cleaned_data["photo"],
-                        acting_user=request.user,
-                    )
+            meeting = services.meeting_record(
+                meeting=form.instance,
+                photo=form.cleaned_data.get("photo"),
+                acting_user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -359,8 +356,13 @@ def make_up_close(request, pk):
 
 
 def _safe_next(request) -> str:
+    """The `next` address if it stays on this site (Django's own check: it refuses
+    `//host`, `/\\host` and other hosts), else the empty string."""
     target = request.GET.get("next") or request.POST.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    is_local = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if is_local else ""
 
 
 @login_required
