@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from activities.models import Attachment, MakeUpStudy, Meeting, MeetingType, Motion, Presence
 from activities.services import attachment_add, meeting_review
+from tests.conftest import assert_matrix
 from tests.factories import member_in_group, recorded_meeting
 
 DAY = datetime.date(2026, 10, 15)
@@ -45,18 +46,6 @@ def attachment(meeting_a, world):
         upload=SimpleUploadedFile("签到表.png", PNG, content_type="image/png"),
         acting_user=world.leader_a.user,
     )
-
-
-def assert_matrix(personas, method, url, expected, data=None):
-    """`expected`: {persona: status}; anonymous always goes to the login page."""
-    outcomes = {}
-    for name, client in personas.items():
-        response = getattr(client, method)(url, data or {})
-        outcomes[name] = response.status_code
-        if name == "anonymous":
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    expected = {"anonymous": 302, **expected}
-    assert outcomes == expected
 
 
 READERS = {"secretary": 200, "leader_a": 200, "leader_b": 403, "member": 200, "viewer": 200}
