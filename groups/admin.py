@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin_scoping import BranchScopedAdmin, ScopedInline
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin
 from groups.models import (
     Branch,
     BranchViewer,
@@ -23,19 +23,9 @@ class CommitteeMembershipInline(ScopedInline):
     autocomplete_fields = ["member"]
 
 
-class ThroughTheGroupPageInline(ScopedInline):
+class ThroughTheGroupPageInline(ViewOnlyMixin, ScopedInline):
     """Shown, not edited: placing members and appointing leaders go through the services
-    (the group page's actions), which keep the rules a row written here would skip, such
-    as "a leader who leaves the group stops leading it"."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    (the group page's actions)."""
 
 
 class GroupMembershipInline(ThroughTheGroupPageInline):
@@ -150,7 +140,7 @@ class PartyGroupAdmin(BranchScopedAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(BranchScopedAdmin):
+class GroupMembershipAdmin(ViewOnlyMixin, BranchScopedAdmin):
     branch_path = "group__branch_id"
     list_display = ["member", "group", "started_on", "ended_on"]
     list_filter = ["group__branch", "group"]
@@ -160,7 +150,7 @@ class GroupMembershipAdmin(BranchScopedAdmin):
 
 
 @admin.register(GroupLeadership)
-class GroupLeadershipAdmin(BranchScopedAdmin):
+class GroupLeadershipAdmin(ViewOnlyMixin, BranchScopedAdmin):
     branch_path = "group__branch_id"
     list_display = ["group", "role", "member", "started_on", "ended_on"]
     list_filter = ["group__branch", "role"]

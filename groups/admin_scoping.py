@@ -118,3 +118,18 @@ class ConditionalUniqueInlineFormSet(BaseInlineFormSet):
 class ScopedInline(BranchChoicesMixin, admin.TabularInline):
     extra = 0
     formset = ConditionalUniqueInlineFormSet
+
+
+class ViewOnlyMixin:
+    """Shown, not edited, in the workbench: rows whose writes go through a service that
+    keeps rules a plain admin form would skip (placing members in groups, appointing
+    leaders: "a leader who leaves the group stops leading it")."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,14 +2,22 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
 from members import roster_views
 from members.models import Member
 
 
-class GroupMembershipInline(ScopedInline):
+class GroupMembershipInline(ViewOnlyMixin, ScopedInline):
+    """Shown, not edited, once the member exists: a move to another group is made from the
+    group page, whose service ends the old membership and any post held in the old group.
+    A member added here may be given their first group (there is nothing to end yet)."""
+
     model = GroupMembership
+
+    def has_add_permission(self, request, obj=None):
+        return obj is None
+
     fields = ["group", "started_on", "ended_on"]
     verbose_name_plural = _("party groups (with history)")
 
