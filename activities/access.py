@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from activities.models import Attachment, MakeUpStudy, Meeting
-from groups.access import Roles, _deny, roles_for
+from groups.access import Roles, deny_access, roles_for
 from groups.models import Branch, GroupMembership, PartyGroup
 
 
@@ -35,7 +35,7 @@ def get_meeting_for_user(request, pk: int):
         return meeting
     if roles.member is not None and meeting.attendances.filter(member=roles.member).exists():
         return meeting
-    _deny(roles, meeting.branch_id)
+    deny_access(roles, meeting.branch_id)
 
 
 def get_meeting_for_editor(request, pk: int):

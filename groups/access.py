@@ -122,7 +122,7 @@ def roles_for(user) -> Roles:
     return roles
 
 
-def _deny(roles: Roles, branch_id: int) -> NoReturn:
+def deny_access(roles: Roles, branch_id: int) -> NoReturn:
     if roles.belongs_to_branch(branch_id):
         raise PermissionDenied
     raise Http404
@@ -133,7 +133,7 @@ def get_branch_for_user(request, pk: int) -> Branch:
     branch = get_object_or_404(Branch, pk=pk)
     roles = roles_for(request.user)
     if not roles.can_view_branch(branch.pk):
-        _deny(roles, branch.pk)
+        deny_access(roles, branch.pk)
     return branch
 
 
@@ -142,24 +142,8 @@ def get_group_for_user(request, pk: int) -> PartyGroup:
     group = get_object_or_404(PartyGroup.objects.select_related("branch"), pk=pk)
     roles = roles_for(request.user)
     if not (roles.can_view_branch(group.branch_id) or group.pk in roles.led_group_ids):
-        _deny(roles, group.branch_id)
+        deny_access(roles, group.branch_id)
     return group
-
-
-def get_member_for_user(request, pk: int) -> Member:
-    """A member record the user may view: their own, their group's (leaders), or the branch's."""
-    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
-    roles = roles_for(request.user)
-    if roles.can_view_branch(member.branch_id):
-        return member
-    if roles.member is not None and roles.member.pk == member.pk:
-        return member
-    if (
-        roles.led_group_ids
-        and member.group_memberships.current().filter(group__in=roles.led_group_ids).exists()
-    ):
-        return member
-    _deny(roles, member.branch_id)
 
 
 class OrganisationRoleBackend(BaseBackend):
@@ -189,56 +173,9 @@ def get_branch_for_manager(request, pk: int) -> Branch:
     return branch
 
 
-def get_member_for_manager(request, pk: int) -> Member:
-    """A member of a branch the user manages: for registry actions on them."""
-    member = get_member_for_user(request, pk)
-    if not roles_for(request.user).can_manage_branch(member.branch_id):
-        raise PermissionDenied
-    return member
-
-
-def get_recruit_for_user(request, pk: int) -> Member:
-    """A person whose recruitment record the user may read: the branch's committee and
-    upper-committee viewers. Leaders and members do not read others' political reviews."""
-    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
-    roles = roles_for(request.user)
-    if not roles.can_view_branch(member.branch_id):
-        _deny(roles, member.branch_id)
-    return member
-
-
-def get_recruit_for_manager(request, pk: int) -> Member:
-    member = get_recruit_for_user(request, pk)
-    if not roles_for(request.user).can_manage_branch(member.branch_id):
-        raise PermissionDenied
-    return member
-
-
 def get_group_for_manager(request, pk: int) -> PartyGroup:
     """A party group whose branch the user manages (committee, superuser)."""
     group = get_group_for_user(request, pk)
     if not roles_for(request.user).can_manage_branch(group.branch_id):
         raise PermissionDenied
     return group
-
-
-def get_roster_for_user(request, branch_pk: int) -> tuple[Branch, frozenset[int] | None]:
-    """The branch whose member list the user may open, and the groups it is limited to:
-    None (the whole branch) for the committee and viewers, the led groups for a leader."""
-    branch = get_object_or_404(Branch, pk=branch_pk)
-    roles = roles_for(request.user)
-    if roles.can_view_branch(branch.pk):
-        return branch, None
-    if branch.pk in roles.led_group_branch_ids:
-        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
-        return branch, frozenset(led_here.values_list("pk", flat=True))
-    _deny(roles, branch.pk)
-
-
-def can_see_personal_data(request, member: Member) -> bool:
-    """Identity and phone numbers in full: the branch's committee on the member's own page,
-    and the member themself. Everyone else, and every list, sees them masked."""
-    roles = roles_for(request.user)
-    return roles.can_manage_branch(member.branch_id) or (
-        roles.member is not None and roles.member.pk == member.pk
-    )

@@ -1,7 +1,13 @@
-"""What a user may do on the registry pages, built on the roles that `groups` derives from
-posts. Which records they may open at all is decided by the getters in `groups.access`."""
+"""Which member records a user may open, and what they may do on the registry pages, built
+on the roles that `groups` derives from posts. Outsiders get 404, members of the branch
+without the right role 403 (`groups.access`)."""
 
-from groups.access import Roles
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from groups.access import Roles, deny_access, roles_for
+from groups.models import Branch, PartyGroup
+from members.models import Member
 
 
 def can_export_roster(roles: Roles, branch) -> bool:
@@ -12,3 +18,66 @@ def can_export_roster(roles: Roles, branch) -> bool:
 def can_act_on_member(roles: Roles, member) -> bool:
     """Registry actions (transfer, suspension, exit, accounts) are the branch committee's."""
     return roles.can_manage_branch(member.branch_id)
+
+
+def get_member_for_user(request, pk: int) -> Member:
+    """A member record the user may view: their own, their group's (leaders), or the branch's."""
+    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if roles.can_view_branch(member.branch_id):
+        return member
+    if roles.member is not None and roles.member.pk == member.pk:
+        return member
+    if (
+        roles.led_group_ids
+        and member.group_memberships.current().filter(group__in=roles.led_group_ids).exists()
+    ):
+        return member
+    deny_access(roles, member.branch_id)
+
+
+def get_member_for_manager(request, pk: int) -> Member:
+    """A member of a branch the user manages: for registry actions on them."""
+    member = get_member_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(member.branch_id):
+        raise PermissionDenied
+    return member
+
+
+def get_recruit_for_user(request, pk: int) -> Member:
+    """A person whose recruitment record the user may read: the branch's committee and
+    upper-committee viewers. Leaders and members do not read others' political reviews."""
+    member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if not roles.can_view_branch(member.branch_id):
+        deny_access(roles, member.branch_id)
+    return member
+
+
+def get_recruit_for_manager(request, pk: int) -> Member:
+    member = get_recruit_for_user(request, pk)
+    if not roles_for(request.user).can_manage_branch(member.branch_id):
+        raise PermissionDenied
+    return member
+
+
+def get_roster_for_user(request, branch_pk: int) -> tuple[Branch, frozenset[int] | None]:
+    """The branch whose member list the user may open, and the groups it is limited to:
+    None (the whole branch) for the committee and viewers, the led groups for a leader."""
+    branch = get_object_or_404(Branch, pk=branch_pk)
+    roles = roles_for(request.user)
+    if roles.can_view_branch(branch.pk):
+        return branch, None
+    if branch.pk in roles.led_group_branch_ids:
+        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
+        return branch, frozenset(led_here.values_list("pk", flat=True))
+    deny_access(roles, branch.pk)
+
+
+def can_see_personal_data(request, member: Member) -> bool:
+    """Identity and phone numbers in full: the branch's committee on the member's own page,
+    and the member themself. Everyone else, and every list, sees them masked."""
+    roles = roles_for(request.user)
+    return roles.can_manage_branch(member.branch_id) or (
+        roles.member is not None and roles.member.pk == member.pk
+    )

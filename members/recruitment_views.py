@@ -31,14 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.widgets import DateInput
-from groups.access import (
-    get_branch_for_manager,
-    get_branch_for_user,
-    get_recruit_for_manager,
-    get_recruit_for_user,
-    roles_for,
-)
+from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
 from members import recruitment
+from members.access import get_recruit_for_manager, get_recruit_for_user
 from members.models import (
     RECRUITMENT_DOCUMENT_TYPES,
     Category,

@@ -13,15 +13,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import selectors as group_selectors
-from groups.access import (
+from groups.access import roles_for
+from members import selectors, services
+from members.access import (
+    can_act_on_member,
+    can_export_roster,
     can_see_personal_data,
     get_member_for_manager,
     get_member_for_user,
     get_roster_for_user,
-    roles_for,
 )
-from members import selectors, services
-from members.access import can_act_on_member, can_export_roster
 from members.forms import (
     AccountCreateForm,
     MemberExitForm,
