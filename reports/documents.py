@@ -8,10 +8,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import pgettext
 
-from activities.access import can_read_whole_meeting
+from activities.access import can_export_meetings, can_read_whole_meeting
 from activities.models import Meeting
 from groups.access import roles_for
 from groups.models import Branch
+from members.access import can_export_roster
 from members.models import Member
 from members.roster import roster_title, roster_workbook
 from reports.base import XLSX, PrintedReport, Report
@@ -77,8 +78,7 @@ class MeetingLedger(Report):
         }
 
     def is_available_to(self, user) -> bool:
-        roles = roles_for(user)
-        return roles.can_view_branch(self.branch.pk) or self.branch.pk in roles.led_group_branch_ids
+        return can_export_meetings(roles_for(user), self.branch)
 
     def render_xlsx(self, *, request=None) -> bytes:
         return meeting_ledger_workbook(
@@ -113,7 +113,7 @@ class RosterExport(Report):
         }
 
     def is_available_to(self, user) -> bool:
-        return roles_for(user).can_manage_branch(self.branch.pk)
+        return can_export_roster(roles_for(user), self.branch)
 
     def render_xlsx(self, *, request=None) -> bytes:
         return roster_workbook(
