@@ -60,7 +60,7 @@ def group_page_note(group) -> str:
 @admin.register(Branch)
 class BranchAdmin(BranchScopedAdmin):
     branch_path = "pk"
-    list_display = ["name", "school", "upper_committee", "founded_on"]
+    list_display = ["name", "code", "school", "upper_committee", "founded_on"]
     search_fields = ["name", "school", "code"]
     fieldsets = [
         (
