@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from branchsite.constraints import full_clean_many
 from groups.models import Branch, GroupMembership, PartyGroup
-from groups.services import group_member_place
+from groups.services import group_member_place, group_member_place_check
 from members.models import Member
 from members.roster.cells import CellError, display_value, folded_text, parse_cell
 from members.roster.columns import COLUMNS_BY_KEY, IMPORTED_FIELDS
@@ -496,23 +496,17 @@ class _Writer:
             self.history([plan.member for plan in plans], update=True)
 
     def place_new_members(self, plans: list[_RowPlan]) -> None:
-        """What `group_member_place` does for a member without a group, in bulk; those it
-        would refuse go through it, so that it says why."""
-        on_roll = set()
-        pks = [plan.member.pk for plan in plans]
-        for start in range(0, len(pks), 500):
-            on_roll.update(
-                Member.objects.on_roll()
-                .filter(pk__in=pks[start : start + 500])
-                .order_by()
-                .values_list("pk", flat=True)
-            )
+        """What `group_member_place` does for a member without a group, in bulk, after the
+        same check (`group_member_place_check`), so a refusal reads the same."""
         placing = []
-        for plan in plans:
-            if plan.member.pk in on_roll:
+        checks = group_member_place_check([(plan.group, plan.member) for plan in plans])
+        for plan, problem in zip(plans, checks, strict=True):
+            if problem is None:
                 placing.append(plan)
             else:
-                self.place(plan)
+                plan.failed = True
+                for message in problem.messages:
+                    self.error(plan.number, "group", message)
         memberships = [
             GroupMembership(group=plan.group, member=plan.member, started_on=self.today)
             for plan in placing
