@@ -156,3 +156,5 @@ ROSTER_IMPORT_MAX_ROWS = env_int("ROSTER_IMPORT_MAX_ROWS", 5000)
 ROSTER_IMPORT_MAX_BYTES = env_int("ROSTER_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # Meeting photos and scanned sign-in sheets.
 MEETING_ATTACHMENT_MAX_BYTES = env_int("MEETING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The documents of the recruitment steps (scans, Word files).
+RECRUITMENT_DOCUMENT_MAX_BYTES = env_int("RECRUITMENT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
