@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.forms import MeetingForm
 from activities.models import AgendaTemplate, Attendance, Meeting, MeetingRule, SchoolTerm
 from activities.services import meeting_update
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
 
 
 class AttendanceInline(ScopedInline):

@@ -106,8 +106,8 @@ def attendance_rates(request, pk):
         "sort": sort,
         "range_query": f"start={dates['start']:%Y-%m-%d}&end={dates['end']:%Y-%m-%d}",
         "limited_to_groups": group_ids is not None,
-        "absences_in_a_row": checks.ABSENCES_IN_A_ROW,
-        "low_rate": round(checks.LOW_RATE * 100),
-        "min_meetings": checks.MIN_MEETINGS_FOR_RATE,
+        "absences_in_a_row": report.flags.absences_in_a_row,
+        "low_rate": report.flags.low_rate_percent,
+        "min_meetings": report.flags.min_meetings_for_rate,
     }
     return render(request, "activities/attendance_rates.html", context)

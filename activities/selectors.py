@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from activities.compliance.attendance import attendance_rate
 from activities.models import Attendance, MakeUpStudy, Meeting, MeetingType, Presence
 from groups.models import GroupMembership
 from members.models import Category
@@ -42,7 +43,7 @@ class AttendanceSummary:
 
     @property
     def rate(self) -> float | None:
-        return self.present / self.expected if self.expected else None
+        return attendance_rate(self.present, self.expected)
 
 
 def attendance_summary(rows: list[Attendance]) -> AttendanceSummary:

@@ -162,7 +162,7 @@ def main(argv=None) -> int:
 
     from activities.compliance import compliance_grid, missing_now
     from branchsite.dates import school_year_of
-    from groups.demo import LEADERS, create_demo_school
+    from demo.school import LEADERS, create_demo_school
     from groups.models import GroupLeadership
 
     translation.activate(settings.LANGUAGE_CODE)
@@ -182,7 +182,7 @@ def main(argv=None) -> int:
     as_secretary.force_login(secretary)
     as_leader.force_login(leader)
     compliance_url = reverse("activities:compliance", args=[branch.pk])
-    group_url = reverse("groups:group_detail", args=[group.pk])
+    group_url = reverse("overview:group_detail", args=[group.pk])
     rates_url = reverse("activities:attendance_rates", args=[branch.pk])
     all_years = {"start": f"{current - options.years + 1}-09-01", "end": f"{today:%Y-%m-%d}"}
 

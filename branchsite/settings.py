@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

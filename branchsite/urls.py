@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from groups.views import home
+from reports.overview import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -23,9 +23,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
-    path("roster/", include("members.roster_urls")),
     path("recruitment/", include("members.recruitment_urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline
 from groups.models import (
     Branch,
     BranchViewer,
@@ -39,6 +39,45 @@ class BranchAdmin(BranchScopedAdmin):
     branch_path = "pk"
     list_display = ["name", "school", "upper_committee", "founded_on"]
     search_fields = ["name", "school", "code"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "code",
+                    "school",
+                    "upper_committee",
+                    "founded_on",
+                    "committee_term_years",
+                    "term_warning_days",
+                    "transfer_letter_valid_days",
+                ]
+            },
+        ),
+        (
+            _("Organisation thresholds"),
+            {
+                "fields": [
+                    "min_full_members_for_branch",
+                    "min_full_members_for_committee",
+                    "normal_max_branch_size",
+                    "min_group_size",
+                    "min_secretary_standing_years",
+                ]
+            },
+        ),
+        (
+            _("Attendance flags"),
+            {
+                "fields": [
+                    "absences_in_a_row",
+                    "low_attendance_rate_percent",
+                    "min_meetings_for_rate",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(CommitteeTerm)

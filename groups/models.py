@@ -6,6 +6,7 @@ no ended_on is current.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,19 @@ DEFAULT_TERM_YEARS = 3
 DEFAULT_TERM_WARNING_DAYS = 90
 # Local rules differ on how long a transfer letter (介绍信) stays valid; three months is common.
 DEFAULT_TRANSFER_LETTER_VALID_DAYS = 90
+# Domain §1 thresholds, counted in full members (正式党员) only; each branch may change them.
+DEFAULT_MIN_FULL_MEMBERS_FOR_BRANCH = 3
+DEFAULT_MIN_FULL_MEMBERS_FOR_COMMITTEE = 7
+DEFAULT_NORMAL_MAX_BRANCH_SIZE = 50
+DEFAULT_MIN_GROUP_SIZE = 3
+DEFAULT_MIN_SECRETARY_STANDING_YEARS = 1
+# Who stands out in the attendance rates: local practice, not national rules (党章 第九条
+# sets only the six months without organisational life).
+DEFAULT_ABSENCES_IN_A_ROW = 2
+DEFAULT_LOW_ATTENDANCE_RATE_PERCENT = 80
+DEFAULT_MIN_MEETINGS_FOR_RATE = 5
+
+BRANCH_RULES_SOURCE = _("Source: 中国共产党支部工作条例（试行）2018, 第五、六、八条.")
 
 
 class Branch(models.Model):
@@ -41,6 +55,60 @@ class Branch(models.Model):
     )
     transfer_letter_valid_days = models.PositiveSmallIntegerField(
         _("transfer letters valid for (days)"), default=DEFAULT_TRANSFER_LETTER_VALID_DAYS
+    )
+    # The thresholds of the overview's warnings (domain §1).
+    min_full_members_for_branch = models.PositiveSmallIntegerField(
+        _("full members a branch needs"),
+        default=DEFAULT_MIN_FULL_MEMBERS_FOR_BRANCH,
+        help_text=BRANCH_RULES_SOURCE,
+    )
+    min_full_members_for_committee = models.PositiveSmallIntegerField(
+        _("full members from which a committee is required"),
+        default=DEFAULT_MIN_FULL_MEMBERS_FOR_COMMITTEE,
+        help_text=BRANCH_RULES_SOURCE,
+    )
+    normal_max_branch_size = models.PositiveSmallIntegerField(
+        _("members a branch normally has at most"),
+        default=DEFAULT_NORMAL_MAX_BRANCH_SIZE,
+        help_text=BRANCH_RULES_SOURCE,
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("members a party group needs"),
+        default=DEFAULT_MIN_GROUP_SIZE,
+        help_text=BRANCH_RULES_SOURCE,
+    )
+    min_secretary_standing_years = models.PositiveSmallIntegerField(
+        _("years of full membership a secretary normally has"),
+        default=DEFAULT_MIN_SECRETARY_STANDING_YEARS,
+        help_text=_(
+            "Source: 中国共产党支部工作条例（试行）2018 (党支部书记一般应当具有1年以上党龄)."
+        ),
+    )
+    # Who stands out in the attendance rates.
+    absences_in_a_row = models.PositiveSmallIntegerField(
+        _("absences without leave in a row that stand out"),
+        default=DEFAULT_ABSENCES_IN_A_ROW,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Local practice (无故连续两次缺席 is a common rule); 党章 第九条 sets only the six "
+            "months without organisational life."
+        ),
+    )
+    low_attendance_rate_percent = models.PositiveSmallIntegerField(
+        _("attendance rate below which a member stands out (percent)"),
+        default=DEFAULT_LOW_ATTENDANCE_RATE_PERCENT,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Local practice: a rate under 80 percent of at least 5 meetings is a common rule."
+        ),
+    )
+    min_meetings_for_rate = models.PositiveSmallIntegerField(
+        _("meetings needed before a rate is judged"),
+        default=DEFAULT_MIN_MEETINGS_FOR_RATE,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Local practice: a rate under 80 percent of at least 5 meetings is a common rule."
+        ),
     )
 
     history = HistoricalRecords()

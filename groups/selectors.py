@@ -6,15 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from branchsite.dates import add_years
+from branchsite.dates import add_years, long_date
 from groups.access import current_committee_posts
 from groups.models import (
     Branch,
-    CommitteeMembership,
     CommitteeRole,
     CommitteeTerm,
     GroupLeadership,
@@ -22,14 +20,7 @@ from groups.models import (
     GroupRole,
     PartyGroup,
 )
-from members.models import Category, Member, RecruitmentRecord
-
-# Domain §1 thresholds, counted in full members (正式党员) only.
-MIN_FULL_MEMBERS_FOR_BRANCH = 3
-MIN_FULL_MEMBERS_FOR_COMMITTEE = 7
-NORMAL_MAX_BRANCH_SIZE = 50
-MIN_GROUP_SIZE = 3
-MIN_SECRETARY_PARTY_STANDING_YEARS = 1
+from members.models import Category, Member
 
 
 @dataclass(frozen=True)
@@ -76,14 +67,17 @@ def current_leaders(group: PartyGroup) -> dict[str, object]:
     return {"leader": holders.get(GroupRole.LEADER), "deputy": holders.get(GroupRole.DEPUTY)}
 
 
-def group_warnings(group: PartyGroup) -> list[Warning]:
-    """Domain §1: a group has at least 3 members, at least one full member, and a leader."""
+def group_warnings(group: PartyGroup, branch: Branch | None = None) -> list[Warning]:
+    """Domain §1: a group has at least the branch's `min_group_size` members (3 by default),
+    at least one full member, and a leader. Pass the group's `branch` when it is already
+    loaded, to save a query."""
+    branch = branch or group.branch
     warnings = []
-    if group.member_count < MIN_GROUP_SIZE:
+    if group.member_count < branch.min_group_size:
         warnings.append(
             Warning(
                 _("Only %(count)s members: a party group needs at least %(minimum)s.")
-                % {"count": group.member_count, "minimum": MIN_GROUP_SIZE}
+                % {"count": group.member_count, "minimum": branch.min_group_size}
             )
         )
     if group.full_count == 0:
@@ -114,7 +108,7 @@ def term_warnings(
     today: datetime.date,
 ) -> list[Warning]:
     warnings = []
-    committee_required = full_count >= MIN_FULL_MEMBERS_FOR_COMMITTEE
+    committee_required = full_count >= branch.min_full_members_for_committee
     if term is None:
         warnings.append(
             Warning(_("No committee term has been recorded: enter the current term and posts."))
@@ -129,7 +123,7 @@ def term_warnings(
                     "Term %(number)s ended on %(date)s: the branch is due to elect a new "
                     "committee (换届)."
                 )
-                % {"number": term.number, "date": _format_date(term.ends_on)},
+                % {"number": term.number, "date": long_date(term.ends_on)},
                 level="danger",
             )
         )
@@ -141,21 +135,21 @@ def term_warnings(
                     "Term %(number)s ends on %(date)s, in %(days)s days: prepare the election.",
                     days_left,
                 )
-                % {"number": term.number, "date": _format_date(term.ends_on), "days": days_left}
+                % {"number": term.number, "date": long_date(term.ends_on), "days": days_left}
             )
         )
 
     secretary = next((p.member for p in posts if p.role == CommitteeRole.SECRETARY), None)
     if secretary is None:
         warnings.append(Warning(_("The current term has no secretary."), level="danger"))
-    elif not _has_standing(secretary, term.elected_on):
+    elif not _has_standing(secretary, term.elected_on, branch.min_secretary_standing_years):
         warnings.append(
             Warning(
                 _(
                     "Secretary %(name)s had less than %(years)s year of full membership "
                     "when elected."
                 )
-                % {"name": secretary.name, "years": MIN_SECRETARY_PARTY_STANDING_YEARS},
+                % {"name": secretary.name, "years": branch.min_secretary_standing_years},
                 level="info",
             )
         )
@@ -189,22 +183,22 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
     for group in groups:
         group.leader = group_leader(group)
         group.deputy = group_leader(group, GroupRole.DEPUTY)
-        group.warnings = group_warnings(group)
+        group.warnings = group_warnings(group, branch)
 
     warnings = term_warnings(branch, term, posts, counts["full"], today)
-    if counts["full"] < MIN_FULL_MEMBERS_FOR_BRANCH:
+    if counts["full"] < branch.min_full_members_for_branch:
         warnings.append(
             Warning(
                 _("Only %(count)s full members: a branch needs at least %(minimum)s.")
-                % {"count": counts["full"], "minimum": MIN_FULL_MEMBERS_FOR_BRANCH},
+                % {"count": counts["full"], "minimum": branch.min_full_members_for_branch},
                 level="danger",
             )
         )
-    if counts["total"] > NORMAL_MAX_BRANCH_SIZE:
+    if counts["total"] > branch.normal_max_branch_size:
         warnings.append(
             Warning(
                 _("%(count)s members: a branch normally has no more than %(maximum)s.")
-                % {"count": counts["total"], "maximum": NORMAL_MAX_BRANCH_SIZE},
+                % {"count": counts["total"], "maximum": branch.normal_max_branch_size},
                 level="info",
             )
         )
@@ -221,8 +215,8 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
         )
     return {
         "counts": counts,
-        "committee_required": counts["full"] >= MIN_FULL_MEMBERS_FOR_COMMITTEE,
-        "committee_threshold": MIN_FULL_MEMBERS_FOR_COMMITTEE,
+        "committee_required": counts["full"] >= branch.min_full_members_for_committee,
+        "committee_threshold": branch.min_full_members_for_committee,
         "term": term,
         "posts": posts,
         "groups": groups,
@@ -250,7 +244,7 @@ def group_detail(group: PartyGroup, today: datetime.date | None = None) -> dict:
         "group": group_with_counts,
         "leader": leader,
         "deputy": deputy,
-        "warnings": group_warnings(group_with_counts),
+        "warnings": group_warnings(group_with_counts, group.branch),
         "current_members": current_members,
         "past_members": past_members,
         "leaderships": leaderships,
@@ -261,85 +255,8 @@ def member_groups(member: Member) -> list[GroupMembership]:
     return list(member.group_memberships.select_related("group").order_by("-started_on"))
 
 
-# Models whose changes the branch overview lists: the path to the branch id, the relations
-# the label needs (fetched in the same query) and the label itself. Labels read the
-# historical row, so they show the record as it was.
-AUDITED = [
-    (Branch, "id", [], lambda r: r.name),
-    (CommitteeTerm, "branch_id", [], lambda r: _("Term %(number)s") % {"number": r.number}),
-    (
-        CommitteeMembership,
-        "term__branch_id",
-        ["member"],
-        lambda r: f"{CommitteeRole(r.role).label} {r.member.name}",
-    ),
-    (PartyGroup, "branch_id", [], lambda r: r.name),
-    (
-        GroupMembership,
-        "group__branch_id",
-        ["member", "group"],
-        lambda r: f"{r.member.name} · {r.group.name}",
-    ),
-    (
-        GroupLeadership,
-        "group__branch_id",
-        ["member", "group"],
-        lambda r: f"{GroupRole(r.role).label} {r.member.name} · {r.group.name}",
-    ),
-    (Member, "branch_id", [], lambda r: r.name),
-    (
-        RecruitmentRecord,
-        "member__branch_id",
-        ["member", "step"],
-        lambda r: f"{r.member.name} · {r.step.name}",
-    ),
-]
-
-
-@dataclass(frozen=True)
-class Change:
-    when: datetime.datetime
-    who: str
-    action: str
-    what: str
-    record: str
-
-
-def recent_changes(branch: Branch, limit: int = 10) -> list[Change]:
-    """The latest audited changes in the branch: one query per audited model."""
-    actions = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
-    changes = []
-    for model, path, related, label in AUDITED:
-        records = model.history.filter(**{path: branch.pk}).select_related(
-            "history_user__member", *related
-        )[:limit]
-        changes.extend(
-            Change(
-                when=record.history_date,
-                who=_display_user(record.history_user),
-                action=actions[record.history_type],
-                what=str(model._meta.verbose_name),
-                record=label(record),
-            )
-            for record in records
-        )
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
-
-
-def _display_user(user) -> str:
-    if user is None:
-        return _("system")
-    member = getattr(user, "member", None)
-    return member.name if member is not None else user.get_username()
-
-
-def _has_standing(member: Member, on: datetime.date) -> bool:
+def _has_standing(member: Member, on: datetime.date, years: int) -> bool:
     """Party standing (党龄) counts from full membership (domain §3)."""
     if member.full_member_on is None:
         return False
-    return add_years(member.full_member_on, MIN_SECRETARY_PARTY_STANDING_YEARS) <= on
-
-
-def _format_date(day: datetime.date) -> str:
-    return date_format(day)  # "2026年12月15日" in Chinese
+    return add_years(member.full_member_on, years) <= on

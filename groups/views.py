@@ -2,76 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.compliance import missing_now
-from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors, services
-from groups.access import (
-    get_branch_for_user,
-    get_group_for_manager,
-    get_group_for_user,
-    roles_for,
-)
+from groups.access import get_group_for_manager
 from groups.forms import LeaderAppointForm, MemberPlaceForm
-from groups.models import Branch, GroupRole
-
-
-@login_required
-def home(request):
-    """Send each role to its own page: committee or viewer → branch, leader → group,
-    member → own record. Someone with several roles lands on the widest one."""
-    roles = roles_for(request.user)
-    branch_ids = roles.managed_branch_ids | roles.viewed_branch_ids
-    if roles.is_superuser and not branch_ids:
-        branch_ids = frozenset(Branch.objects.values_list("pk", flat=True))
-    if len(branch_ids) == 1:
-        return redirect("groups:branch_detail", pk=next(iter(branch_ids)))
-    if branch_ids:
-        branches = Branch.objects.filter(pk__in=branch_ids)
-        return render(request, "groups/branch_list.html", {"branches": branches})
-    if len(roles.led_group_ids) == 1:
-        return redirect("groups:group_detail", pk=next(iter(roles.led_group_ids)))
-    if roles.led_group_ids:
-        # Rare: one person leading two groups. Their first group, the others linked there.
-        return redirect("groups:group_detail", pk=min(roles.led_group_ids))
-    if roles.member is not None:
-        return redirect(reverse("members:member_detail", kwargs={"pk": roles.member.pk}))
-    return render(request, "groups/home_unlinked.html")
-
-
-@login_required
-def branch_detail(request, pk):
-    branch = get_branch_for_user(request, pk)
-    roles = roles_for(request.user)
-    context = {
-        "branch": branch,
-        **selectors.branch_overview(branch),
-        **branch_meetings_panel(branch),
-        "missing": missing_now(branch, timezone.localdate()),
-        "can_record": roles.can_manage_branch(branch.pk),
-    }
-    if roles.can_manage_branch(branch.pk):
-        context["recent_changes"] = selectors.recent_changes(branch)
-    return render(request, "groups/branch_detail.html", context)
-
-
-@login_required
-def group_detail(request, pk):
-    group = get_group_for_user(request, pk)
-    roles = roles_for(request.user)
-    context = {
-        "branch": group.branch,
-        "can_view_branch": roles.can_view_branch(group.branch_id),
-        "can_manage": roles.can_manage_branch(group.branch_id),
-        **selectors.group_detail(group),
-        **group_meetings_panel(group),
-        "missing": missing_now(group.branch, timezone.localdate(), groups=[group]),
-        "can_record": roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids,
-    }
-    return render(request, "groups/group_detail.html", context)
+from groups.models import GroupRole
 
 
 @login_required
@@ -124,7 +60,7 @@ def _group_action(request, pk, form_class, perform, title, *, show_leaders=False
             form.add_error(None, error)
         else:
             messages.success(request, message)
-            return redirect("groups:group_detail", pk=group.pk)
+            return redirect("overview:group_detail", pk=group.pk)
     context = {"group": group, "form": form, "title": title}
     if show_leaders:
         context["current"] = selectors.current_leaders(group)

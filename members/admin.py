@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from branchsite.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
 from members import roster_views
 from members.models import Member
@@ -128,5 +128,5 @@ class MemberAdmin(BranchScopedAdmin):
         return member.current_group_name or "—"
 
 
-# The recruitment pipeline keeps its admin classes in their own module.
-from members import recruitment_admin  # noqa: E402, F401
+# The recruitment pipeline keeps its admin classes in its own package.
+from members.recruitment import admin as recruitment_admin  # noqa: E402, F401

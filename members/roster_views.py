@@ -1,5 +1,5 @@
-"""The roster in Excel: the export for the branch's committee, and the workbench's import
-(upload → preview → confirm). The work is in members.roster; these only adapt."""
+"""The workbench's roster import (upload → preview → confirm). The work is in members.roster;
+these only adapt. The export is a report (reports.documents.RosterExport)."""
 
 import io
 from dataclasses import dataclass
@@ -8,57 +8,27 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branchsite.admin_scoping import managed_branch_ids
+from branchsite.downloads import download_response
 from branchsite.errors import GoneForUser
 from branchsite.staging import Staging
-from groups.access import get_branch_for_manager, roles_for
+from branchsite.xlsx import XLSX_TYPE
+from groups.access import roles_for
+from groups.admin_scoping import managed_branch_ids
 from groups.models import Branch
-from members.forms import RosterFilterForm
 from members.roster import (
     RosterFileError,
     roster_error_workbook,
     roster_import,
     roster_read,
-    roster_workbook,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"  # personal data: keep it out of shared caches
-    return response
-
-
-@login_required
-def roster_export(request, branch_pk):
-    """The roster as the list shows it (same filters, from the query string), unmasked: for
-    the branch's committee only."""
-    branch = get_branch_for_manager(request, branch_pk)
-    form = RosterFilterForm(request.GET or None, branch=branch)
-    today = timezone.localdate()
-    content = roster_workbook(
-        branch=branch, members=form.queryset().iterator(chunk_size=1000), today=today
-    )
-    filename = _("%(branch)s Party member roster %(date)s.xlsx") % {
-        "branch": branch.name,
-        "date": today.isoformat(),
-    }
-    return _xlsx_response(content, filename)
-
 
 # ---------------------------------------------------------------------------- workbench import
 
@@ -229,4 +199,5 @@ def admin_roster_errors(request, model_admin):
     )
     stem = Path(pending.filename).stem
     filename = _("%(name)s (errors).xlsx") % {"name": stem}
-    return _xlsx_response(roster_error_workbook(sheet=sheet, errors=result.errors), filename)
+    content = roster_error_workbook(sheet=sheet, errors=result.errors)
+    return download_response(content, content_type=XLSX_TYPE, filename=filename)

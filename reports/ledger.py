@@ -18,6 +18,7 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from activities.compliance.attendance import attendance_rate
 from activities.models import Meeting, Presence
 from activities.selectors import meeting_counts
 from branchsite.xlsx import DATE_FORMAT, CellWriter, header_styles, print_layout, styled
@@ -50,11 +51,6 @@ def with_attendance_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
         )
         .select_related("group", "host", "recorder")
     )
-
-
-def attendance_rate(present: int, expected: int) -> float | None:
-    """出席率 as a fraction (0.75), None when nobody was expected."""
-    return present / expected if expected else None
 
 
 def review_state(meeting: Meeting) -> str:

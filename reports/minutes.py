@@ -5,13 +5,12 @@ voted, whether it could decide and which motions passed (activities.votes)."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from activities.models import Attendance, Meeting, Motion, Presence
 from activities.selectors import AttendanceSummary, attendance_summary
 from activities.votes import MotionResult, Quorum, motion_result, quorum_of
 from members.models import Category, Member
-from reports.pdf import render_pdf
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,9 @@ def minutes_title(meeting: Meeting) -> str:
     }
 
 
-def minutes_filename(meeting: Meeting) -> str:
-    """The file name, e.g. "2026-10-15-党小组会会议记录.pdf"."""
-    return gettext("%(date)s-%(kind)s minutes.pdf") % {
+def minutes_file_stem(meeting: Meeting) -> str:
+    """The file name without its extension, e.g. "2026-10-15-党小组会会议记录"."""
+    return pgettext("file name", "%(date)s-%(kind)s minutes") % {
         "date": meeting.held_on.isoformat(),
         "kind": meeting.get_kind_display(),
     }
@@ -81,8 +80,3 @@ def minutes_of(meeting: Meeting) -> Minutes:
         quorum=quorum,
         motions=[MotionLine(motion, motion_result(motion, quorum)) for motion in motions],
     )
-
-
-def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
-    """The minutes as an A4 PDF, ready to print and file in the record book."""
-    return render_pdf("reports/minutes.html", {"minutes": minutes_of(meeting)}, request=request)

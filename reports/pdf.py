@@ -36,11 +36,15 @@ def page_number_content() -> str:
     return " ".join(parts)
 
 
-def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
-    """Render the template (which extends `reports/base_print.html`) to PDF bytes."""
-    html = render_to_string(
+def render_print_html(template_name: str, context: dict, *, request=None) -> str:
+    """The template (which extends `reports/base_print.html`) as the HTML that is printed."""
+    return render_to_string(
         template_name, {**context, "page_number_content": page_number_content()}, request=request
     )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Printed HTML as PDF bytes; WeasyPrint breaks it into as many A4 pages as it needs."""
     # Only data: URLs may load. The templates fetch nothing, and text typed by users is
     # escaped; this keeps a slip from reaching the network or the server's files.
     fetcher = URLFetcher(allowed_protocols={"data"})

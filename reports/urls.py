@@ -1,4 +1,5 @@
-"""Routes of the printable documents and ledgers."""
+"""Routes of the reports. Each report's URL ends in its format (minutes.pdf, minutes.html);
+reversed without a format, a name gives the report's default format."""
 
 from django.urls import path
 
@@ -6,7 +7,27 @@ from reports import views
 
 app_name = "reports"
 
+
+def report_path(route: str, view, *, name: str, default: str) -> list:
+    """`route.<format>` for every format, and `route.<default>` under the same name, so that
+    `{% url name pk %}` links to the default (Django picks the pattern by its arguments)."""
+    return [
+        path(f"{route}.{default}", view, {"format": default}, name=name),
+        path(f"{route}.<slug:format>", view, name=name),
+    ]
+
+
 urlpatterns = [
-    path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes, name="meeting_minutes"),
-    path("branches/<int:pk>/meetings/ledger.xlsx", views.meeting_ledger, name="meeting_ledger"),
+    *report_path(
+        "meetings/<int:pk>/minutes", views.meeting_minutes, name="meeting_minutes", default="pdf"
+    ),
+    *report_path(
+        "branches/<int:pk>/meetings/ledger",
+        views.meeting_ledger,
+        name="meeting_ledger",
+        default="xlsx",
+    ),
+    *report_path(
+        "branches/<int:branch_pk>/roster", views.roster_export, name="roster_export", default="xlsx"
+    ),
 ]

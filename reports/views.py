@@ -1,64 +1,59 @@
-"""Downloads of printable documents and ledgers. The work is in reports.minutes and
-reports.ledger; these views check who may have the file and adapt."""
+"""Downloads of the reports (reports.documents). Each view fetches the report's subject as
+its app's access helper does (404 to outsiders), builds the report, and hands it to
+`_get_report_for_user` (403 if the report is not available to the user, 404 for a format it
+does not come in); then it streams the file. No view decides access inline."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 
-from activities.access import can_edit_meeting, get_branch_for_meetings, get_meeting_for_user
+from activities.access import get_branch_for_meetings, get_meeting_for_user
 from activities.filters import MeetingFilterForm
-from groups.access import roles_for
-from reports.ledger import meeting_ledger_workbook, period_label
-from reports.minutes import minutes_filename, minutes_pdf
-
-PDF_TYPE = "application/pdf"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from groups.access import get_branch_for_user
+from members.forms import RosterFilterForm
+from reports.base import Report
+from reports.documents import MeetingLedger, MeetingMinutes, RosterExport
 
 
-def _download(content: bytes, *, content_type: str, filename: str, inline: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    # Attendance lists and reasons for absence: keep them out of shared caches.
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-def meeting_minutes(request, pk):
-    """The minutes as a PDF, shown in the browser: for the branch's committee and viewers and
-    whoever may edit the meeting (its group's leader). A member who was only expected at the
-    meeting reads it on the meeting page; the full lists of others stay with the officers."""
-    meeting = get_meeting_for_user(request, pk)
-    roles = roles_for(request.user)
-    if not (roles.can_view_branch(meeting.branch_id) or can_edit_meeting(roles, meeting)):
+def _get_report_for_user(request, report: Report, extension: str) -> Report:
+    """`report`, if it comes in this format (else 404) and is available to the user (else
+    403: whoever reaches this has a tie to the subject, the fetch turned outsiders away)."""
+    report.format_named(extension)  # raises Http404 for a format it does not come in
+    if not report.is_available_to(request.user):
         raise PermissionDenied
-    return _download(
-        minutes_pdf(meeting, request=request),
-        content_type=PDF_TYPE,
-        filename=minutes_filename(meeting),
-        inline=True,
-    )
+    return report
 
 
 @login_required
-def meeting_ledger(request, pk):
+def meeting_minutes(request, pk, format):
+    """The minutes, shown in the browser (PDF to print, or the same page as HTML)."""
+    meeting = get_meeting_for_user(request, pk)
+    report = _get_report_for_user(request, MeetingMinutes(meeting), format)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def meeting_ledger(request, pk, format):
     """三会一课台账 as Excel, with the meeting list's filters from the query string: every
     meeting of the branch for the committee and viewers, their own groups' for a leader."""
     branch, groups = get_branch_for_meetings(request, pk)
-    if groups is not None and not groups:
-        raise PermissionDenied  # a member who leads no group here keeps no ledger
     form = MeetingFilterForm(request.GET, branch=branch, groups=groups)
+    start, end = form.period
+    report = MeetingLedger(branch=branch, meetings=form.queryset(), start=start, end=end)
+    report = _get_report_for_user(request, report, format)
     if not form.is_valid():
         return render(
             request, "reports/filter_errors.html", {"form": form, "branch": branch}, status=400
         )
-    start, end = form.period
-    content = meeting_ledger_workbook(branch=branch, meetings=form.queryset(), start=start, end=end)
-    filename = _("%(branch)s meeting ledger %(period)s.xlsx") % {
-        "branch": branch.name,
-        "period": period_label(start, end),
-    }
-    return _download(content, content_type=XLSX_TYPE, filename=filename, inline=False)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def roster_export(request, branch_pk, format):
+    """The roster as the member list shows it (same filters, from the query string)."""
+    branch = get_branch_for_user(request, branch_pk)
+    form = RosterFilterForm(request.GET or None, branch=branch)
+    report = _get_report_for_user(
+        request, RosterExport(branch=branch, members=form.queryset()), format
+    )
+    return report.render(format, request=request).response()

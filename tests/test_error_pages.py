@@ -6,7 +6,7 @@ from django.views.defaults import server_error
 
 
 def test_a_wrong_role_gets_a_chinese_page_pointing_to_the_secretary(world, leader_b_client):
-    response = leader_b_client.get(reverse("groups:group_detail", args=[world.group_a.pk]))
+    response = leader_b_client.get(reverse("overview:group_detail", args=[world.group_a.pk]))
     html = response.content.decode()
     assert response.status_code == 403
     assert "您的账号无权打开此页面" in html
@@ -29,7 +29,7 @@ def test_a_server_error_page_says_nothing_was_saved(db):
 
 
 def test_anonymous_visitors_still_go_to_login_not_to_an_error_page(world):
-    response = Client().get(reverse("groups:group_detail", args=[world.group_a.pk]))
+    response = Client().get(reverse("overview:group_detail", args=[world.group_a.pk]))
     assert response.status_code == 302
 
 

@@ -150,3 +150,26 @@ def test_the_three_upload_limits_come_from_the_environment(runs):
     ) == (1000, 2000, 3000)
     defaults = settings_of(runs["postgres"])
     assert defaults["RECRUITMENT_DOCUMENT_MAX_BYTES"] == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("changes", "sentence"),
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY must be set when DEBUG is off."),
+        ({"DEBUG": "maybe"}, "Environment variable DEBUG='maybe' is not a boolean"),
+    ],
+)
+def test_a_command_with_a_bad_environment_prints_the_sentence_alone(changes, sentence):
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=environment(changes),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.startswith(sentence)
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr

@@ -176,3 +176,23 @@ def test_a_leaders_query_count_does_not_grow_with_meetings(world, leader_a_clien
         recorded_meeting(branch=world.branch, group=world.group_a, held_on=next(days))
 
     query_counter.assert_constant(lambda: leader_a_client.get(rates_url(world), YEAR), grow)
+
+
+def test_it_highlights_and_explains_by_the_branchs_own_flags(world, meetings, secretary_client):
+    world.branch.absences_in_a_row = 3
+    world.branch.low_attendance_rate_percent = 90
+    world.branch.save()
+
+    response = secretary_client.get(rates_url(world), YEAR)
+
+    # 普通党员 missed two in a row: flagged by default, not by this branch.
+    assert not [row.name for row in response.context["members"] if row.repeatedly_absent]
+    context = response.context
+    assert (context["absences_in_a_row"], context["low_rate"], context["min_meetings"]) == (
+        3,
+        90,
+        5,
+    )
+    html = response.content.decode()
+    assert "连续 3 次无故缺席" in html
+    assert "出勤率低于 90%" in html

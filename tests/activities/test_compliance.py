@@ -1,15 +1,13 @@
-"""Which meetings were owed and held (activities/compliance.py): the school calendar, the
+"""Which meetings were owed and held (activities/compliance/): the school calendar, the
 periods of each frequency and their edges, holidays, per-group rows, rule versions, and
 what counts as missing rather than not yet due."""
 
 import datetime
 
-import pytest
 from django.utils.translation import gettext
 
 from activities.compliance import (
     CellStatus,
-    attendance_rates,
     compliance_grid,
     default_terms,
     missing_now,
@@ -18,11 +16,9 @@ from activities.compliance import (
     school_year_of,
     terms_for,
 )
-from activities.models import MeetingRule, MeetingType, Period, Presence, SchoolTerm
+from activities.models import MeetingRule, MeetingType, Period, SchoolTerm
 from tests.factories import (
-    GroupMembershipFactory,
     PartyGroupFactory,
-    member_in_group,
     recorded_meeting,
 )
 
@@ -463,179 +459,3 @@ def test_the_grid_reads_in_a_fixed_number_of_queries_whatever_the_number_of_grou
         meeting(world, MeetingType.GROUP, D(2025, 10, 10), group=group)
 
     query_counter.assert_constant(lambda: compliance_grid(world.branch, 2025, AFTER_THE_YEAR), grow)
-
-
-# Attendance rates -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def absences(world):
-    """A group A meeting and a general meeting that 普通党员 missed without leave, one after
-    the other, then a group A meeting they came to. 乙组长 was excused once."""
-    member, leader_b = world.member, world.leader_b
-    recorded_meeting(
-        branch=world.branch,
-        kind="group",
-        group=world.group_a,
-        held_on=D(2025, 10, 10),
-        absences={member: (Presence.ABSENT, "")},
-    )
-    recorded_meeting(
-        branch=world.branch,
-        kind="general",
-        held_on=D(2025, 12, 10),
-        absences={member: (Presence.ABSENT, ""), leader_b: (Presence.EXCUSED, "出差")},
-    )
-    recorded_meeting(
-        branch=world.branch, kind="group", group=world.group_a, held_on=D(2025, 12, 20)
-    )
-
-
-def by_name(report):
-    return {row.name: row for row in report.members}
-
-
-def group_a_meetings(world, presences):
-    """Group A meetings on the 10th of successive months from September 2025, 普通党员's
-    presence at each as given."""
-    for index, presence in enumerate(presences):
-        day = D(2025 + (8 + index) // 12, (8 + index) % 12 + 1, 10)
-        reason = "病假" if presence == Presence.EXCUSED else ""
-        absences = {} if presence == Presence.PRESENT else {world.member: (presence, reason)}
-        recorded_meeting(
-            branch=world.branch, kind="group", group=world.group_a, held_on=day, absences=absences
-        )
-
-
-def member_row(world):
-    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
-    return by_name(report)["普通党员"]
-
-
-def test_attendance_rates_count_each_members_expected_present_excused_and_absent(world, absences):
-    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
-
-    rows = by_name(report)
-    member = rows["普通党员"]
-    assert (member.expected, member.present, member.excused, member.absent) == (3, 1, 0, 2)
-    assert member.percent == 33
-    leader_b = rows["乙组长"]
-    assert (leader_b.expected, leader_b.present, leader_b.excused) == (1, 0, 1)
-    assert rows["甲组长"].percent == 100
-
-
-def test_two_absences_in_a_row_stand_out(world, absences):
-    rows = by_name(attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31)))
-
-    assert rows["普通党员"].absent_in_a_row
-    assert rows["普通党员"].repeatedly_absent
-    assert not rows["普通党员"].low_rate  # three meetings are too few for a rate to count
-    assert not rows["乙组长"].repeatedly_absent
-    assert not rows["甲组长"].repeatedly_absent
-
-
-def test_absences_with_a_meeting_attended_between_them_are_not_in_a_row(world):
-    P, A = Presence.PRESENT, Presence.ABSENT
-    group_a_meetings(world, [A, P, A, P, P, P, P, P, P, P])
-
-    member = member_row(world)
-
-    assert (member.absent, member.percent) == (2, 80)
-    assert not member.absent_in_a_row
-    assert not member.repeatedly_absent  # 80% is not below 80%
-
-
-def test_leave_between_two_absences_breaks_the_run(world):
-    P, A, E = Presence.PRESENT, Presence.ABSENT, Presence.EXCUSED
-    group_a_meetings(world, [A, E, A, P])
-
-    member = member_row(world)
-
-    assert (member.absent, member.excused, member.longest_run) == (2, 1, 1)
-    assert not member.repeatedly_absent
-
-
-def test_often_away_even_with_leave_stands_out_once_there_are_enough_meetings(world):
-    P, E = Presence.PRESENT, Presence.EXCUSED
-    group_a_meetings(world, [E, P, E, P])
-    assert not member_row(world).repeatedly_absent  # four meetings: too few to judge a rate
-
-    group_a_meetings(world, [])
-    recorded_meeting(branch=world.branch, kind="group", group=world.group_a, held_on=D(2026, 1, 10))
-    member = member_row(world)
-    assert (member.expected, member.percent) == (5, 60)
-    assert member.low_rate and member.repeatedly_absent
-    assert not member.absent_in_a_row
-
-
-def test_attendance_rates_add_up_per_group_and_for_the_branch(world, absences):
-    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
-
-    groups = {row.group.name: row for row in report.groups}
-    # A: 3 members × (2 group meetings + 1 general) = 9 expected; 普通党员 absent twice.
-    assert (groups["A组"].expected, groups["A组"].present, groups["A组"].absent) == (9, 7, 2)
-    assert (groups["B组"].expected, groups["B组"].present, groups["B组"].excused) == (3, 2, 1)
-    assert (report.total.expected, report.total.present) == (12, 9)
-
-
-def test_attendance_rates_cover_only_the_meetings_in_the_range(world, absences):
-    report = attendance_rates(world.branch, D(2025, 12, 15), D(2025, 12, 31))
-
-    member = by_name(report)["普通党员"]
-    assert (member.expected, member.absent, member.repeatedly_absent) == (1, 0, False)
-
-
-def test_a_members_meetings_count_for_the_group_they_were_in_on_the_day(world):
-    mover = member_in_group(world.group_b, name="调动党员")
-    membership = mover.group_memberships.get()
-    membership.ended_on = D(2025, 11, 1)
-    membership.save()
-    GroupMembershipFactory(group=world.group_a, member=mover, started_on=D(2025, 11, 1))
-    recorded_meeting(
-        branch=world.branch,
-        kind="group",
-        group=world.group_b,
-        held_on=D(2025, 10, 10),
-        absences={mover: (Presence.ABSENT, "")},
-    )
-    recorded_meeting(
-        branch=world.branch, kind="group", group=world.group_a, held_on=D(2025, 11, 20)
-    )
-
-    whole = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
-    for_a = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31), groups=[world.group_a])
-
-    assert (by_name(whole)["调动党员"].expected, by_name(whole)["调动党员"].absent) == (2, 1)
-    assert (by_name(for_a)["调动党员"].expected, by_name(for_a)["调动党员"].absent) == (1, 0)
-    assert "乙组长" not in by_name(for_a)
-    assert [row.group for row in for_a.groups] == [world.group_a]
-
-
-def test_members_on_the_roll_expected_nowhere_are_listed_without_a_rate(world):
-    report = attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31))
-
-    assert by_name(report)["普通党员"].expected == 0
-    assert by_name(report)["普通党员"].rate is None
-    assert "外支部书记" not in by_name(report)
-
-
-def test_attendance_rates_read_in_a_fixed_number_of_queries(world, query_counter):
-    days = iter(D(2025, 9, 5) + datetime.timedelta(days=9 * n) for n in range(30))
-
-    def grow():
-        recorded_meeting(
-            branch=world.branch,
-            kind="general",
-            held_on=next(days),
-            absences={world.member: (Presence.ABSENT, "")},
-        )
-
-    query_counter.assert_constant(
-        lambda: attendance_rates(world.branch, D(2025, 9, 1), D(2026, 8, 31)), grow
-    )
-    query_counter.assert_constant(
-        lambda: attendance_rates(
-            world.branch, D(2025, 9, 1), D(2026, 8, 31), groups=[world.group_a]
-        ),
-        grow,
-    )

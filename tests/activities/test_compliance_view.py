@@ -199,7 +199,7 @@ def test_a_leaders_query_count_does_not_grow_with_meetings(world, leader_a_clien
 def test_the_leaders_home_page_query_count_does_not_grow_with_meetings(
     world, leader_a_client, query_counter
 ):
-    url = reverse("groups:group_detail", args=[world.group_a.pk])
+    url = reverse("overview:group_detail", args=[world.group_a.pk])
     start, _ = school_year_bounds(this_year())
     days = iter(start + datetime.timedelta(days=4 * n) for n in range(20))
 

@@ -367,7 +367,7 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(secretary_client, worl
 
 
 def test_the_group_page_reads_a_fixed_number_of_queries(leader_a_client, world, query_counter):
-    url = reverse("groups:group_detail", args=[world.group_a.pk])
+    url = reverse("overview:group_detail", args=[world.group_a.pk])
     day = iter(range(1, 28))
 
     def grow():
@@ -386,7 +386,7 @@ def test_the_group_page_offers_recording_to_its_leader_only(
 ):
     create = reverse("activities:meeting_create", args=[world.branch.pk])
     page = leader_a_client.get(
-        reverse("groups:group_detail", args=[world.group_a.pk])
+        reverse("overview:group_detail", args=[world.group_a.pk])
     ).content.decode()
     assert create in page and "学习二十届三中全会精神" in page
     assert io is not None

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from groups import demo
+from demo import school as demo
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -37,7 +37,7 @@ def test_a_post_from_the_wrong_role_changes_nothing(world, personas, persona):
 
 
 def test_appointing_a_leader_moves_access_at_once(world, secretary_client, personas):
-    group_url = reverse("groups:group_detail", args=[world.group_a.pk])
+    group_url = reverse("overview:group_detail", args=[world.group_a.pk])
     assert personas["member"].get(group_url).status_code == 403
 
     response = secretary_client.post(

@@ -351,3 +351,104 @@ def test_it_puts_each_group_warnings_on_the_overview():
     ]
     assert result["group_warning_count"] == 3
     assert all("党小组" in m or "组长" in m for m in [w.message for w in group.warnings])
+
+
+# ---------------------------------------------------------------- thresholds are the branch's
+
+
+def test_a_branch_that_needs_four_full_members_is_warned_at_three_and_not_at_four():
+    branch = BranchFactory(min_full_members_for_branch=4)
+    members = with_members(branch, full=3)
+    with_term(branch, secretary=members[0])
+
+    assert "正式党员仅 3 名：成立党支部至少需要 4 名正式党员。" in messages(overview(branch))
+
+    with_members(branch, full=1)
+    assert not [m for m in messages(overview(branch)) if "成立党支部" in m]
+
+
+def test_a_branch_that_allows_two_full_members_is_not_warned_at_two():
+    branch = BranchFactory(min_full_members_for_branch=2)
+    members = with_members(branch, full=2)
+    with_term(branch, secretary=members[0])
+
+    assert not [m for m in messages(overview(branch)) if "成立党支部" in m]
+
+
+def test_a_committee_is_required_from_the_branchs_own_threshold():
+    branch = BranchFactory(min_full_members_for_committee=5)
+    members = with_members(branch, full=4)
+    with_term(branch, secretary=members[0])
+    assert overview(branch)["committee_required"] is False
+
+    with_members(branch, full=1)
+    result = overview(branch)
+    assert (result["committee_required"], result["committee_threshold"]) == (True, 5)
+    assert "正式党员 5 名，应设立 3 至 5 人的支部委员会；目前仅有 1 名支委。" in messages(result)
+
+
+def test_a_committee_is_not_required_at_seven_when_the_branch_set_eight():
+    branch = BranchFactory(min_full_members_for_committee=8)
+    members = with_members(branch, full=7)
+    with_term(branch, secretary=members[0])
+
+    result = overview(branch)
+    assert (result["committee_required"], result["committee_threshold"]) == (False, 8)
+    assert not [m for m in messages(result) if "支部委员会" in m]
+
+
+def test_a_branch_larger_than_its_normal_size_is_told_so_and_not_at_that_size():
+    branch = BranchFactory(normal_max_branch_size=10)
+    members = with_members(branch, full=10)
+    with_term(branch, secretary=members[0])
+    assert not [m for m in messages(overview(branch)) if "一般不超过" in m]
+
+    with_members(branch, full=1)
+    result = overview(branch)
+    message = "党员 11 名：党支部人数一般不超过 10 名，可考虑分设。"
+    assert levels(result).get(message) == "info"
+
+
+def test_a_group_is_measured_against_the_branchs_minimum_size():
+    strict = BranchFactory(min_group_size=4)
+    group = PartyGroupFactory(branch=strict)
+    members = [MemberFactory(branch=strict) for _ in range(3)]
+    for member in members:
+        GroupMembershipFactory(group=group, member=member)
+    GroupLeadershipFactory(group=group, member=members[0])
+    assert group_messages(group) == ["仅有 3 人：党小组至少应有 4 人。"]
+
+    lenient = BranchFactory(min_group_size=2)
+    group = PartyGroupFactory(branch=lenient)
+    members = [MemberFactory(branch=lenient) for _ in range(2)]
+    for member in members:
+        GroupMembershipFactory(group=group, member=member)
+    GroupLeadershipFactory(group=group, member=members[0])
+    assert group_messages(group) == []
+
+
+def test_group_warnings_read_the_loaded_branch_without_a_query(django_assert_num_queries):
+    branch = BranchFactory(min_group_size=4)
+    PartyGroupFactory(branch=branch)
+    (group,) = selectors.groups_with_counts(branch)
+    with django_assert_num_queries(0):
+        warnings = selectors.group_warnings(group, branch)
+    assert warnings[0].message == "仅有 0 人：党小组至少应有 4 人。"
+
+
+def test_a_secretary_is_measured_against_the_branchs_years_of_standing():
+    branch = BranchFactory(min_secretary_standing_years=2)
+    with_members(branch, full=3)
+    secretary = MemberFactory(
+        branch=branch,
+        name="新书记",
+        joined_on=datetime.date(2022, 1, 1),
+        full_member_on=datetime.date(2024, 6, 1),  # exactly one year when elected
+    )
+    with_term(branch, secretary=secretary)
+    (warning,) = [w for w in overview(branch)["warnings"] if "党龄" in w.message]
+    assert warning.message == "书记新书记当选时党龄不足 2 年。"
+
+    secretary.full_member_on = datetime.date(2023, 6, 1)  # exactly two years
+    secretary.save()
+    assert not [w for w in overview(branch)["warnings"] if "党龄" in w.message]

@@ -131,7 +131,9 @@ def test_the_secretary_creates_an_account_and_the_new_leader_logs_in_to_their_gr
     client = Client()
     assert client.login(username="xinzuzhang", password="Qiyue-1921-hongchuan")
     landing = client.get("/", follow=True)
-    assert landing.redirect_chain[-1][0] == reverse("groups:group_detail", args=[world.group_b.pk])
+    assert landing.redirect_chain[-1][0] == reverse(
+        "overview:group_detail", args=[world.group_b.pk]
+    )
     assert Member.objects.get(pk=newcomer.pk).history.latest().history_user == world.secretary.user
 
 

@@ -162,7 +162,7 @@ def test_the_exited_member_leaves_the_member_list(world, secretary_client):
 
 
 def test_the_exited_member_leaves_the_group_page_and_its_counts(world, secretary_client):
-    url = reverse("groups:group_detail", args=[world.group_a.pk])
+    url = reverse("overview:group_detail", args=[world.group_a.pk])
     exit_member(world, world.member)
 
     response = secretary_client.get(url)

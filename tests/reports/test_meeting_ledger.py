@@ -4,6 +4,7 @@ meetings only; its query count does not grow with the meetings."""
 
 import datetime
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -12,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import load_workbook
 
-from activities.models import MeetingType
+from activities.models import Meeting, MeetingType
 from activities.services import make_up_close, meeting_review
+from reports.documents import MeetingLedger
 from reports.ledger import RATE_FORMAT, ledger_columns, ledger_title
 from tests.factories import member_in_group, recorded_meeting
 
@@ -283,6 +285,18 @@ def test_it_is_downloaded_with_its_filename(secretary_client, world):
     response = secretary_client.get(ledger_url(world.branch))
 
     assert response["Content-Disposition"].startswith("attachment;")
+    filename = unquote(response["Content-Disposition"].partition("filename*=utf-8''")[2])
+    assert (
+        filename
+        == MeetingLedger(
+            branch=world.branch,
+            meetings=Meeting.objects.none(),
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+        ).file_stem()
+        + ".xlsx"
+    )
+    assert filename.startswith(world.branch.name)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Cache-Control"] == "no-store"
 
@@ -294,6 +308,12 @@ def test_who_may_download_the_ledger(personas, world, persona, status):
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_member_who_leads_no_group_is_refused_before_the_filters_are_read(member_client, world):
+    response = member_client.get(ledger_url(world.branch, "start=2026-12-01&end=2026-01-01"))
+
+    assert response.status_code == 403
 
 
 def test_another_branchs_ledger_is_not_found(secretary_client, world):

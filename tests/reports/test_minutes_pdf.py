@@ -5,17 +5,20 @@ and only the branch's officers and the meeting's editors may download it."""
 import datetime
 import re
 import subprocess
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from activities.models import Motion, Presence
 from members.models import Category
-from reports.minutes import minutes_filename, minutes_title
-from tests.factories import member_in_group, recorded_meeting
+from reports.documents import MeetingMinutes
+from reports.minutes import minutes_file_stem, minutes_title
+from tests.factories import BranchFactory, PartyGroupFactory, member_in_group, recorded_meeting
 
 MINUTES_PERMISSIONS = {
     "anonymous": 302,
@@ -28,49 +31,46 @@ MINUTES_PERMISSIONS = {
 }
 
 
-@pytest.fixture
-def group_meeting(world):
-    """Group A met: one member excused, one absent, a probationary member present, two
-    non-member attendees."""
-    probationary = member_in_group(world.group_a, name="周预备", probationary=True)
-    absentee = member_in_group(world.group_a, name="吴缺席")
+def record_group_meeting(*, branch, group, host, recorder, excused):
+    """The group met: `excused` was excused, a new member absent, a probationary member
+    present, two non-member attendees."""
+    probationary = member_in_group(group, name="周预备", probationary=True)
+    absentee = member_in_group(group, name="吴缺席")
     meeting = recorded_meeting(
-        branch=world.branch,
-        group=world.group_a,
+        branch=branch,
+        group=group,
         held_on=datetime.date(2026, 10, 15),
         starts_at=datetime.time(15, 30),
         ends_at=datetime.time(17, 0),
         place="三楼会议室",
         topic="学习党的二十届四中全会精神",
-        host=world.leader_a,
-        recorder=world.secretary,
+        host=host,
+        recorder=recorder,
         speaker="甲组长",
         agenda="一、传达学习文件\n二、交流发言",
         minutes="甲组长领学文件。\n大家结合教学工作交流体会。",
         resolutions="每位党员撰写一篇学习体会。",
         guests="王校长\n工会主席赵敏",
-        absences={
-            world.member: ("excused", "外出参加教研培训"),
-            absentee: ("absent", ""),
-        },
+        absences={excused: ("excused", "外出参加教研培训"), absentee: ("absent", "")},
     )
     meeting.probationary, meeting.absentee = probationary, absentee
     return meeting
 
 
-def minutes_url(meeting) -> str:
-    return reverse("reports:meeting_minutes", args=[meeting.pk])
+@pytest.fixture
+def group_meeting(world):
+    """Group A's meeting, for the tests of the download itself."""
+    return record_group_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        host=world.leader_a,
+        recorder=world.secretary,
+        excused=world.member,
+    )
 
 
-def download(client, meeting) -> bytes:
-    response = client.get(minutes_url(meeting))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    return response.content
-
-
-def poppler(tool: str, content: bytes, tmp_path, *args: str) -> str:
-    path = tmp_path / "minutes.pdf"
+def poppler(tool: str, content: bytes, folder, *args: str) -> str:
+    path = folder / "minutes.pdf"
     path.write_bytes(content)
     result = subprocess.run(
         [f"/usr/bin/{tool}", *args, str(path), *(["-"] if tool == "pdftotext" else [])],
@@ -81,9 +81,9 @@ def poppler(tool: str, content: bytes, tmp_path, *args: str) -> str:
     return result.stdout
 
 
-def pdf_text(content: bytes, tmp_path) -> str:
+def pdf_text(content: bytes, folder) -> str:
     """The text in the order it was laid out (-raw): cell by cell, a label before its value."""
-    return poppler("pdftotext", content, tmp_path, "-raw", "-enc", "UTF-8")
+    return poppler("pdftotext", content, folder, "-raw", "-enc", "UTF-8")
 
 
 def squeezed(text: str) -> str:
@@ -91,16 +91,70 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def page_count(content: bytes, tmp_path) -> int:
-    info = poppler("pdfinfo", content, tmp_path)
+def page_count(content: bytes, folder) -> int:
+    info = poppler("pdfinfo", content, folder)
     return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1])
 
 
-def test_it_prints_the_record_book_fields(secretary_client, world, group_meeting, tmp_path):
-    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+@dataclass(frozen=True)
+class Printed:
+    """A PDF read back: its text (squeezed), fonts and pages, and what the test expects."""
+
+    text: str
+    fonts: str
+    pages: int
+    title: str
+    people: dict[str, str]  # role in the meeting → name
+
+
+@pytest.fixture(scope="module")
+def printed_group_meeting(django_db_setup, django_db_blocker, tmp_path_factory) -> Printed:
+    """The minutes of a group meeting like `group_meeting`'s, printed once for the tests that
+    only read them (a PDF takes a while). Its rows are rolled back at once."""
+    folder = tmp_path_factory.mktemp("minutes")
+    with django_db_blocker.unblock(), transaction.atomic():
+        branch = BranchFactory(name="一支部", code="yi")
+        group = PartyGroupFactory(branch=branch, name="A组")
+        secretary = member_in_group(group, name="书记")
+        leader = member_in_group(group, name="甲组长")
+        member = member_in_group(group, name="普通党员")
+        meeting = record_group_meeting(
+            branch=branch, group=group, host=leader, recorder=secretary, excused=member
+        )
+        content = MeetingMinutes(meeting).render("pdf").content
+        printed = Printed(
+            text=squeezed(pdf_text(content, folder)),
+            fonts=poppler("pdffonts", content, folder),
+            pages=page_count(content, folder),
+            title=minutes_title(meeting),
+            people={
+                "branch": branch.name,
+                "recorder": secretary.name,
+                "host": leader.name,
+                "excused": member.name,
+                "absent": meeting.absentee.name,
+            },
+        )
+        transaction.set_rollback(True)
+    return printed
+
+
+def minutes_url(meeting, *args) -> str:
+    return reverse("reports:meeting_minutes", args=[meeting.pk, *args])
+
+
+def download(client, meeting) -> bytes:
+    response = client.get(minutes_url(meeting))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def test_it_prints_the_record_book_fields(printed_group_meeting):
+    text = printed_group_meeting.text
 
     for expected in [
-        minutes_title(group_meeting),  # 一支部 A组 党小组会会议记录
+        printed_group_meeting.title,  # 一支部 A组 党小组会会议记录
         "学习党的二十届四中全会精神",
         "三楼会议室",
         "15:30–17:00",
@@ -111,18 +165,18 @@ def test_it_prints_the_record_book_fields(secretary_client, world, group_meeting
         "工会主席赵敏",
     ]:
         assert squeezed(expected) in text
-    assert world.branch.name in text
+    assert printed_group_meeting.people["branch"] in text
     for label in ["Topic", "Time", "Place", "Host", "Recorder", "Speaker", "Attending"]:
         assert squeezed(pgettext("minutes field", label)) in text
     for label in ["Agenda", "Record of the meeting", "Resolutions"]:
         assert squeezed(pgettext("minutes section", label)) in text
 
 
-def test_it_lists_everyone_with_reasons(secretary_client, world, group_meeting, tmp_path):
-    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+def test_it_lists_everyone_with_reasons(printed_group_meeting):
+    text = printed_group_meeting.text
 
-    for person in [world.secretary, world.leader_a, world.member, group_meeting.absentee]:
-        assert person.name in text
+    for role in ["recorder", "host", "excused", "absent"]:
+        assert printed_group_meeting.people[role] in text
     assert _("Probationary members:") + "周预备" in text
     excused = _("%(name)s (%(reason)s)") % {"name": "普通党员", "reason": "外出参加教研培训"}
     assert squeezed(excused) in text
@@ -130,8 +184,8 @@ def test_it_lists_everyone_with_reasons(secretary_client, world, group_meeting, 
     assert squeezed(_("%(name)s: not made up yet") % {"name": "吴缺席"}) in text
 
 
-def test_it_counts_full_and_probationary_members_apart(secretary_client, group_meeting, tmp_path):
-    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
+def test_it_counts_full_and_probationary_members_apart(printed_group_meeting):
+    text = printed_group_meeting.text
 
     def split(count, full, probationary):
         return squeezed(
@@ -147,19 +201,17 @@ def test_it_counts_full_and_probationary_members_apart(secretary_client, group_m
     assert pgettext("minutes field", "Absent") + one in text
 
 
-def test_it_has_signature_lines_and_page_numbers(secretary_client, group_meeting, tmp_path):
-    content = download(secretary_client, group_meeting)
-    text = squeezed(pdf_text(content, tmp_path))
+def test_it_has_signature_lines_and_page_numbers(printed_group_meeting):
+    text = printed_group_meeting.text
 
     assert squeezed(_("Host's signature:")) in text
     assert squeezed(_("Recorder's signature:")) in text
-    pages = page_count(content, tmp_path)
-    footer = _("Page %(page)s of %(pages)s") % {"page": 1, "pages": pages}
+    footer = _("Page %(page)s of %(pages)s") % {"page": 1, "pages": printed_group_meeting.pages}
     assert squeezed(footer) in text
 
 
-def test_it_embeds_noto_cjk_fonts_and_no_type3_fallback(secretary_client, group_meeting, tmp_path):
-    fonts = poppler("pdffonts", download(secretary_client, group_meeting), tmp_path)
+def test_it_embeds_noto_cjk_fonts_and_no_type3_fallback(printed_group_meeting):
+    fonts = printed_group_meeting.fonts
     rows = fonts.splitlines()[2:]  # below the header and its underline
 
     cjk = [row for row in rows if re.search(r"Noto-?(Serif|Sans)-?CJK", row)]
@@ -171,6 +223,10 @@ def test_it_embeds_noto_cjk_fonts_and_no_type3_fallback(secretary_client, group_
     assert "Type 3" not in fonts
     assert any("Serif" in row for row in cjk), "the body is set in the serif"
     assert any("Sans" in row for row in cjk), "the headings in the sans"
+
+
+def test_meetings_without_motions_have_no_votes_section(printed_group_meeting):
+    assert squeezed(pgettext("minutes section", "Votes")) not in printed_group_meeting.text
 
 
 def test_long_minutes_run_onto_further_pages(secretary_client, world, tmp_path):
@@ -216,12 +272,6 @@ def test_a_general_meeting_shows_its_votes(secretary_client, world, tmp_path):
     assert squeezed(f"推荐甲组长为优秀党员 3 0 2 0/0 {not_passed}") in text
 
 
-def test_meetings_without_motions_have_no_votes_section(secretary_client, group_meeting, tmp_path):
-    text = squeezed(pdf_text(download(secretary_client, group_meeting), tmp_path))
-
-    assert squeezed(pgettext("minutes section", "Votes")) not in text
-
-
 def test_typed_text_is_printed_as_text(secretary_client, world, tmp_path):
     meeting = recorded_meeting(
         branch=world.branch, group=world.group_a, topic="<b>学习</b> & 讨论", place='"报告厅"'
@@ -244,8 +294,8 @@ def test_it_is_shown_inline_with_its_filename(secretary_client, group_meeting):
     response = secretary_client.get(minutes_url(group_meeting))
 
     assert response["Content-Disposition"].startswith("inline;")
-    assert filename_of(response) == minutes_filename(group_meeting)
-    assert minutes_filename(group_meeting).startswith("2026-10-15-")
+    assert filename_of(response) == minutes_file_stem(group_meeting) + ".pdf"
+    assert minutes_file_stem(group_meeting).startswith("2026-10-15-")
     assert response["Cache-Control"] == "no-store"
 
 

@@ -1,0 +1,281 @@
+"""Was every required meeting held? (三会一课 检查, domain §2)
+
+A meeting type's rule (`MeetingRule`, see `rules`) says how many meetings are owed per month,
+quarter, semester or school year, branch-wide or in every party group; the school calendar
+(`calendar`) says which days are term time, so that a period that is mostly holiday owes
+nothing. The grid has a row per (meeting type, group) and a cell per period (`periods`).
+
+It reads in a fixed number of queries, whatever the number of meetings: the year's meetings
+are fetched once, with only the columns needed, and sorted into periods in Python.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from activities.compliance.calendar import SchoolCalendar, overlap_days, terms_for
+from activities.compliance.periods import PeriodSpan, periods_of
+from activities.compliance.rules import RuleBook, is_checked, rule_summary
+from activities.models import Meeting, MeetingRule, MeetingType, Period
+from branchsite.dates import ONE_DAY, short_date
+from groups.models import Branch, PartyGroup
+
+# Meeting types in the order the grid lists them (three meetings, one lecture, then the rest).
+KIND_ORDER = [
+    MeetingType.COMMITTEE,
+    MeetingType.GENERAL,
+    MeetingType.GROUP,
+    MeetingType.LECTURE,
+    MeetingType.THEMED_DAY,
+    MeetingType.LIFE,
+    MeetingType.EVALUATION,
+    MeetingType.OTHER,
+]
+
+
+class CellStatus(TextChoices):
+    HELD = "held", _("Held")
+    MISSING = "missing", _("Not held")
+    NOT_YET_DUE = "not_yet_due", _("Not yet due")
+    NOT_REQUIRED = "not_required", _("Not required")
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    pk: int
+    held_on: datetime.date
+
+
+@dataclass
+class Cell:
+    """One period of one row: its status and the meetings held in it."""
+
+    period: PeriodSpan
+    status: str
+    meetings: list[MeetingRef]
+    times: int  # meetings owed; 0 when none are
+
+    @property
+    def held(self) -> int:
+        return len(self.meetings)
+
+    @property
+    def shows_count(self) -> bool:
+        """ "1/2" is worth showing when more than one meeting is owed and not all were held."""
+        return self.times > 1 and self.status in (CellStatus.MISSING, CellStatus.NOT_YET_DUE)
+
+    @property
+    def status_label(self) -> str:
+        return CellStatus(self.status).label
+
+
+@dataclass
+class DisplayCell:
+    """A table cell spanning `columns` month columns. It normally shows one period; a period
+    shorter than half a month (cut by a rule change) shares the cell of its month."""
+
+    columns: int
+    cells: list[Cell]
+
+
+@dataclass
+class Row:
+    kind: str
+    group: PartyGroup | None
+    rules: list[MeetingRule]  # the rules in force during the year, oldest first
+    cells: list[Cell]
+    display: list[DisplayCell] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return MeetingType(self.kind).label
+
+    @property
+    def rule(self) -> MeetingRule | None:
+        """The rule in force at the end of the year (the one usually worth showing)."""
+        return self.rules[-1] if self.rules else None
+
+    @property
+    def rule_text(self) -> str:
+        return rule_summary(self.rule) if self.rule else ""
+
+
+@dataclass
+class ComplianceGrid:
+    branch: Branch
+    school_year: int
+    today: datetime.date
+    calendar: SchoolCalendar
+    months: list[PeriodSpan]
+    rows: list[Row]
+
+    @property
+    def start(self) -> datetime.date:
+        return self.calendar.start
+
+    @property
+    def end(self) -> datetime.date:
+        return self.calendar.end
+
+    @property
+    def is_current(self) -> bool:
+        return self.start <= self.today <= self.end
+
+
+def _active_window(branch: Branch, group: PartyGroup | None):
+    """The days the row's body existed: from the branch's (and group's) founding to the day
+    before the group was dissolved. None stands for 'no limit'."""
+    firsts = [day for day in (branch.founded_on, group and group.founded_on) if day]
+    first = max(firsts) if firsts else None
+    last = group.dissolved_on - ONE_DAY if group and group.dissolved_on else None
+    return first, last
+
+
+def _cell(
+    span: PeriodSpan,
+    rule: MeetingRule | None,
+    meetings: list[MeetingRef],
+    calendar: SchoolCalendar,
+    window,
+    today: datetime.date,
+) -> Cell:
+    inside = [m for m in meetings if span.start <= m.held_on <= span.end]
+    if not is_checked(rule):
+        return Cell(span, CellStatus.NOT_REQUIRED, inside, 0)
+    first, last = window
+    start = max(span.start, first) if first else span.start
+    end = min(span.end, last) if last else span.end
+    if start > end:  # the branch or group did not exist in this period
+        return Cell(span, CellStatus.NOT_REQUIRED, inside, 0)
+    if calendar.term_days(start, end) < rule.min_term_days:  # holiday
+        return Cell(span, CellStatus.NOT_REQUIRED, inside, 0)
+    if len(inside) >= rule.times:
+        status = CellStatus.HELD
+    elif span.end >= today:
+        status = CellStatus.NOT_YET_DUE
+    else:
+        status = CellStatus.MISSING
+    return Cell(span, status, inside, rule.times)
+
+
+def _clip(span: PeriodSpan, start, end, calendar: SchoolCalendar) -> PeriodSpan | None:
+    start, end = max(span.start, start), min(span.end, end)
+    if start > end:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    hint = f"{short_date(start)}–{short_date(end)}"
+    return PeriodSpan(span.period, start, end, span.label, hint, calendar.term_days(start, end))
+
+
+def _row_cells(segments, applies, meetings, calendar, window, today) -> list[Cell]:
+    """The cells of a row: each segment's periods, cut at the segment's edges. A segment
+    without a rule, with one not checked or one that does not apply to the row (a branch-wide
+    rule on a group's row) is one 'not required' cell."""
+    cells = []
+    for first, last, rule in segments:
+        if is_checked(rule) and applies(rule):
+            for span in periods_of(calendar, rule.period):
+                clipped = _clip(span, first, last, calendar)
+                if clipped is not None:
+                    cells.append(_cell(clipped, rule, meetings, calendar, window, today))
+        else:
+            hint = f"{short_date(first)}–{short_date(last)}"
+            label = gettext("Not checked")
+            span = PeriodSpan("", first, last, label, hint, calendar.term_days(first, last))
+            cells.append(_cell(span, None, meetings, calendar, window, today))
+    return cells
+
+
+def _lay_out(cells: list[Cell], months: list[PeriodSpan]) -> list[DisplayCell]:
+    """Give each month column to the period holding most of its days; a period that holds
+    no month joins the cell of the month it starts in."""
+    owners = []
+    for month in months:
+        overlaps = [
+            overlap_days(month.start, month.end, c.period.start, c.period.end) for c in cells
+        ]
+        owners.append(overlaps.index(max(overlaps)))
+    display, display_of_column = [], []
+    for column, owner in enumerate(owners):
+        if display and owners[column - 1] == owner:
+            display[-1].columns += 1
+        else:
+            display.append(DisplayCell(1, [cells[owner]]))
+        display_of_column.append(display[-1])
+    month_index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
+    for index, cell in enumerate(cells):
+        if index not in owners:
+            column = month_index[(cell.period.start.year, cell.period.start.month)]
+            target = display_of_column[column]
+            target.cells.append(cell)
+            target.cells.sort(key=lambda c: c.period.start)
+    return display
+
+
+def _groups_in_year(branch: Branch, start, end, group_ids) -> list[PartyGroup]:
+    groups = PartyGroup.objects.filter(branch=branch).exclude(founded_on__gt=end)
+    groups = groups.exclude(dissolved_on__lte=start)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    return list(groups.order_by("sort_order", "name"))
+
+
+def compliance_grid(
+    branch: Branch,
+    school_year: int,
+    today: datetime.date,
+    groups: Iterable | None = None,
+) -> ComplianceGrid:
+    """Rows of (meeting type, group) with a cell per period of the school year, each held /
+    missing / not yet due / not required and holding its meetings. With `groups` (objects
+    or ids: a leader's), only the group meetings of those groups. 4 queries."""
+    group_ids = None if groups is None else {getattr(g, "pk", g) for g in groups}
+    calendar = terms_for(branch, school_year)
+    start, end = calendar.start, calendar.end
+    book = RuleBook.load(branch)
+    party_groups = _groups_in_year(branch, start, end, group_ids)
+    months = periods_of(calendar, Period.MONTH)
+
+    plans = []  # (kind, group or None, segments, applies)
+    for kind in KIND_ORDER:
+        segments = book.segments(kind, start, end)
+        checked = [rule for _, _, rule in segments if is_checked(rule)]
+        if any(not rule.per_group for rule in checked) and group_ids is None:
+            plans.append((kind, None, segments, lambda rule: not rule.per_group))
+        if any(rule.per_group for rule in checked):
+            for group in party_groups:
+                plans.append((kind, group, segments, lambda rule: rule.per_group))
+
+    meetings = defaultdict(list)  # (kind, group id) → [MeetingRef], by date
+    if plans:
+        found = Meeting.objects.filter(
+            branch=branch,
+            held_on__range=(start, end),
+            kind__in={kind for kind, *_ in plans},
+        )
+        if group_ids is not None:
+            found = found.filter(group_id__in=group_ids)
+        for pk, kind, group_id, held_on in found.order_by("held_on", "pk").values_list(
+            "pk", "kind", "group_id", "held_on"
+        ):
+            reference = MeetingRef(pk, held_on)
+            meetings[(kind, None)].append(reference)
+            if group_id is not None:
+                meetings[(kind, group_id)].append(reference)
+
+    rows = []
+    for kind, group, segments, applies in plans:
+        held = meetings[(kind, group.pk if group else None)]
+        window = _active_window(branch, group)
+        cells = _row_cells(segments, applies, held, calendar, window, today)
+        rules = [rule for _, _, rule in segments if is_checked(rule) and applies(rule)]
+        row = Row(kind, group, rules, cells)
+        row.display = _lay_out(cells, months)
+        rows.append(row)
+    return ComplianceGrid(branch, school_year, today, calendar, months, rows)

@@ -1,0 +1,23 @@
+"""The one way a file leaves the site: `download_response`.
+
+Every download holds personal data (rosters, attendance lists, reasons for absence), so none
+may be kept by a shared cache. A browser shows PDF and HTML itself: those open in a tab, ready
+to print; everything else (spreadsheets, Word files) is saved.
+"""
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+HTML_TYPE = "text/html; charset=utf-8"
+PDF_TYPE = "application/pdf"
+SHOWN_INLINE = frozenset({"text/html", PDF_TYPE})
+
+
+def download_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """`content` as a file named `filename`: inline for types a browser shows, else an
+    attachment; never stored by a cache."""
+    response = HttpResponse(content, content_type=content_type)
+    inline = content_type.partition(";")[0].strip() in SHOWN_INLINE
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,12 @@
+"""Routes of the pages that compose every app (see reports.overview)."""
+
+from django.urls import path
+
+from reports import overview
+
+app_name = "overview"
+
+urlpatterns = [
+    path("branches/<int:pk>/", overview.branch_detail, name="branch_detail"),
+    path("groups/<int:pk>/", overview.group_detail, name="group_detail"),
+]
