@@ -24,7 +24,8 @@ when the cell is edited.
 
 The package, one module per concept: `columns` (the column spec, header normalisation),
 `exporting`, `reading` (defensive file reading), `cells` (cell parsers), `importing` (planning
-and the bulk writer) and `error_workbook`. The names below are its public interface.
+and the bulk writer) and `error_workbook`, and the workbench's import pages (`views`, not
+imported here). The names below are its public interface.
 """
 
 from members.roster.cells import (

@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from groups.models import GroupMembership
-from members import roster_views
 from members.models import Gender, Member
+from members.roster import views as roster_views
 from tests.factories import MemberFactory, UserFactory
 from tests.members.test_roster_import import (
     LI_ID,

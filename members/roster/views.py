@@ -1,5 +1,5 @@
-"""The workbench's roster import (upload → preview → confirm). The work is in members.roster;
-these only adapt. The export is a report (reports.documents.RosterExport)."""
+"""The workbench's roster import (upload → preview → confirm). The work is in the rest of
+members.roster; these only adapt. The export is a report (reports.documents.RosterExport)."""
 
 import io
 from dataclasses import dataclass
