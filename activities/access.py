@@ -60,6 +60,55 @@ def get_branch_for_meetings(request, pk: int) -> tuple[Branch, frozenset[int] | 
     raise Http404
 
 
+def can_review_meeting(roles: Roles, meeting) -> bool:
+    """The secretary's mark (审核) is for the branch's committee."""
+    return roles.can_manage_branch(meeting.branch_id)
+
+
+def get_meeting_for_reviewer(request, pk: int):
+    """A meeting the user may mark as reviewed: its branch's committee. Those who only
+    read it get 403."""
+    meeting = get_meeting_for_user(request, pk)
+    if not can_review_meeting(roles_for(request.user), meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def recordable_groups(roles: Roles, branch: Branch) -> frozenset[int] | None:
+    """The groups whose meetings the user may record in `branch`: None (any meeting) for
+    the committee, else the groups they lead there (empty for everyone else)."""
+    if roles.can_manage_branch(branch.pk):
+        return None
+    led_here = branch.party_groups.filter(pk__in=roles.led_group_ids)
+    return frozenset(led_here.values_list("pk", flat=True))
+
+
+def get_branch_for_recorder(request, pk: int) -> tuple[Branch, frozenset[int] | None]:
+    """The branch whose meetings the user may record and the groups they are limited to
+    (`recordable_groups`). Outsiders get 404; viewers and plain members 403."""
+    branch, _groups = get_branch_for_meetings(request, pk)
+    groups = recordable_groups(roles_for(request.user), branch)
+    if groups is not None and not groups:
+        raise PermissionDenied
+    return branch, groups
+
+
+def can_record_meetings(roles: Roles, branch: Branch) -> bool:
+    """The committee records any meeting of the branch, a leader their groups' meetings."""
+    return roles.can_manage_branch(branch.pk) or branch.pk in roles.led_group_branch_ids
+
+
+def can_close_make_ups(roles: Roles, branch: Branch) -> bool:
+    """Make-up study is closed by the committee and the group leaders (each item is
+    checked again by `get_make_up_for_closer`)."""
+    return roles.can_manage_branch(branch.pk) or branch.pk in roles.led_group_branch_ids
+
+
+def can_export_meetings(roles: Roles, branch: Branch) -> bool:
+    """The 三会一课 ledger: the branch's committee and viewers, a leader for their groups."""
+    return roles.can_view_branch(branch.pk) or branch.pk in roles.led_group_branch_ids
+
+
 def get_attachment_for_user(request, pk: int, *, edit: bool = False):
     """A meeting's photo or scan, for those who read the whole record (a sign-in sheet shows
     everyone's names); with `edit`, for those who may change the meeting."""

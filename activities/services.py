@@ -93,9 +93,12 @@ def meeting_record(
     acting_user,
     absences: Mapping[int, Absence] | None = None,
     motions: Iterable[Motion] = (),
+    photo=None,
 ) -> Meeting:
     """Save a new meeting with its expected attendees, everyone present except `absences`
-    ({member id: Absence}); each absentee owes make-up study."""
+    ({member id: Absence}); each absentee owes make-up study. A `photo` (an uploaded
+    photo or scan) is attached in the same transaction: if it is refused, no meeting is
+    left behind."""
     meeting.created_by = acting_user
     audited_save(meeting, acting_user=acting_user)
     # The list is derived, so valid by construction: one insert for all, with history.
@@ -112,6 +115,8 @@ def meeting_record(
     for motion in motions:
         motion.meeting = meeting
         audited_save(motion, acting_user=acting_user)
+    if photo:
+        attachment_add(meeting=meeting, upload=photo, acting_user=acting_user)
     return meeting
 
 

@@ -4,25 +4,32 @@ activities.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import services
 from activities.access import (
+    can_close_make_ups,
     can_edit_meeting,
+    can_export_meetings,
     can_read_whole_meeting,
+    can_record_meetings,
+    can_review_meeting,
     get_attachment_for_user,
     get_branch_for_meetings,
+    get_branch_for_recorder,
     get_make_up_for_closer,
     get_meeting_for_editor,
+    get_meeting_for_reviewer,
     get_meeting_for_user,
+    recordable_groups,
 )
 from activities.filters import MeetingFilterForm
 from activities.forms import (
@@ -62,31 +69,15 @@ def meeting_list(request, pk):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_record": roles.can_manage_branch(branch.pk) or bool(groups),
-            "can_manage": roles.can_manage_branch(branch.pk),
-            # The ledger: the branch's committee and viewers, a leader for their groups.
-            "can_export": groups is None or bool(groups),
+            "can_record": can_record_meetings(roles, branch),
+            "can_export": can_export_meetings(roles, branch),
         },
     )
 
 
-def _recordable_groups(request, branch):
-    """None when the user records any meeting of the branch (committee); else the groups
-    they lead there. Nobody else records meetings."""
-    roles = roles_for(request.user)
-    if roles.can_manage_branch(branch.pk):
-        return None
-    led_here = branch.party_groups.filter(pk__in=roles.led_group_ids)
-    led = frozenset(led_here.values_list("pk", flat=True))
-    if not led:
-        raise PermissionDenied
-    return led
-
-
 @login_required
 def meeting_create(request, pk):
-    branch, _groups = get_branch_for_meetings(request, pk)
-    groups = _recordable_groups(request, branch)
+    branch, groups = get_branch_for_recorder(request, pk)
     roles = roles_for(request.user)
     initial = {}
     if request.method == "GET":
@@ -110,14 +101,11 @@ def meeting_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                meeting = services.meeting_record(meeting=form.instance, acting_user=request.user)
-                if form.cleaned_data.get("photo"):
-                    services.attachment_add(
-                        meeting=meeting,
-                        upload=form.cleaned_data["photo"],
-                        acting_user=request.user,
-                    )
+            meeting = services.meeting_record(
+                meeting=form.instance,
+                photo=form.cleaned_data.get("photo"),
+                acting_user=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -173,7 +161,7 @@ def meeting_detail(request, pk):
             "motions": motions,
             "attachments": list(meeting.attachments.all()) if full else [],
             "can_edit": can_edit_meeting(roles, meeting),
-            "can_review": roles.can_manage_branch(meeting.branch_id),
+            "can_review": can_review_meeting(roles, meeting),
             "attachment_form": AttachmentForm(),
             "is_general": meeting.kind == MeetingType.GENERAL,
         },
@@ -183,8 +171,7 @@ def meeting_detail(request, pk):
 @login_required
 def meeting_edit(request, pk):
     meeting = get_meeting_for_editor(request, pk)
-    roles = roles_for(request.user)
-    groups = None if roles.can_manage_branch(meeting.branch_id) else roles.led_group_ids
+    groups = recordable_groups(roles_for(request.user), meeting.branch)
     form = MeetingForm(request.POST or None, instance=meeting, branch=meeting.branch, groups=groups)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,9 +241,7 @@ def meeting_motions(request, pk):
 @login_required
 @require_POST
 def meeting_review(request, pk):
-    meeting = get_meeting_for_user(request, pk)
-    if not roles_for(request.user).can_manage_branch(meeting.branch_id):
-        raise PermissionDenied
+    meeting = get_meeting_for_reviewer(request, pk)
     services.meeting_review(meeting=meeting, acting_user=request.user)
     messages.success(request, _("The record is marked as reviewed."))
     return redirect("activities:meeting", pk=meeting.pk)
@@ -359,8 +344,13 @@ def make_up_close(request, pk):
 
 
 def _safe_next(request) -> str:
+    """The `next` address if it stays on this site (Django's own check: it refuses
+    `//host`, `/\\host` and other hosts), else the empty string."""
     target = request.GET.get("next") or request.POST.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    is_local = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if is_local else ""
 
 
 @login_required
@@ -378,7 +368,7 @@ def make_up_list(request, pk):
         {
             "branch": branch,
             "page": page,
-            "can_close": roles.can_manage_branch(branch.pk) or bool(groups),
+            "can_close": can_close_make_ups(roles, branch),
             "today": timezone.localdate(),
         },
     )

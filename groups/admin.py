@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin_scoping import BranchScopedAdmin, ScopedInline
@@ -20,18 +23,48 @@ class CommitteeMembershipInline(ScopedInline):
     autocomplete_fields = ["member"]
 
 
-class GroupMembershipInline(ScopedInline):
+class ThroughTheGroupPageInline(ScopedInline):
+    """Shown, not edited: placing members and appointing leaders go through the services
+    (the group page's actions), which keep the rules a row written here would skip, such
+    as "a leader who leaves the group stops leading it"."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GroupMembershipInline(ThroughTheGroupPageInline):
     model = GroupMembership
     fields = ["member", "started_on", "ended_on"]
-    autocomplete_fields = ["member"]
     verbose_name_plural = _("members (with history)")
 
 
-class GroupLeadershipInline(ScopedInline):
+class GroupLeadershipInline(ThroughTheGroupPageInline):
     model = GroupLeadership
     fields = ["role", "member", "started_on", "ended_on"]
-    autocomplete_fields = ["member"]
     verbose_name_plural = _("leaders (with history)")
+
+
+def group_page_note(group) -> str:
+    """Where members and leaders are changed, with a link to that page."""
+    if group is None or group.pk is None:
+        return "-"
+    note = gettext(
+        "Members and leaders are changed on the group page, with its buttons “%(place)s” "
+        "and “%(appoint)s”, so that the group's rules apply: a leader who leaves the "
+        "group stops leading it."
+    ) % {"place": gettext("Add a member"), "appoint": gettext("Appoint leader")}
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        note,
+        reverse("overview:group_detail", args=[group.pk]),
+        gettext("Open the group page"),
+    )
 
 
 @admin.register(Branch)
@@ -93,7 +126,12 @@ class PartyGroupAdmin(BranchScopedAdmin):
     list_display = ["name", "branch", "offices", "current_member_count"]
     list_filter = ["branch"]
     search_fields = ["name", "offices"]
+    readonly_fields = ["members_and_leaders"]
     inlines = [GroupLeadershipInline, GroupMembershipInline]
+
+    @admin.display(description=_("Members and leaders"))
+    def members_and_leaders(self, group):
+        return group_page_note(group)
 
     def get_queryset(self, request):
         return (

@@ -151,6 +151,9 @@ def member_account_create(*, member: Member, username: str, password: str, actin
     user.set_password(password)
     user.save()
     member.user = user
+    # The member's history row names who created the account; the account's password
+    # (or its hash) is kept nowhere but on the account itself.
+    member._change_reason = _("Create a login account")
     audited_save(member, acting_user=acting_user)
     return user
 
@@ -168,4 +171,14 @@ def member_password_reset(*, member: Member, password: str, acting_user):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    _record_on_member(member, _("Reset password"), acting_user)
     return user
+
+
+def _record_on_member(member: Member, reason: str, acting_user) -> None:
+    """A history row of the member, naming who acted and why, when nothing of the record
+    itself changes (the secretary reads it in the member's history and the overview's
+    recent changes). Saving one unchanged field writes the row without validating again."""
+    member._history_user = acting_user
+    member._change_reason = reason
+    member.save(update_fields=["user"])

@@ -21,6 +21,7 @@ from groups.access import (
     roles_for,
 )
 from members import selectors, services
+from members.access import can_act_on_member, can_export_roster
 from members.forms import (
     AccountCreateForm,
     MemberExitForm,
@@ -67,7 +68,7 @@ def member_list(request, branch_pk):
         "tab": tab,
         "tabs": TABS,
         "query": query.urlencode(),
-        "can_export": roles.can_manage_branch(branch.pk),
+        "can_export": can_export_roster(roles, branch),
         "limited_to_groups": group_ids is not None,
         "today": timezone.localdate(),
     }
@@ -91,7 +92,7 @@ def member_detail(request, pk):
         "actions": [
             (name, spec.title)
             for name, spec in MEMBER_ACTIONS.items()
-            if roles.can_manage_branch(member.branch_id) and spec.available(member)
+            if can_act_on_member(roles, member) and spec.available(member)
         ],
     }
     return render(request, "members/member_detail.html", context)

@@ -93,10 +93,24 @@ def world(db) -> World:
     )
 
 
-def _client_for(user) -> Client:
+def client_for(user) -> Client:
+    """A test client logged in as `user` (import it: `from tests.conftest import client_for`)."""
     client = Client()
     client.force_login(user)
     return client
+
+
+def assert_matrix(personas, method, url, expected, data=None):
+    """A permission matrix: `expected` is {persona: status code} for every persona given;
+    anonymous, when given, is always sent to the login page."""
+    outcomes = {}
+    for name, client in personas.items():
+        response = getattr(client, method)(url, data or {})
+        outcomes[name] = response.status_code
+        if name == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    expected = {"anonymous": 302, **expected} if "anonymous" in personas else expected
+    assert outcomes == expected
 
 
 @pytest.fixture
@@ -106,32 +120,32 @@ def anonymous(db) -> Client:
 
 @pytest.fixture
 def secretary_client(world) -> Client:
-    return _client_for(world.secretary.user)
+    return client_for(world.secretary.user)
 
 
 @pytest.fixture
 def leader_a_client(world) -> Client:
-    return _client_for(world.leader_a.user)
+    return client_for(world.leader_a.user)
 
 
 @pytest.fixture
 def leader_b_client(world) -> Client:
-    return _client_for(world.leader_b.user)
+    return client_for(world.leader_b.user)
 
 
 @pytest.fixture
 def member_client(world) -> Client:
-    return _client_for(world.member.user)
+    return client_for(world.member.user)
 
 
 @pytest.fixture
 def viewer_client(world) -> Client:
-    return _client_for(world.viewer_user)
+    return client_for(world.viewer_user)
 
 
 @pytest.fixture
 def outsider_client(world) -> Client:
-    return _client_for(world.outsider.user)
+    return client_for(world.outsider.user)
 
 
 @pytest.fixture

@@ -6,9 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from groups.models import Branch, GroupLeadership, GroupRole, PartyGroup
+from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole, PartyGroup
 from members.models import Member
-from tests.factories import MemberFactory, PartyGroupFactory, member_in_group
+from tests.factories import (
+    BranchFactory,
+    CommitteeMembershipFactory,
+    CommitteeTermFactory,
+    GroupLeadershipFactory,
+    MemberFactory,
+    PartyGroupFactory,
+    member_in_group,
+)
 
 ONE_LEADER_MESSAGE = "该党小组已有在任的同一职务，请先填写其截止日期。"
 ONE_GROUP_MESSAGE = "该党员已在其他党小组，请先填写原小组的截止日期。"
@@ -121,13 +129,32 @@ def test_the_other_branchs_secretary_sees_only_their_own_rows(world, outsider_cl
     assert [m.name for m in rows(response)] == ["外支部书记"]
 
 
+@pytest.fixture
+def second_managed_branch(world):
+    """A second branch whose committee the secretary sits on: with two branches of their
+    own the branch filter is shown (Django hides a filter with one choice)."""
+    branch = BranchFactory(name="三支部", code="san")
+    group = PartyGroupFactory(branch=branch, name="D组")
+    term = CommitteeTermFactory(branch=branch, number=1)
+    CommitteeMembershipFactory(term=term, member=world.secretary, role=CommitteeRole.MEMBER)
+    leader = member_in_group(group, name="丁组长")
+    GroupLeadershipFactory(group=group, member=leader, role=GroupRole.LEADER)
+    return branch
+
+
 @pytest.mark.parametrize("name", CHANGELISTS)
 def test_the_changelist_filters_do_not_name_other_branches_or_their_groups(
-    world, secretary_client, name
+    world, secretary_client, second_managed_branch, name
 ):
     """Outsiders are not even told another branch exists; the filter sidebar must not either."""
-    html = secretary_client.get(reverse(name)).content.decode()
-    assert "一支部" in html or "A组" in html
+    response = secretary_client.get(reverse(name))
+    (branch_filter,) = [
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "field_path", None) in ("branch", "group__branch")
+    ]
+    assert {label for _pk, label in branch_filter.lookup_choices} == {"一支部", "三支部"}
+    html = response.content.decode()
     assert "二支部" not in html
     assert "C组" not in html
 
@@ -329,40 +356,68 @@ def test_the_changelist_is_in_chinese(world, secretary_client):
 # --- the "one current leader per group" rule --------------------------------------------
 
 
-def test_a_second_current_leader_in_the_group_inline_is_refused_in_chinese(world, secretary_client):
+def test_the_group_form_shows_members_and_leaders_read_only_with_the_way_to_the_group_page(
+    world, secretary_client
+):
+    change_url = reverse("admin:groups_partygroup_change", args=[world.group_a.pk])
+    response = secretary_client.get(change_url)
+
+    inlines = {
+        inline.formset.prefix: inline for inline in response.context["inline_admin_formsets"]
+    }
+    assert set(inlines) == {"leaderships", "memberships"}
+    for inline in inlines.values():
+        assert not inline.has_add_permission
+        assert not inline.has_change_permission
+        assert not inline.has_delete_permission
+    html = response.content.decode()
+    assert "通过“编入党员”和“任命组长”调整" in html
+    assert f'href="{reverse("overview:group_detail", args=[world.group_a.pk])}"' in html
+
+
+def test_the_group_form_writes_no_leader_or_member_row(world, secretary_client):
+    """Rows written here would skip the services' rules: the form ignores them."""
     change_url = reverse("admin:groups_partygroup_change", args=[world.group_a.pk])
     data = admin_form_data(secretary_client.get(change_url))
-    index = int(data["leaderships-TOTAL_FORMS"])
-    data["leaderships-TOTAL_FORMS"] = str(index + 1)
-    data[f"leaderships-{index}-role"] = GroupRole.LEADER
-    data[f"leaderships-{index}-member"] = world.member.pk
-    data[f"leaderships-{index}-started_on"] = "2026-09-01"
+    data.update(
+        {
+            "leaderships-TOTAL_FORMS": "1",
+            "leaderships-INITIAL_FORMS": "0",
+            "leaderships-0-role": GroupRole.DEPUTY,
+            "leaderships-0-member": world.member.pk,
+            "leaderships-0-started_on": "2026-09-01",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": world.leader_a.group_memberships.get().pk,
+            "memberships-0-group": world.group_a.pk,
+            "memberships-0-member": world.leader_a.pk,
+            "memberships-0-started_on": "2020-01-01",
+            "memberships-0-ended_on": "2026-09-01",
+        }
+    )
 
     response = secretary_client.post(change_url, data)
 
-    assert response.status_code == 200
-    assert ONE_LEADER_MESSAGE in response.content.decode()
-    current = GroupLeadership.objects.current().filter(group=world.group_a, role=GroupRole.LEADER)
-    assert [x.member for x in current] == [world.leader_a]
+    assert response.status_code == 302  # the group itself is saved
+    assert list(GroupLeadership.objects.filter(group=world.group_a)) == [
+        GroupLeadership.objects.get(member=world.leader_a)
+    ]
+    assert world.leader_a.group_memberships.current().get().group == world.group_a
+    assert GroupLeadership.objects.current().get(group=world.group_a).member == world.leader_a
 
 
-def test_ending_the_old_leadership_in_the_same_form_lets_the_new_leader_in(world, secretary_client):
-    change_url = reverse("admin:groups_partygroup_change", args=[world.group_a.pk])
-    data = admin_form_data(secretary_client.get(change_url))
-    assert data["leaderships-0-member"] == world.leader_a.pk
-    data["leaderships-0-ended_on"] = "2026-08-31"
-    index = int(data["leaderships-TOTAL_FORMS"])
-    data["leaderships-TOTAL_FORMS"] = str(index + 1)
-    data[f"leaderships-{index}-role"] = GroupRole.LEADER
-    data[f"leaderships-{index}-member"] = world.member.pk
-    data[f"leaderships-{index}-started_on"] = "2026-09-01"
-
-    response = secretary_client.post(change_url, data)
-
+def test_the_group_pages_action_appoints_and_the_group_form_shows_it(world, secretary_client):
+    response = secretary_client.post(
+        reverse("groups:group_leader_appoint", args=[world.group_a.pk]),
+        {"member": world.member.pk, "role": GroupRole.LEADER, "started_on": "2026-09-01"},
+    )
     assert response.status_code == 302
-    current = GroupLeadership.objects.current().get(group=world.group_a, role=GroupRole.LEADER)
-    assert current.member == world.member
-    assert current.history.get().history_user == world.secretary.user
+
+    change_url = reverse("admin:groups_partygroup_change", args=[world.group_a.pk])
+    inlines = secretary_client.get(change_url).context["inline_admin_formsets"]
+    (leaderships,) = [i for i in inlines if i.formset.prefix == "leaderships"]
+    shown = {(form.instance.member, form.instance.ended_on) for form in leaderships.formset}
+    assert shown == {(world.leader_a, datetime.date(2026, 9, 1)), (world.member, None)}
 
 
 def test_a_second_current_leader_through_the_leadership_admin_is_refused_in_chinese(

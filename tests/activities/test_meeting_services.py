@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activities.models import Attendance, MakeUpStudy, Meeting, MeetingType, Presence
 from activities.services import (
@@ -12,6 +13,7 @@ from activities.services import (
     attendance_set,
     make_up_close,
     meeting_delete,
+    meeting_record,
     meeting_review,
     meeting_update,
 )
@@ -20,6 +22,11 @@ from members.models import Category, Status
 from tests.factories import MemberFactory, member_in_group, recorded_meeting
 
 DAY = datetime.date(2026, 10, 15)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
 
 
 def names(meeting):
@@ -282,3 +289,33 @@ def test_changing_the_votes_of_a_reviewed_record_flags_it(world):
     meeting.refresh_from_db()
     assert not meeting.motions.exists() and meeting.changed_after_review
     assert Motion.history.filter(history_type="-").get().history_user == world.secretary.user
+
+
+def test_a_meeting_is_recorded_with_its_photo_in_one_step(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    meeting = Meeting(
+        branch=world.branch, kind=MeetingType.LECTURE, held_on=DAY, place="会议室", topic="党课"
+    )
+
+    meeting = meeting_record(meeting=meeting, photo=photo, acting_user=world.secretary.user)
+
+    attachment = meeting.attachments.get()
+    assert (attachment.original_name, attachment.uploaded_by) == ("现场.png", world.secretary.user)
+    assert attachment.history.get().history_user == world.secretary.user
+
+
+def test_a_refused_photo_leaves_no_meeting_behind(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    disguised = SimpleUploadedFile("photo.jpg", b"<html><script></script>", "image/jpeg")
+    meeting = Meeting(
+        branch=world.branch, kind=MeetingType.LECTURE, held_on=DAY, place="会议室", topic="党课"
+    )
+
+    with pytest.raises(ValidationError):
+        meeting_record(meeting=meeting, photo=disguised, acting_user=world.secretary.user)
+
+    assert not Meeting.objects.exists()
+    assert not Attendance.objects.exists()
+    assert not Meeting.history.exists()
+    assert not any(tmp_path.rglob("*.jpg"))

@@ -4,11 +4,13 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.models import Attachment, MakeUpStudy, Meeting, MeetingType, Motion, Presence
 from activities.services import attachment_add, meeting_review
+from tests.conftest import assert_matrix
 from tests.factories import member_in_group, recorded_meeting
 
 DAY = datetime.date(2026, 10, 15)
@@ -44,18 +46,6 @@ def attachment(meeting_a, world):
         upload=SimpleUploadedFile("签到表.png", PNG, content_type="image/png"),
         acting_user=world.leader_a.user,
     )
-
-
-def assert_matrix(personas, method, url, expected, data=None):
-    """`expected`: {persona: status}; anonymous always goes to the login page."""
-    outcomes = {}
-    for name, client in personas.items():
-        response = getattr(client, method)(url, data or {})
-        outcomes[name] = response.status_code
-        if name == "anonymous":
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    expected = {"anonymous": 302, **expected}
-    assert outcomes == expected
 
 
 READERS = {"secretary": 200, "leader_a": 200, "leader_b": 403, "member": 200, "viewer": 200}
@@ -176,9 +166,36 @@ def test_a_form_with_errors_keeps_what_was_typed(secretary_client, world):
         url, {"kind": "group", "held_on": "2026-10-15", "place": "三楼会议室", "topic": "学习"}
     )
     page = response.content.decode()
-    assert "选择召开会议的党小组" in page or "党小组" in page
+    assert response.context["form"].errors["group"] == ["请选择召开会议的党小组。"]
+    assert "请选择召开会议的党小组。" in page
     assert 'value="三楼会议室"' in page
     assert not Meeting.objects.exists()
+
+
+def test_a_photo_the_service_refuses_leaves_no_meeting_and_keeps_the_form(
+    secretary_client, world, monkeypatch
+):
+    """The form checked the photo; should the service still refuse it, nothing is left."""
+
+    def refuse(upload):
+        raise ValidationError("附件被拒绝")
+
+    monkeypatch.setattr("activities.services.validate_meeting_attachment", refuse)
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+    response = secretary_client.post(
+        url,
+        {
+            "kind": "lecture",
+            "held_on": "2026-10-15",
+            "place": "会议室",
+            "topic": "党课",
+            "photo": SimpleUploadedFile("现场.png", PNG, content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["附件被拒绝"]
+    assert not Meeting.objects.exists()
+    assert not Meeting.history.exists()
 
 
 def test_a_renamed_file_is_refused_by_its_content(secretary_client, world):
@@ -238,7 +255,8 @@ def test_attendance_is_set_and_an_excused_member_without_reason_is_sent_back(
     }
     response = leader_a_client.post(url, data)
     assert response.status_code == 200
-    assert "说明" in response.content.decode() or response.context["form"].errors
+    errors = response.context["form"].errors
+    assert errors == {f"reason_{world.member.pk}": ["请填写普通党员的请假原因。"]}
     assert meeting_a.attendances.get(member=world.leader_a).presence == Presence.PRESENT
 
     data[f"reason_{world.member.pk}"] = "病假"
@@ -324,6 +342,29 @@ def test_a_leader_closes_make_up_study_from_their_page(leader_a_client, meeting_
     assert make_up.done_on == datetime.date(2026, 10, 20)
     response = leader_a_client.post(url.replace(str(make_up.pk), str(make_up.pk)), {})
     assert response.status_code == 302  # already closed: back to the meeting
+
+
+@pytest.mark.parametrize(
+    "target", ["/\\evil.example", "//evil.example", "https://evil.example", "/\\/evil.example/x"]
+)
+def test_closing_make_up_study_never_sends_the_user_to_another_site(
+    leader_a_client, meeting_a, target
+):
+    make_up = MakeUpStudy.objects.get(attendance__meeting=meeting_a)
+    url = reverse("activities:make_up_close", args=[make_up.pk])
+    form = leader_a_client.get(url, {"next": target})
+    assert form.context["next"] == ""
+    response = leader_a_client.post(url, {"done_on": "2026-10-20", "note": "自学", "next": target})
+    assert response["Location"] == reverse("activities:meeting", args=[meeting_a.pk])
+
+
+def test_closing_make_up_study_returns_to_a_local_next_page(leader_a_client, meeting_a, world):
+    make_up = MakeUpStudy.objects.get(attendance__meeting=meeting_a)
+    url = reverse("activities:make_up_close", args=[make_up.pk])
+    back = reverse("activities:make_up_list", args=[world.branch.pk]) + "?page=2"
+    assert leader_a_client.get(url, {"next": back}).context["next"] == back
+    response = leader_a_client.post(url, {"done_on": "2026-10-20", "note": "自学", "next": back})
+    assert response["Location"] == back
 
 
 # ------------------------------------------------------------------ query budgets

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -197,3 +199,54 @@ def test_the_group_forms_open_with_today_in_iso_form(world, secretary_client):
         reverse("groups:group_leader_appoint", args=[world.group_a.pk])
     ).content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+def every_stored_value() -> list[str]:
+    """Every value of every history row and workbench log entry, as text."""
+    values = []
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical") or model is LogEntry:
+            for row in model.objects.values_list():
+                values.extend(str(value) for value in row)
+    return values
+
+
+def test_a_password_reset_is_in_the_members_history_with_who_did_it(world, secretary_client):
+    before = world.member.history.count()
+
+    secretary_client.post(action_url(world.member, "password"), {"password": "Xin-mima-2026-11"})
+
+    assert world.member.history.count() == before + 1
+    record = world.member.history.latest()
+    assert (record.history_type, record.history_change_reason) == ("~", "重置密码")
+    assert record.history_user == world.secretary.user
+    history = secretary_client.get(reverse("admin:members_member_history", args=[world.member.pk]))
+    assert "重置密码" in history.content.decode()
+
+
+def test_creating_an_account_is_in_the_members_history_with_who_did_it(world, secretary_client):
+    newcomer = member_in_group(world.group_b, name="新党员")
+    secretary_client.post(
+        action_url(newcomer, "account"),
+        {"username": "xindangyuan", "password": "Qiyue-1921-hongchuan"},
+    )
+    record = Member.objects.get(pk=newcomer.pk).history.latest()
+    assert record.history_change_reason == "开通登录账号"
+    assert record.history_user == world.secretary.user
+    assert record.user.username == "xindangyuan"
+
+
+def test_the_password_and_its_hash_are_kept_only_on_the_account(world, secretary_client):
+    newcomer = member_in_group(world.group_b, name="新党员")
+    secretary_client.post(
+        action_url(newcomer, "account"),
+        {"username": "xindangyuan", "password": "Qiyue-1921-hongchuan"},
+    )
+    secretary_client.post(action_url(world.member, "password"), {"password": "Xin-mima-2026-11"})
+
+    stored = " ".join(every_stored_value())
+    for user in (Member.objects.get(pk=newcomer.pk).user, world.member.user):
+        user.refresh_from_db()
+        assert user.password not in stored
+    assert "Qiyue-1921-hongchuan" not in stored
+    assert "Xin-mima-2026-11" not in stored

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from groups import services
 from groups.models import GroupLeadership, GroupRole
 from members.models import Member
+from tests.conftest import client_for
 from tests.factories import (
     CommitteeMembershipFactory,
     CommitteeTermFactory,
@@ -42,12 +42,6 @@ ON_A_MEMBER_OF_GROUP_B = {
 
 def member_url(member):
     return reverse("members:member_detail", args=[member.pk])
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("persona, status", ON_THE_PLAIN_MEMBER.items())

@@ -429,3 +429,14 @@ def test_the_probation_tab_counts_an_extension_of_probation(world, secretary_cli
 
     page = secretary_client.get(reverse("members:member_detail", args=[extended.pk]))
     assert "预备期至2027年7月10日" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona, offered", [("secretary", True), ("leader_a", False), ("viewer", False)]
+)
+def test_only_the_committee_is_offered_the_roster_export(world, personas, persona, offered):
+    response = personas[persona].get(list_url(world))
+    assert response.context["can_export"] is offered
+    assert (
+        reverse("reports:roster_export", args=[world.branch.pk]) in response.content.decode()
+    ) is offered

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from groups.models import GroupLeadership, GroupMembership
@@ -39,12 +38,6 @@ def refusal(action) -> list[str]:
     with pytest.raises(ValidationError) as error:
         action()
     return error.value.messages
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def on_roll(member) -> bool:

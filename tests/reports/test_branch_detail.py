@@ -1,7 +1,11 @@
+import datetime
+import itertools
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import MemberFactory, PartyGroupFactory, member_in_group
+from activities.models import MeetingType
+from tests.factories import MemberFactory, PartyGroupFactory, member_in_group, recorded_meeting
 
 EXPECTED = {
     "anonymous": 302,
@@ -47,5 +51,47 @@ def test_its_query_count_does_not_grow_with_groups_and_members(
         for _ in range(4):
             member_in_group(group)
         MemberFactory(branch=world.branch)  # not in any group
+
+    query_counter.assert_constant(lambda: secretary_client.get(url), grow)
+
+
+def test_a_recorded_meeting_shows_in_the_recent_changes_with_a_readable_label(
+    world, secretary_client
+):
+    recorded_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        held_on=datetime.date(2026, 10, 15),
+        topic="学习二十届三中全会精神",
+        acting_user=world.leader_a.user,
+    )
+    url = reverse("overview:branch_detail", args=[world.branch.pk])
+    response = secretary_client.get(url)
+
+    meetings = [c for c in response.context["recent_changes"] if c.what == "会议"]
+    assert [(c.who, c.action, c.record) for c in meetings] == [
+        ("甲组长", "新增", "2026-10-15 党小组会：学习二十届三中全会精神")
+    ]
+    assert "2026-10-15 党小组会：学习二十届三中全会精神" in response.content.decode()
+
+
+def test_its_query_count_does_not_grow_with_meetings(world, secretary_client, query_counter):
+    url = reverse("overview:branch_detail", args=[world.branch.pk])
+    days = itertools.count(1)
+
+    def grow():
+        for group in (world.group_a, world.group_b):
+            recorded_meeting(
+                branch=world.branch,
+                group=group,
+                held_on=datetime.date(2026, 9, next(days)),
+                acting_user=world.secretary.user,
+            )
+        recorded_meeting(
+            branch=world.branch,
+            kind=MeetingType.LECTURE,
+            held_on=datetime.date(2026, 9, next(days)),
+            acting_user=world.secretary.user,
+        )
 
     query_counter.assert_constant(lambda: secretary_client.get(url), grow)
