@@ -294,7 +294,6 @@ MEETING_ATTACHMENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
-DEFAULT_MEETING_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def validate_meeting_attachment(file) -> str:
@@ -303,9 +302,7 @@ def validate_meeting_attachment(file) -> str:
     return check_upload(
         file,
         types=MEETING_ATTACHMENT_TYPES,
-        limit=getattr(
-            settings, "MEETING_ATTACHMENT_MAX_BYTES", DEFAULT_MEETING_ATTACHMENT_MAX_BYTES
-        ),
+        limit=settings.MEETING_ATTACHMENT_MAX_BYTES,
         messages={
             "too_large": gettext(
                 "The file is %(size)s MB; attachments may be at most %(limit)s MB."

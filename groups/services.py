@@ -50,21 +50,53 @@ def committee_term_start(
     return term
 
 
+def group_member_place_check(
+    placements: list[tuple[PartyGroup, Member]],
+) -> list[ValidationError | None]:
+    """Whether each (group, member) may be placed: the member must be a Party member on the
+    roll, of the group's branch. One query for any number of placements; the problem (or
+    None) of each, in order. `group_member_place` and the roster's bulk import both ask it."""
+    pks = [member.pk for _group, member in placements if member.pk is not None]
+    on_roll = set()
+    for start in range(0, len(pks), 500):  # SQLite's limit on query parameters
+        on_roll.update(
+            Member.objects.on_roll()
+            .filter(pk__in=pks[start : start + 500])
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+    problems: list[ValidationError | None] = []
+    for group, member in placements:
+        if member.pk not in on_roll:
+            problems.append(
+                ValidationError(
+                    _(
+                        "%(name)s is not a Party member on the roll; only they belong in "
+                        "party groups."
+                    )
+                    % {"name": member.name}
+                )
+            )
+        elif member.branch_id != group.branch_id:
+            problems.append(
+                ValidationError(
+                    _("%(name)s is not a member of %(branch)s.")
+                    % {"name": member.name, "branch": group.branch.name}
+                )
+            )
+        else:
+            problems.append(None)
+    return problems
+
+
 @transaction.atomic
 def group_member_place(
     *, group: PartyGroup, member: Member, started_on: datetime.date, acting_user
 ) -> GroupMembership:
     """Put a member in a group from `started_on`, ending their current group membership."""
-    if not Member.objects.on_roll().filter(pk=member.pk).exists():
-        raise ValidationError(
-            _("%(name)s is not a Party member on the roll; only they belong in party groups.")
-            % {"name": member.name}
-        )
-    if member.branch_id != group.branch_id:
-        raise ValidationError(
-            _("%(name)s is not a member of %(branch)s.")
-            % {"name": member.name, "branch": group.branch.name}
-        )
+    (problem,) = group_member_place_check([(group, member)])
+    if problem is not None:
+        raise problem
     current = GroupMembership.objects.current().filter(member=member).first()
     if current is not None:
         if current.group_id == group.pk:

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
-from members import roster_views
 from members.models import Member
+from members.roster import views as roster_views
 
 
 class GroupMembershipInline(ViewOnlyMixin, ScopedInline):
@@ -94,7 +94,7 @@ class MemberAdmin(BranchScopedAdmin):
     ]
     readonly_fields = ["status", "status_since", "exit_kind", "status_reason"]
     raw_id_fields = ["user"]
-    # Adds the "import roster" button; the import pages are in members.roster_views.
+    # Adds the "import roster" button; the import pages are in members.roster.views.
     change_list_template = "admin/members/member/roster_change_list.html"
 
     def get_urls(self):

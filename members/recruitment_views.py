@@ -11,7 +11,6 @@ saves when the user confirms exactly those warnings.
 
 import hashlib
 import os
-import uuid
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -19,10 +18,7 @@ from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branchsite.staging import Staging
 from branchsite.widgets import DateInput
 from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
 from members import recruitment
@@ -47,44 +44,8 @@ from members.models import (
 
 # --- keeping an upload while the user confirms warnings ------------------------------------
 
-STAGING_FOLDER = "recruitment/staged"
-STAGING_SALT = "members.recruitment.staged-document"
-STAGING_MAX_AGE = 24 * 60 * 60
-
-
-def stage_document(upload, *, owner: str) -> str:
-    """Keep an upload on the server; the signed token in the form brings it back."""
-    extension = os.path.splitext(upload.name)[1].lower()
-    path = default_storage.save(f"{STAGING_FOLDER}/{uuid.uuid4().hex}{extension}", upload)
-    return signing.dumps({"path": path, "name": upload.name, "owner": owner}, salt=STAGING_SALT)
-
-
-def _staged(token: str, owner: str) -> dict | None:
-    if not token:
-        return None
-    try:
-        data = signing.loads(token, salt=STAGING_SALT, max_age=STAGING_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    path = data.get("path", "")
-    if data.get("owner") != owner or not path.startswith(f"{STAGING_FOLDER}/"):
-        return None
-    if not default_storage.exists(path):
-        return None
-    return data
-
-
-def staged_document(token: str, *, owner: str) -> File | None:
-    data = _staged(token, owner)
-    if data is None:
-        return None
-    return File(default_storage.open(data["path"], "rb"), name=data["name"])
-
-
-def discard_staged(token: str, *, owner: str) -> None:
-    data = _staged(token, owner)
-    if data is not None:
-        default_storage.delete(data["path"])
+# The kernel's staging (branchsite.staging), bound to the record the form is about.
+DOCUMENT_STAGING = Staging(purpose="members.recruitment.staged-document", max_age=24 * 60 * 60)
 
 
 def fingerprint(warnings: list[str]) -> str:
@@ -144,17 +105,21 @@ class _ConfirmableForm(forms.Form):
         data["confirmation"] = fingerprint(warnings)
         upload = self.cleaned_data.get("document")
         if upload:
-            data["staged_document"] = stage_document(upload, owner=owner)
+            data["staged_document"] = DOCUMENT_STAGING.stage(upload, owner=owner, name=upload.name)
         return type(self)(data, confirming=True, **kwargs)
 
     def document_file(self, *, owner: str):
-        return self.cleaned_data.get("document") or staged_document(
-            self.cleaned_data.get("staged_document", ""), owner=owner
-        )
+        if self.cleaned_data.get("document"):
+            return self.cleaned_data["document"]
+        staged = DOCUMENT_STAGING.get(self.cleaned_data.get("staged_document", ""), owner=owner)
+        return staged.open() if staged else None
+
+    def discard_staged(self, *, owner: str) -> None:
+        DOCUMENT_STAGING.discard(self.cleaned_data.get("staged_document", ""), owner=owner)
 
     def staged_name(self, *, owner: str) -> str:
-        data = _staged(self["staged_document"].value() or "", owner)
-        return data["name"] if data else ""
+        staged = DOCUMENT_STAGING.get(self["staged_document"].value() or "", owner=owner)
+        return staged.name if staged else ""
 
     def confirmed(self, warnings: list[str]) -> bool:
         return not warnings or self.cleaned_data.get("confirmation") == fingerprint(warnings)
@@ -344,7 +309,7 @@ def record_step(request, pk, code):
                     note=form.cleaned_data["note"],
                     acting_user=request.user,
                 )
-                discard_staged(form.cleaned_data["staged_document"], owner=owner)
+                form.discard_staged(owner=owner)
                 _report_recorded(request, result, category)
                 return redirect("recruitment:person", pk=member.pk)
         except ValidationError as error:
@@ -405,7 +370,7 @@ def applicant_add(request, pk):
                     note=form.cleaned_data["note"],
                     acting_user=request.user,
                 )
-                discard_staged(form.cleaned_data["staged_document"], owner=owner)
+                form.discard_staged(owner=owner)
                 messages.success(
                     request,
                     _("%(name)s is recorded as an applicant.") % {"name": result.record.member},

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from branchsite import staging
 from groups.models import CommitteeRole, GroupRole
 from tests.factories import (
     BranchFactory,
@@ -193,3 +194,19 @@ class QueryCounter:
 @pytest.fixture
 def query_counter() -> QueryCounter:
     return QueryCounter()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _staging_in_a_temporary_folder(tmp_path_factory):
+    """Uploads staged by any test wait in this run's own folder, never in the real one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staging, "STAGING_DIR", tmp_path_factory.mktemp("staging") / "files")
+        yield
+
+
+@pytest.fixture
+def staging_dir(tmp_path, monkeypatch):
+    """A test's own staging folder (created by the first staging), to look into."""
+    folder = tmp_path / "staging"
+    monkeypatch.setattr(staging, "STAGING_DIR", folder)
+    return folder

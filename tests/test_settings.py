@@ -32,6 +32,9 @@ print(json.dumps({
     "LANGUAGE_CODE": settings.LANGUAGE_CODE,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "SECRET_KEY": settings.SECRET_KEY,
+    "ROSTER_IMPORT_MAX_BYTES": settings.ROSTER_IMPORT_MAX_BYTES,
+    "MEETING_ATTACHMENT_MAX_BYTES": settings.MEETING_ATTACHMENT_MAX_BYTES,
+    "RECRUITMENT_DOCUMENT_MAX_BYTES": settings.RECRUITMENT_DOCUMENT_MAX_BYTES,
 }))
 """
 
@@ -43,6 +46,12 @@ SCENARIOS = {
     "debug mistyped": {"DEBUG": "maybe", "SECRET_KEY": "x" * 50},
     "production": {"DEBUG": "0", "SECRET_KEY": "a-real-secret-key-for-the-test"},
     "postgres": {"DEBUG": "1", "DATABASE_URL": "postgres://u@h:5432/n"},
+    "upload limits": {
+        "DEBUG": "1",
+        "ROSTER_IMPORT_MAX_BYTES": "1000",
+        "MEETING_ATTACHMENT_MAX_BYTES": "2000",
+        "RECRUITMENT_DOCUMENT_MAX_BYTES": "3000",
+    },
 }
 
 
@@ -130,6 +139,17 @@ def test_it_accepts_any_host_and_a_development_key_with_debug_on(runs):
     assert values["DEBUG"] is True
     assert "*" in values["ALLOWED_HOSTS"]
     assert values["SECRET_KEY"].startswith("django-insecure-")
+
+
+def test_the_three_upload_limits_come_from_the_environment(runs):
+    values = settings_of(runs["upload limits"])
+    assert (
+        values["ROSTER_IMPORT_MAX_BYTES"],
+        values["MEETING_ATTACHMENT_MAX_BYTES"],
+        values["RECRUITMENT_DOCUMENT_MAX_BYTES"],
+    ) == (1000, 2000, 3000)
+    defaults = settings_of(runs["postgres"])
+    assert defaults["RECRUITMENT_DOCUMENT_MAX_BYTES"] == 10 * 1024 * 1024
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from groups.models import (
     GroupMembership,
     GroupRole,
 )
+from members.models import Category
 from tests.factories import (
     BranchFactory,
     CommitteeMembershipFactory,
@@ -170,6 +171,29 @@ def test_it_refuses_to_place_a_member_of_another_branch(group_a, acting_user):
 
     assert "外校党员不是" in error.value.messages[0]
     assert not GroupMembership.objects.filter(member=stranger).exists()
+
+
+def test_the_placement_check_says_why_for_each_member_in_one_query(
+    group_a, django_assert_num_queries
+):
+    on_roll = MemberFactory(name="在册党员", branch=group_a.branch)
+    applicant = MemberFactory(
+        name="申请人",
+        branch=group_a.branch,
+        category=Category.APPLICANT,
+        joined_on=None,
+        full_member_on=None,
+    )
+    stranger = MemberFactory(name="外校党员", branch=BranchFactory(name="二支部"))
+
+    with django_assert_num_queries(1):
+        problems = services.group_member_place_check(
+            [(group_a, on_roll), (group_a, applicant), (group_a, stranger)]
+        )
+
+    assert problems[0] is None
+    assert "申请人不是在册党员" in problems[1].messages[0]
+    assert "外校党员不是" in problems[2].messages[0]
 
 
 # ---------------------------------------------------------------- group_leader_appoint

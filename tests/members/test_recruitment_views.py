@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -220,7 +219,7 @@ def test_a_confirmation_covers_only_the_warnings_it_was_given_for(
 
 
 def test_an_uploaded_file_is_kept_while_the_warnings_are_confirmed(
-    world, applicant, secretary_client, media
+    world, applicant, secretary_client, media, staging_dir
 ):
     data = {"done_on": days_ago(1).isoformat(), "people": [world.secretary.pk]}
     first = secretary_client.post(
@@ -230,6 +229,8 @@ def test_an_uploaded_file_is_kept_while_the_warnings_are_confirmed(
     assert first.status_code == 200
     assert first.context["staged_name"] == "谈话记录.pdf"
     assert "谈话记录.pdf" in first.content.decode()
+    (held,) = staging_dir.iterdir()  # the upload is held on the server
+    assert held.read_bytes() == PDF
 
     form = first.context["form"]
     second = secretary_client.post(
@@ -245,7 +246,7 @@ def test_an_uploaded_file_is_kept_while_the_warnings_are_confirmed(
     talk = applicant.recruitment_records.get(step__code="talk")
     assert talk.document_name == "谈话记录.pdf"
     assert talk.document.read() == PDF
-    assert default_storage.listdir("recruitment/staged")[1] == []  # the held copy is gone
+    assert list(staging_dir.iterdir()) == []  # the held copy is gone
 
 
 def test_a_forged_staged_document_is_ignored(world, applicant, secretary_client, media):

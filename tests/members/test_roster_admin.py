@@ -3,16 +3,18 @@ the upload is kept between the steps, and what is written."""
 
 import io
 import re
+import time
 
 import pytest
+from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from groups.models import GroupMembership
-from members import roster_views
 from members.models import Gender, Member
+from members.roster import views as roster_views
 from tests.factories import MemberFactory, UserFactory
 from tests.members.test_roster_import import (
     LI_ID,
@@ -28,10 +30,8 @@ CHANGELIST_URL = reverse("admin:members_member_changelist")
 
 
 @pytest.fixture(autouse=True)
-def private_upload_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "uploads"
-    monkeypatch.setattr(roster_views, "UPLOAD_DIR", folder)
-    return folder
+def private_upload_dir(staging_dir):
+    return staging_dir
 
 
 def upload(client, branch, stream, name="花名册.xlsx"):
@@ -89,6 +89,16 @@ def test_a_preview_needs_this_sessions_token(world, secretary_client, url):
     other_session = Client()
     other_session.force_login(world.secretary.user)
     assert other_session.get(url, {"token": token}).status_code == 404
+
+
+def test_an_expired_upload_says_to_upload_it_again(world, secretary_client, monkeypatch):
+    token = token_of(upload(secretary_client, world.branch, messy_roster()))
+    later = time.time() + roster_views.ROSTER_STAGING.max_age + 1
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = secretary_client.post(PREVIEW_URL, {"token": token})
+    assert response.status_code == 404
+    assert "上传的文件已过期，请重新上传。" in response.content.decode()
+    assert not Member.objects.filter(name="张三").exists()
 
 
 def test_a_token_for_another_user_is_useless(world, secretary_client, outsider_client):

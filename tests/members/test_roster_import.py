@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from branchsite.audit import audited_save
+from branchsite.xlsx import DATE_FORMAT
 from groups.models import GroupMembership
-from members import roster
 from members.models import Category, Gender, Member
 from members.roster import (
     Action,
     CellError,
     RosterFileError,
+    cells,
+    importing,
     parse_date,
+    reading,
     roster_error_workbook,
     roster_import,
     roster_read,
@@ -252,7 +255,7 @@ def test_it_refuses_a_file_that_is_not_a_workbook(db):
 
 def test_it_refuses_an_old_xls_file_saying_so(db):
     with pytest.raises(RosterFileError, match="97-2003"):
-        roster_read(io.BytesIO(roster.XLS_MAGIC + b"\0" * 600))
+        roster_read(io.BytesIO(reading.XLS_MAGIC + b"\0" * 600))
 
 
 def test_it_refuses_a_zip_that_is_not_a_workbook(db):
@@ -267,7 +270,7 @@ def test_it_refuses_a_corrupt_workbook(db):
     content = messy_roster().getvalue()
     with pytest.raises(RosterFileError) as refused:
         roster_read(io.BytesIO(content[: len(content) // 2]))
-    assert refused.value.message == roster._damaged().message
+    assert refused.value.message == reading._damaged().message
 
 
 def test_it_refuses_a_workbook_with_broken_xml(db):
@@ -280,12 +283,12 @@ def test_it_refuses_a_workbook_with_broken_xml(db):
             target.writestr(entry, data)
     with pytest.raises(RosterFileError) as refused:
         roster_read(io.BytesIO(stream.getvalue()))
-    assert refused.value.message == roster._damaged().message
+    assert refused.value.message == reading._damaged().message
 
 
 def test_it_refuses_a_zip_bomb_before_opening_it(db, monkeypatch):
     opened = []
-    monkeypatch.setattr(roster, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(reading, "load_workbook", lambda *a, **k: opened.append(a))
     stream = io.BytesIO()
     with (
         zipfile.ZipFile(messy_roster()) as source,
@@ -295,7 +298,7 @@ def test_it_refuses_a_zip_bomb_before_opening_it(db, monkeypatch):
             target.writestr(entry, source.read(entry))
         with target.open("xl/media/padding.bin", "w") as padding:
             chunk = b"\0" * (1024 * 1024)
-            for _ in range(roster.MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
+            for _ in range(reading.MAX_UNCOMPRESSED_BYTES // len(chunk) + 1):
                 padding.write(chunk)
     bomb = stream.getvalue()
     assert len(bomb) < 1024 * 1024  # small on disk…
@@ -473,7 +476,7 @@ def test_one_invalid_row_means_nothing_is_written_and_every_problem_is_listed(wo
     assert not result.written
     assert errors_of(result) == [
         (3, "C", "公民身份号码", expected.value.messages[0]),
-        (4, "D", "出生日期", roster._date_error("七月").args[0]),
+        (4, "D", "出生日期", cells._date_error("七月").args[0]),
     ]
     assert (Member.objects.count(), Member.history.count()) == (members, history)
 
@@ -591,7 +594,7 @@ def test_the_error_file_keeps_the_rows_where_they_were_and_adds_the_reasons(worl
     assert problem.message in cells["K7"].value
     assert cells["K6"].value is None
     assert cells["E6"].value == datetime.datetime(1985, 3, 8)
-    assert cells["E6"].number_format == roster.DATE_FORMAT
+    assert cells["E6"].number_format == DATE_FORMAT
 
     # Fixed and imported again, the extra column is ignored.
     cells["D7"] = LI_ID
@@ -613,7 +616,7 @@ def test_the_error_file_escapes_text_that_looks_like_a_formula(world):
 
 
 def test_a_clash_with_a_concurrent_import_saves_nothing_and_says_so(world, monkeypatch):
-    validate = roster.full_clean_many
+    validate = importing.full_clean_many
 
     def validate_then_clash(instances, **options):
         problems = validate(instances, **options)
@@ -624,7 +627,7 @@ def test_a_clash_with_a_concurrent_import_saves_nothing_and_says_so(world, monke
             )
         return problems
 
-    monkeypatch.setattr(roster, "full_clean_many", validate_then_clash)
+    monkeypatch.setattr(importing, "full_clean_many", validate_then_clash)
     stream = simple_roster([["张三", "男", ZHANG_ID, None], ["李四", "女", LI_ID, None]])
     result = import_file(world.branch, stream)
     assert not result.written

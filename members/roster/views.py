@@ -1,19 +1,14 @@
-"""The workbench's roster import (upload → preview → confirm). The work is in members.roster;
-these only adapt. The export is a report (reports.documents.RosterExport)."""
+"""The workbench's roster import (upload → preview → confirm). The work is in the rest of
+members.roster; these only adapt. The export is a report (reports.documents.RosterExport)."""
 
 import io
-import os
-import re
-import secrets
-import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from branchsite.downloads import download_response
 from branchsite.errors import GoneForUser
+from branchsite.staging import Staging
 from branchsite.xlsx import XLSX_TYPE
 from groups.access import roles_for
 from groups.admin_scoping import managed_branch_ids
@@ -36,14 +32,11 @@ from members.roster import (
 
 # ---------------------------------------------------------------------------- workbench import
 
-# Between preview and confirm the upload waits in a private temporary folder under a random
-# name. The session holds a signed token naming it; the browser only ever sends the token
-# back, never a path, and the token is bound to the user and expires.
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "branchsite-roster-imports"
-UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.xlsx$")
+# Between preview and confirm the upload waits in the kernel's staging (branchsite.staging):
+# the session holds the signed token naming it, bound to the user; the browser only ever
+# sends the token back, never a path.
+ROSTER_STAGING = Staging(purpose="members.roster_import", max_age=2 * 60 * 60)
 SESSION_KEY = "members.roster_import"
-TOKEN_SALT = "members.roster_import"
-TOKEN_MAX_AGE = 2 * 60 * 60
 
 
 class RosterUploadForm(forms.Form):
@@ -69,72 +62,49 @@ class RosterUploadForm(forms.Form):
         self.fields["branch"].queryset = branches
 
 
-def _cleanup_old_uploads() -> None:
-    cutoff = time.time() - 2 * TOKEN_MAX_AGE
-    for path in UPLOAD_DIR.glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass  # another process removed it first
-
-
-def _private_upload_dir() -> Path:
-    """The upload folder, created private; one that someone else made first is refused."""
-    UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
-    status = UPLOAD_DIR.stat()
-    if status.st_uid != os.getuid() or status.st_mode & 0o077:
-        raise ImproperlyConfigured(f"{UPLOAD_DIR} must belong to this user with mode 0700.")
-    return UPLOAD_DIR
+def _owner(request) -> str:
+    return f"user:{request.user.pk}"
 
 
 def _store_upload(request, content: bytes, branch: Branch, filename: str) -> str:
-    _private_upload_dir()
-    _cleanup_old_uploads()
-    previous = _load_token(request.session.get(SESSION_KEY, ""))
-    if previous is not None:
-        (UPLOAD_DIR / previous["file"]).unlink(missing_ok=True)
-    name = f"{secrets.token_hex(16)}.xlsx"
-    path = UPLOAD_DIR / name
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as stream:
-        stream.write(content)
-    token = signing.dumps(
-        {"file": name, "branch": branch.pk, "user": request.user.pk, "filename": filename},
-        salt=TOKEN_SALT,
+    """Stage the upload for this user and session, in place of any earlier one."""
+    ROSTER_STAGING.discard(request.session.get(SESSION_KEY, ""), owner=_owner(request))
+    token = ROSTER_STAGING.stage(
+        content, owner=_owner(request), name=filename, suffix=".xlsx", data={"branch": branch.pk}
     )
     request.session[SESSION_KEY] = token
     return token
 
 
-def _load_token(token: str) -> dict | None:
-    """The token's data if it is genuine, recent and names a file the way we name them."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not UPLOAD_NAME.match(str(data.get("file", ""))):
-        return None
-    return data
+@dataclass(frozen=True)
+class PendingImport:
+    """An uploaded roster waiting for its import."""
+
+    token: str
+    path: Path
+    filename: str
+    branch: Branch
 
 
-def _pending(request, token: str) -> dict:
-    """The upload a token names, if the token is this session's and this user's, and its
-    branch is still theirs to manage. Anything else: 404 ("expired"), or 403 for a branch
-    they no longer manage."""
-    data = _load_token(token) if token and token == request.session.get(SESSION_KEY) else None
-    path = UPLOAD_DIR / data["file"] if data else None
-    if data is None or data.get("user") != request.user.pk or not path.is_file():
+def _get_pending_import_for_manager(request, token: str) -> PendingImport:
+    """The upload `token` names, for the user who uploaded it in this session: any other
+    token (another session's, another user's, tampered or expired) is not found, with a
+    sentence saying to upload again; a branch they no longer manage is forbidden."""
+    staged = None
+    if token and token == request.session.get(SESSION_KEY):
+        staged = ROSTER_STAGING.get(token, owner=_owner(request))
+    if staged is None:
         raise GoneForUser(_("This upload has expired; please upload the file again."))
-    if not roles_for(request.user).can_manage_branch(data["branch"]):
+    if not roles_for(request.user).can_manage_branch(staged.data.get("branch")):
         raise PermissionDenied
-    branch = get_object_or_404(Branch, pk=data["branch"])
-    return {**data, "path": path, "branch": branch, "token": token}
+    branch = get_object_or_404(Branch, pk=staged.data["branch"])
+    return PendingImport(token=token, path=staged.path, filename=staged.name, branch=branch)
 
 
-def _read_or_back_to_upload(request, pending: dict):
+def _read_or_back_to_upload(request, pending: PendingImport):
     """The pending file's rows, or a redirect to the upload page that says what is wrong."""
     try:
-        return roster_read(pending["path"])
+        return roster_read(pending.path)
     except RosterFileError as problem:
         messages.error(request, problem.message)
         return redirect("admin:members_member_roster_import")
@@ -176,25 +146,27 @@ def admin_roster_upload(request, model_admin):
 def admin_roster_preview(request, model_admin):
     """Step 2: what the import would do, row by row (GET); POST performs it."""
     _require_import_permission(request, model_admin)
-    pending = _pending(request, request.POST.get("token") or request.GET.get("token", ""))
+    pending = _get_pending_import_for_manager(
+        request, request.POST.get("token") or request.GET.get("token", "")
+    )
     sheet = _read_or_back_to_upload(request, pending)
     if isinstance(sheet, HttpResponse):
         return sheet
     confirm = request.method == "POST"
     result = roster_import(
-        branch=pending["branch"],
+        branch=pending.branch,
         rows=sheet.rows,
         sheet=sheet,
         acting_user=request.user,
         dry_run=not confirm,
     )
     if result.written:
-        pending["path"].unlink(missing_ok=True)
+        ROSTER_STAGING.discard(pending.token, owner=_owner(request))
         request.session.pop(SESSION_KEY, None)
         messages.success(
             request,
             _("The roster was imported into %(branch)s: %(summary)s")
-            % {"branch": pending["branch"].name, "summary": result.summary()},
+            % {"branch": pending.branch.name, "summary": result.summary()},
         )
         return redirect("admin:members_member_changelist")
     context = _admin_context(
@@ -203,9 +175,9 @@ def admin_roster_preview(request, model_admin):
         _("Check the import"),
         result=result,
         sheet=sheet,
-        branch=pending["branch"],
-        filename=pending["filename"],
-        token=pending["token"],
+        branch=pending.branch,
+        filename=pending.filename,
+        token=pending.token,
         changed=[o for o in result.outcomes if o.action != "unchanged"],
     )
     return TemplateResponse(request, "members/roster/admin_preview.html", context)
@@ -214,18 +186,18 @@ def admin_roster_preview(request, model_admin):
 def admin_roster_errors(request, model_admin):
     """The uploaded rows with a column of reasons, to fix in Excel and upload again."""
     _require_import_permission(request, model_admin)
-    pending = _pending(request, request.GET.get("token", ""))
+    pending = _get_pending_import_for_manager(request, request.GET.get("token", ""))
     sheet = _read_or_back_to_upload(request, pending)
     if isinstance(sheet, HttpResponse):
         return sheet
     result = roster_import(
-        branch=pending["branch"],
+        branch=pending.branch,
         rows=sheet.rows,
         sheet=sheet,
         acting_user=request.user,
         dry_run=True,
     )
-    stem = Path(pending["filename"]).stem
+    stem = Path(pending.filename).stem
     filename = _("%(name)s (errors).xlsx") % {"name": stem}
     content = roster_error_workbook(sheet=sheet, errors=result.errors)
     return download_response(content, content_type=XLSX_TYPE, filename=filename)
