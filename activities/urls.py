@@ -18,6 +18,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("make-up/<int:pk>/close/", views.make_up_close, name="make_up_close"),
-    # The compliance grid and attendance rates (activities/compliance_views.py).
-    path("", include("activities.compliance_urls")),
+    # The compliance grid and attendance rates (activities/compliance/views.py).
+    path("", include("activities.compliance.urls")),
 ]

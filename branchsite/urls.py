@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
-    path("recruitment/", include("members.recruitment_urls")),
+    path("recruitment/", include("members.recruitment.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -71,6 +71,17 @@ def import_violations(paths) -> list[str]:
     return sorted(set(violations))
 
 
+def test_no_module_of_application_code_holds_more_than_one_screenful_of_concepts():
+    """A module that grows past this becomes a package named for its concepts."""
+    too_long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in application_modules()
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    ]
+    assert not too_long, "modules to split:\n" + "\n".join(too_long)
+
+
 def test_dependencies_between_the_apps_point_one_way():
     violations = import_violations(application_modules())
     assert not violations, "imports that point back:\n" + "\n".join(violations)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from members.models import Member
 from members.roster import roster_import, roster_read
-from tests.members.test_roster_import import (
+from tests.members.roster.test_importing import (
     LI_ID,
     ZHANG_ID,
     messy_roster,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import recruitment_views as views
+from members.recruitment import views
 
 app_name = "recruitment"
 

@@ -16,7 +16,7 @@ from groups.models import GroupMembership
 from members.models import Gender, Member
 from members.roster import views as roster_views
 from tests.factories import MemberFactory, UserFactory
-from tests.members.test_roster_import import (
+from tests.members.roster.test_importing import (
     LI_ID,
     ZHANG_ID,
     messy_roster,

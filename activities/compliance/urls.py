@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from activities import compliance_views
+from activities.compliance import views as compliance_views
 
 urlpatterns = [
     path("branches/<int:pk>/compliance/", compliance_views.compliance, name="compliance"),
