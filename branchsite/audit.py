@@ -16,3 +16,24 @@ def audited_delete(instance, *, acting_user) -> None:
     """Delete with `acting_user` as the author of the history row that keeps the record."""
     instance._history_user = acting_user
     instance.delete()
+
+
+def audited_note(instance, *, acting_user, reason: str, field: str) -> None:
+    """A history row for an action on a record whose own fields do not change (a password
+    reset on a member's account): who acted and why. Saving `field`, unchanged, writes the
+    row; nothing is validated again, so old data cannot block the action."""
+    instance._history_user = acting_user
+    instance._change_reason = reason
+    instance.save(update_fields=[field])
+
+
+def audited_bulk_history(instances, *, acting_user, update: bool = False) -> None:
+    """History rows, in one query, for rows just written in bulk (`bulk_create`,
+    `bulk_update`), which write none themselves: the bulk import's one audited path."""
+    if not instances:
+        return
+    for instance in instances:
+        instance._history_user = acting_user
+    type(instances[0]).history.bulk_history_create(
+        instances, update=update, default_user=acting_user, default_change_reason=None
+    )

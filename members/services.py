@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branchsite.audit import audited_save
+from branchsite.audit import audited_note, audited_save
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
 from members.models import ExitKind, Member, Status, Transfer, TransferDirection, TransferState
 
@@ -176,9 +176,6 @@ def member_password_reset(*, member: Member, password: str, acting_user):
 
 
 def _record_on_member(member: Member, reason: str, acting_user) -> None:
-    """A history row of the member, naming who acted and why, when nothing of the record
-    itself changes (the secretary reads it in the member's history and the overview's
-    recent changes). Saving one unchanged field writes the row without validating again."""
-    member._history_user = acting_user
-    member._change_reason = reason
-    member.save(update_fields=["user"])
+    """A history row of the member naming who acted and why (the secretary reads it in the
+    member's history and the overview's recent changes)."""
+    audited_note(member, acting_user=acting_user, reason=reason, field="user")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branchsite.audit import audited_bulk_history
 from branchsite.constraints import full_clean_many
 from groups.models import Branch, GroupMembership, PartyGroup
 from groups.services import group_member_place, group_member_place_check
@@ -469,11 +470,7 @@ class _Writer:
                 write([plan])
 
     def history(self, instances, *, update: bool = False) -> None:
-        for instance in instances:
-            instance._history_user = self.acting_user
-        type(instances[0]).history.bulk_history_create(
-            instances, update=update, default_user=self.acting_user, default_change_reason=None
-        )
+        audited_bulk_history(instances, acting_user=self.acting_user, update=update)
 
     def create_members(self, plans: list[_RowPlan]) -> None:
         self.in_bulk(plans, lambda batch: Member.objects.bulk_create([p.member for p in batch]))
