@@ -1,6 +1,6 @@
 """Browser fixtures: Debian's Chromium driven by Playwright (sync API).
 
-One Chromium per test session; each test gets a fresh context (cookies, storage) and
+One Chromium per test module; each test gets a fresh context (cookies, storage) and
 page. Browsers are never downloaded: `playwright install` is not used, the system's
 /usr/bin/chromium is. Screenshots go to `artifacts/` at the repository root.
 """
@@ -31,7 +31,13 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+# One Chromium per module, not per session. With sync Playwright still running, a later
+# module's fixture that opened the database itself (the minutes printed once per module)
+# left a connection that Django did not close before dropping the test database, and
+# PostgreSQL refused to drop it ("being accessed by other users"). Playwright's greenlet is
+# the likely cause: Django keeps one connection per context. Ending it with its module
+# keeps the rest of the run in the ordinary context.
+@pytest.fixture(scope="module")
 def browser() -> Browser:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
