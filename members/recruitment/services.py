@@ -43,6 +43,7 @@ def recruitment_step_record(
     training_days: int | None = None,
     class_hours: int | None = None,
     extension_months: int | None = None,
+    notice_ends_on: datetime.date | None = None,
     acting_user,
     today: datetime.date | None = None,
 ) -> StepRecorded:
@@ -65,6 +66,7 @@ def recruitment_step_record(
         training_days=training_days,
         class_hours=class_hours,
         extension_months=extension_months,
+        notice_ends_on=notice_ends_on,
     )
     timeline = Timeline.of(member)
     errors = step_refusals(entry, timeline, today or timezone.localdate())
@@ -82,6 +84,7 @@ def recruitment_step_record(
         training_days=training_days,
         class_hours=class_hours,
         extension_months=extension_months,
+        notice_ends_on=notice_ends_on,
         warnings="\n".join(warnings),
     )
     if document:

@@ -139,8 +139,12 @@ class StepRecordForm(_ConfirmableForm):
     extension_months = forms.IntegerField(
         label=gettext_lazy("Extended by (months)"), min_value=1, max_value=36, required=False
     )
+    notice_ends_on = forms.DateField(
+        label=gettext_lazy("Public notice until"), widget=DateInput(), required=False
+    )
     field_order = [
         "done_on",
+        "notice_ends_on",
         "people",
         "training_days",
         "class_hours",
@@ -175,6 +179,11 @@ class StepRecordForm(_ConfirmableForm):
             self.fields["extension_months"].required = True
         else:
             del self.fields["extension_months"]
+        if step.code in recruitment.NOTICE_STEPS:
+            self.fields["notice_ends_on"].required = True
+            self.fields["done_on"].label = _("Public notice from")
+        else:
+            del self.fields["notice_ends_on"]
         # Side by side, a branch's forty names fit on a phone screen or two.
         self.helper.layout = Layout(
             *(InlineCheckboxes(name) if name == "people" else name for name in self.fields)
@@ -190,6 +199,7 @@ class StepRecordForm(_ConfirmableForm):
             "training_days": data.get("training_days"),
             "class_hours": data.get("class_hours"),
             "extension_months": data.get("extension_months"),
+            "notice_ends_on": data.get("notice_ends_on"),
         }
 
 
