@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from branchsite.dates import add_months, long_date
+from groups.models import PartyGroup
+from groups.services import group_member_place_check
 from members.models import (
     Category,
     Member,
@@ -51,6 +53,7 @@ class StepInput:
     class_hours: int | None = None
     extension_months: int | None = None
     notice_ends_on: datetime.date | None = None
+    group: PartyGroup | None = None
 
 
 def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) -> list[str]:
@@ -82,6 +85,8 @@ def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) ->
         )
     if step.code == StepCode.EXTENSION and not entry.extension_months:
         errors.append(_("Enter by how many months probation is extended."))
+    if step.code == StepCode.PLACED_IN_GROUP:
+        errors.extend(_group_refusals(entry))
     if step.code in NOTICE_STEPS and entry.notice_ends_on is None:
         errors.append(_("Enter the last day of the public notice."))
     elif entry.notice_ends_on is not None and entry.notice_ends_on < entry.on:
@@ -101,6 +106,14 @@ def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) ->
     if step.people_role != PeopleRole.NONE:
         errors.extend(_people_refusals(entry))
     return errors
+
+
+def _group_refusals(entry: StepInput) -> list[str]:
+    """编入党小组 places the new member in a group, by the group service's own rules."""
+    if entry.group is None:
+        return [_("Choose the party group %(name)s joins.") % {"name": entry.member.name}]
+    (problem,) = group_member_place_check([(entry.group, entry.member)])
+    return problem.messages if problem is not None else []
 
 
 def _people_refusals(entry: StepInput) -> list[str]:
@@ -484,6 +497,7 @@ def recruitment_step_check(
     class_hours: int | None = None,
     extension_months: int | None = None,
     notice_ends_on: datetime.date | None = None,
+    group: PartyGroup | None = None,
     today: datetime.date | None = None,
 ) -> list[str]:
     """The warnings recording this step would give; raises ValidationError if it would be
@@ -498,6 +512,7 @@ def recruitment_step_check(
         class_hours=class_hours,
         extension_months=extension_months,
         notice_ends_on=notice_ends_on,
+        group=group,
     )
     timeline = Timeline.of(member)
     errors = step_refusals(entry, timeline, today or timezone.localdate())

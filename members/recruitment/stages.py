@@ -30,6 +30,7 @@ class StepCode:
     ADMISSION_MEETING = "admission_meeting"
     ADMISSION_APPROVAL = "admission_approval"
     CANDIDATE_NOTICE = "candidate_notice"
+    PLACED_IN_GROUP = "placed_in_group"
     FULL_APPLICATION = "full_application"
     FULL_NOTICE = "full_notice"
     FULL_MEETING = "full_meeting"
