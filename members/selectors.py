@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from branchsite.dates import add_years
 from members.models import Category, Member, Status, TransferDirection, TransferState
 from members.recruitment import RuleBook, Timeline, probation_end, records_prefetch
 
@@ -15,6 +16,17 @@ class TimelineEvent:
     on: datetime.date
     title: str
     detail: str = ""
+
+
+def party_age(member: Member, today: datetime.date) -> int | None:
+    """党龄 in whole years on `today`: it counts from the end of probation, the date of full
+    membership (细则 2014 第三十四条), not from joining. None for someone not yet a full member."""
+    start = member.full_member_on
+    if start is None or start > today:
+        return None
+    years = today.year - start.year
+    # A full year ends on the anniversary (29 February: on 28 February, as add_years counts).
+    return years if add_years(start, years) <= today else years - 1
 
 
 def political_birthdays(members, today: datetime.date):

@@ -89,6 +89,7 @@ def member_detail(request, pk):
         "can_view_branch": roles.can_view_branch(member.branch_id),
         "group_history": group_selectors.member_groups(member),
         "timeline": selectors.member_timeline(member),
+        "party_age": selectors.party_age(member, timezone.localdate()),
         "transfers": list(member.transfers.all()),
         "actions": [
             (name, spec.title)
