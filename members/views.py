@@ -91,6 +91,9 @@ def member_detail(request, pk):
         "timeline": selectors.member_timeline(member),
         "party_age": selectors.party_age(member, timezone.localdate()),
         "transfers": list(member.transfers.all()),
+        "transfer_warnings": selectors.pending_transfer_warnings(
+            member.transfers.all(), timezone.localdate()
+        ),
         "actions": [
             (name, spec.title)
             for name, spec in MEMBER_ACTIONS.items()
