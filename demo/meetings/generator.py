@@ -503,6 +503,7 @@ class DemoMeetings(MeetingRecorder):
                 "2. 整改落实情况在下次组织生活会上通报。",
                 guests="区教育系统党工委联络员",
                 rates=(0.03, 0.0),
+                held_for_year=past_year,
             )
         if evaluation_day:
 
@@ -532,6 +533,7 @@ class DemoMeetings(MeetingRecorder):
                 minutes=evaluation_minutes,
                 resolutions="评议结果在支部内公示，报区教育系统党工委备案。",
                 rates=(0.03, 0.0),
+                held_for_year=past_year,
             )
 
     def _other_activity(self, year: int, month: int, topic: str, place: str, done: str) -> None:
