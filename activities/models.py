@@ -1,8 +1,9 @@
 """Meetings under 三会一课 (domain §2): records, attendance, make-up study, and the rules and
 school calendar that say which meetings a branch owes in which period.
 
-The rules are data: `MeetingRule` rows without a branch are the defaults of the 2018
-支部工作条例 (seeded by a migration); a branch's own row for a meeting type replaces them from
+The rules are data: `MeetingRule` rows without a branch are the defaults, each with its
+source (the 2018 支部工作条例, or local practice where it sets no figure; seeded and corrected
+by migrations); a branch's own row for a meeting type replaces them from
 its `effective_from`. `SchoolTerm` rows are the school calendar: the days between terms are
 holidays (寒暑假).
 """

@@ -1,9 +1,10 @@
 """Was every required meeting held? (三会一课 检查, domain §2)
 
 A meeting type's rule (`MeetingRule`, see `rules`) says how many meetings are owed per month,
-quarter, semester or school year, branch-wide or in every party group; the school calendar
-(`calendar`) says which days are term time, so that a period that is mostly holiday owes
-nothing. The grid has a row per (meeting type, group) and a cell per period (`periods`).
+quarter, semester, school year or calendar year (年度), branch-wide or in every party group;
+the school calendar (`calendar`) says which days are term time, so that a period that is
+mostly holiday owes nothing. The grid has a row per (meeting type, group) and a cell per
+period (`periods`).
 
 It reads in a fixed number of queries, whatever the number of meetings: the year's meetings
 are fetched once, with only the columns needed, and sorted into periods in Python.

@@ -150,7 +150,6 @@ class MeetingRecorder:
         guests: str = "",
         motions: Callable | None = None,
         rates: tuple[float, float] = (0.07, 0.02),
-        held_for_year: int | None = None,
     ) -> Meeting:
         """Record one meeting through the service, with absences drawn at `rates`
         (excused, absent) among everyone but the host, the recorder and the speaker
@@ -170,7 +169,6 @@ class MeetingRecorder:
             agenda=agenda,
             resolutions=resolutions,
             guests=guests,
-            held_for_year=held_for_year,
         )
         expected = expected_attendees(meeting=meeting)
         if pick_speaker:
