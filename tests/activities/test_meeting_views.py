@@ -444,7 +444,10 @@ def test_the_committee_records_a_january_organisational_life_meeting_for_the_yea
     assert "held_for_year" in response.context["form"].errors
     response = secretary_client.post(url, {**base, "held_on": "2026-01-14", "held_for_year": 2025})
     assert response.status_code == 302
-    assert Meeting.objects.get().counts_for_year == 2025
+    meeting = Meeting.objects.get()
+    assert meeting.counts_for_year == 2025
+    page = secretary_client.get(reverse("activities:meeting", args=[meeting.pk])).content.decode()
+    assert "计入年度" in page and "2025" in page
 
 
 def test_a_meeting_counts_for_the_year_of_its_date_unless_told_otherwise(secretary_client, world):
