@@ -29,7 +29,8 @@ SEMESTER_NAMES = [_("First semester"), _("Second semester"), _("Third semester")
 @dataclass(frozen=True)
 class PeriodSpan:
     """One period of a school year: its dates, its name ("9月", "第四季度", "第一学期",
-    "2025学年"), a hint of its months or dates, and how many of its days are term time."""
+    "2025—2026学年", "2026年度"), a hint of its months or dates, and how many of its days are
+    term time."""
 
     period: str
     start: datetime.date
