@@ -151,17 +151,19 @@ class DemoMeetings(MeetingRecorder):
         )
 
     def _july_first(self, year: int) -> None:
-        """七一: when the summer term reaches into July, its first school day has a general
-        meeting with the year's awards, the secretary's lecture and the themed day. (Those
-        term days make the July–August quarter owe a general meeting and a lecture.)"""
-        days = (datetime.date(year, 7, day) for day in range(1, 8))
+        """七一: a general meeting with the year's awards, the secretary's lecture and the
+        themed day, on the first school day of July when the summer term reaches into it,
+        else on the last school day of June (七一前夕), as schools whose term ends in June do."""
+        days = [datetime.date(year, 7, day) for day in range(1, 8)]
+        days += [datetime.date(year, 6, day) for day in range(30, 24, -1)]
         day = next((day for day in days if self._school_day(day)), None)
         if day is None or day > self.last_day:
             return
         at = datetime.time
         self._general_meeting(year, 7, day=day, times=(at(14, 0), at(14, 40)))
-        topic = JULY_LECTURES[year % len(JULY_LECTURES)]
-        self._give_lecture(day, topic, CommitteeRole.SECRETARY, times=(at(14, 50), at(15, 40)))
+        if not skipped(self.gaps, MeetingType.LECTURE, day):  # a planned gap stays a gap
+            topic = JULY_LECTURES[year % len(JULY_LECTURES)]
+            self._give_lecture(day, topic, CommitteeRole.SECRETARY, times=(at(14, 50), at(15, 40)))
         self._themed_day(year, 7, day=day, times=(at(15, 50), at(17, 0)))
 
     def _themed_day(self, year: int, month: int, *, day=None, times=None) -> None:
