@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from branchsite.audit import audited_save
 from groups.models import Branch
-from members.models import Category, Member, RecruitmentRecord, RecruitmentStep
+from members.models import Category, ExitKind, Member, RecruitmentRecord, RecruitmentStep
 from members.recruitment.checks import (
     StepInput,
     recruitment_step_check,
@@ -22,6 +22,7 @@ from members.recruitment.checks import (
 from members.recruitment.rules import RuleBook
 from members.recruitment.stages import StepCode, stage_index
 from members.recruitment.timeline import Timeline, probation_end
+from members.services import member_exit
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,15 @@ def recruitment_step_record(
         # Adding the people writes a second history row, with them, by the same user.
         record.people.set(entry.people)
     _advance_stage(member, step, on, timeline.with_record(record), rules, acting_user)
+    if step.code == StepCode.PROBATION_CANCELLED:
+        # The person leaves the probationary list and the roll; record and history stay.
+        member_exit(
+            member=member,
+            kind=ExitKind.PROBATION_CANCELLED,
+            on=on,
+            reason=reference.strip() or step.name,
+            acting_user=acting_user,
+        )
     return StepRecorded(record=record, warnings=warnings)
 
 

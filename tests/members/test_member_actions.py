@@ -48,15 +48,15 @@ def test_the_member_page_offers_the_actions_to_the_committee_only(
     assert action_url(world.member, "exit") not in viewer_client.get(url).content.decode()
 
 
-def test_an_exit_takes_the_member_off_the_roll_and_out_of_their_group(world, secretary_client):
+def test_a_death_takes_the_member_off_the_roll_and_out_of_their_group(world, secretary_client):
     response = secretary_client.post(
-        action_url(world.leader_a, "exit"),
-        {"kind": ExitKind.DECEASED, "on": "2026-10-01", "reason": "病故"},
+        action_url(world.leader_a, "death"), {"on": "2026-10-01", "reason": "病故"}
     )
 
     assert response.status_code == 302
     leader = Member.objects.get(pk=world.leader_a.pk)
-    assert (leader.status, leader.exit_kind) == (Status.EXITED, ExitKind.DECEASED)
+    # 死亡 leaves the roll but is not a way of leaving the Party (出党).
+    assert (leader.status, leader.exit_kind) == (Status.DECEASED, "")
     assert not Member.objects.on_roll().filter(pk=leader.pk).exists()
     assert not GroupMembership.objects.current().filter(member=leader).exists()
     assert not GroupLeadership.objects.current().filter(member=leader).exists()
