@@ -239,11 +239,12 @@ class CommitteeMembership(models.Model):
                 name="one_current_secretary_per_term",
                 violation_error_message=_("This term already has a current secretary."),
             ),
+            # One person may hold two posts (书记 and 纪检委员, say), not the same one twice.
             models.UniqueConstraint(
-                fields=["term", "member"],
+                fields=["term", "member", "role"],
                 condition=Q(ended_on__isnull=True),
-                name="one_current_post_per_member_per_term",
-                violation_error_message=_("This member already holds a current post in this term."),
+                name="one_current_post_of_a_kind_per_member_per_term",
+                violation_error_message=_("This member already holds this post in this term."),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

@@ -30,4 +30,12 @@ class Migration(migrations.Migration):
             name='min_committee_size',
             field=models.PositiveSmallIntegerField(default=3, help_text='Source: 中国共产党支部工作条例（试行）2018, 第九条 (党支部委员会由3至5人组成，一般不超过7人); counted in people, not posts.', verbose_name='people a committee needs'),
         ),
+        migrations.RemoveConstraint(
+            model_name='committeemembership',
+            name='one_current_post_per_member_per_term',
+        ),
+        migrations.AddConstraint(
+            model_name='committeemembership',
+            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('term', 'member', 'role'), name='one_current_post_of_a_kind_per_member_per_term', violation_error_message='This member already holds this post in this term.'),
+        ),
     ]
