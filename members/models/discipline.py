@@ -7,12 +7,17 @@ be elected."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branchsite.dates import add_years, long_date
 from members.models.registry import Member
+
+# 留党察看最长不超过两年 (党章 第四十条; 纪律处分条例: 一年, or two, or one extended by one).
+MAX_PROBATION_YEARS = 2
 
 
 class SanctionKind(models.TextChoices):
@@ -77,6 +82,21 @@ class Sanction(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == SanctionKind.PROBATION and self.started_on and self.ends_on:
+            last_day = add_years(self.started_on, MAX_PROBATION_YEARS) - datetime.timedelta(1)
+            if self.ends_on > last_day:
+                raise ValidationError(
+                    {
+                        "ends_on": _(
+                            "留党察看 lasts at most %(years)s years: its last day is %(date)s at "
+                            "the latest."
+                        )
+                        % {"years": MAX_PROBATION_YEARS, "date": long_date(last_day)}
+                    }
+                )
 
     def in_force_on(self, day: datetime.date) -> bool:
         return self.started_on <= day and (self.ends_on is None or day <= self.ends_on)

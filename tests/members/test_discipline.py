@@ -77,6 +77,14 @@ def test_a_warning_keeps_the_posts(world):
     assert GroupLeadership.objects.get(member=world.leader_a).ended_on is None
 
 
+def test_probation_lasts_at_most_two_years_to_the_day(world):
+    sanction(world, world.member, ends_on=D(2028, 2, 29))  # 2026-03-01 + 2 years - 1 day
+    assert (
+        "2028年2月29日"
+        in refusal(lambda: sanction(world, world.leader_b, ends_on=D(2028, 3, 1)))[0]
+    )
+
+
 def test_probation_needs_its_last_day(world):
     assert refusal(lambda: sanction(world, world.member, ends_on=None))
 
@@ -200,7 +208,7 @@ def test_not_recognised_is_a_way_out(world):
 
 def test_cancelling_probation_takes_the_member_off_the_probationary_list(world):
     probationary = member_in_group(world.group_b, name="预备党员", probationary=True)
-    recruitment_step_record(
+    recorded = recruitment_step_record(
         member=probationary,
         step=RecruitmentStep.objects.get(code="probation_cancelled"),
         on=D(2026, 12, 1),
@@ -208,6 +216,7 @@ def test_cancelling_probation_takes_the_member_off_the_probationary_list(world):
         acting_user=world.secretary.user,
         today=D(2027, 1, 1),
     )
+    assert recorded.warnings == []  # it may come at any time of probation
     member = Member.objects.get(pk=probationary.pk)
     assert (member.status, member.exit_kind) == (Status.EXITED, ExitKind.PROBATION_CANCELLED)
     assert member.recruitment_records.filter(step__code="probation_cancelled").exists()
