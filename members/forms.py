@@ -111,7 +111,11 @@ class _MemberActionForm(_MemberForm):
 
 
 class MemberExitForm(_MemberActionForm):
-    kind = forms.ChoiceField(label=_("How the member left"), choices=ExitKind.choices)
+    # 取消预备党员资格 is a step of recruitment, recorded there with its decision.
+    kind = forms.ChoiceField(
+        label=_("How the member left"),
+        choices=[c for c in ExitKind.choices if c[0] != ExitKind.PROBATION_CANCELLED],
+    )
     ground = forms.ChoiceField(
         label=_("Procedure"), choices=[("", "—"), *ExitGround.choices], required=False
     )
