@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branchsite.audit import audited_note, audited_save
+from branchsite.dates import add_years
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
 from members.models import (
     EXIT_GROUND_OUTCOMES,
@@ -115,6 +116,20 @@ def sanction_record(
     audited_save(sanction, acting_user=acting_user)
     if kind in (SanctionKind.PROBATION, SanctionKind.DISMISSAL):
         _leave_posts(member, started_on, acting_user)
+    return sanction
+
+
+@transaction.atomic
+def sanction_probation_extend(*, sanction: Sanction, decision: str, acting_user) -> Sanction:
+    """留党察看一年 whose member does not yet meet the conditions at its end is extended by a
+    year (纪律处分条例); two years in all is the limit, which the model enforces. The
+    history keeps the first term and decision."""
+    if sanction.kind != SanctionKind.PROBATION:
+        raise ValidationError(_("Only 留党察看 can be extended."))
+    sanction.ends_on = add_years(sanction.ends_on + datetime.timedelta(days=1), 1)
+    sanction.ends_on -= datetime.timedelta(days=1)
+    sanction.decision = decision
+    audited_save(sanction, acting_user=acting_user)
     return sanction
 
 

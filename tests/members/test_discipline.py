@@ -233,3 +233,38 @@ def test_a_full_member_cannot_have_probation_cancelled(world):
             acting_user=world.secretary.user,
         )
     )
+
+
+def test_a_suspended_member_does_not_make_the_committee_threshold(world):
+    extra = member_in_group(world.group_b, name="第七名正式党员")
+    assert branch_overview(world.branch)["committee_required"] is True  # 7 full members
+    services.member_suspend(
+        member=extra, on=D(2026, 3, 1), reason="出国", acting_user=world.secretary.user
+    )
+    assert branch_overview(world.branch)["committee_required"] is False  # 6 count
+
+
+def test_more_than_seven_people_on_the_committee_is_pointed_out(world):
+    term = world.branch.terms.get()
+    people = [member_in_group(world.group_b, name=f"委员{n}") for n in range(7)]
+    for person in people:
+        CommitteeMembership.objects.create(
+            term=term, member=person, role=CommitteeRole.MEMBER, started_on=term.elected_on
+        )
+    warnings = term_warnings(world.branch, term, term_posts(term), 13, timezone.localdate())
+    assert "支部委员会有 8 人：一般不超过 7 人。" in [w.message for w in warnings]
+
+
+def test_one_year_of_probation_extends_once_by_a_year(world):
+    probation = sanction(world, world.member)
+    services.sanction_probation_extend(
+        sanction=probation, decision="延长一年", acting_user=world.secretary.user
+    )
+    probation.refresh_from_db()
+    assert probation.ends_on == D(2028, 2, 29)
+    assert probation.history.count() == 2
+    assert refusal(
+        lambda: services.sanction_probation_extend(
+            sanction=probation, decision="再延长", acting_user=world.secretary.user
+        )
+    )
