@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import MeetingType
@@ -13,7 +14,15 @@ from groups.models import CommitteeMembership, CommitteeRole, GroupLeadership
 from groups.selectors import branch_overview, term_posts, term_warnings
 from groups.services import committee_term_start
 from members import services
-from members.models import ExitGround, ExitKind, Member, RecruitmentStep, SanctionKind, Status
+from members.models import (
+    ExitGround,
+    ExitKind,
+    Member,
+    RecruitmentStep,
+    Sanction,
+    SanctionKind,
+    Status,
+)
 from members.recruitment.services import recruitment_step_record
 from tests.factories import member_in_group, recorded_meeting
 
@@ -268,3 +277,12 @@ def test_one_year_of_probation_extends_once_by_a_year(world):
             sanction=probation, decision="再延长", acting_user=world.secretary.user
         )
     )
+
+
+def test_the_admin_shows_a_members_sanctions_without_editing_them(world, secretary_client):
+    sanction(world, world.member)
+    response = secretary_client.get(reverse("admin:members_member_change", args=[world.member.pk]))
+    formsets = response.context["inline_admin_formsets"]
+    (sanctions,) = [f for f in formsets if f.opts.model is Sanction]
+    assert not sanctions.has_change_permission and not sanctions.has_add_permission
+    assert "支部大会决定，上级党委批准" in response.content.decode()
