@@ -169,7 +169,7 @@ class Presence(models.TextChoices):
 class Attendance(models.Model):
     """One expected attendee (应到) of a meeting and whether they came. `category` is the
     member's category on the meeting's date: only full members vote (domain §2), and not
-    while under 留党察看 (党章 第四十条): they attend without a vote."""
+    while under 留党察看 (党章 第四十一条): they attend without a vote."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
@@ -192,7 +192,7 @@ class Attendance(models.Model):
     without_rights = models.BooleanField(
         _("under 留党察看 on the day"),
         default=False,
-        help_text=_("Attends without a vote (党章 第四十条)."),
+        help_text=_("Attends without a vote (党章 第四十一条)."),
     )
 
     history = HistoricalRecords()

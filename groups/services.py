@@ -23,7 +23,7 @@ from members.models import Category, Member, Sanction
 
 def committee_eligibility_problem(member: Member, on: datetime.date) -> str | None:
     """Why `member` cannot be elected to the committee on `on`, or None. A 预备党员 has no
-    right to be elected (党章 第七条), nor has a member under 留党察看 (党章 第四十条)."""
+    right to be elected (党章 第七条), nor has a member under 留党察看 (党章 第四十一条)."""
     # The category of today: a past term recorded late keeps members who are full now.
     if member.category != Category.FULL:
         return _(
@@ -32,7 +32,7 @@ def committee_eligibility_problem(member: Member, on: datetime.date) -> str | No
         ) % {"name": member.name}
     if Sanction.objects.without_rights(on).filter(member=member).exists():
         return _(
-            "%(name)s is under 留党察看 on %(date)s and cannot be elected (党章 第四十条)."
+            "%(name)s is under 留党察看 on %(date)s and cannot be elected (党章 第四十一条)."
         ) % {"name": member.name, "date": date_format(on)}
     return None
 

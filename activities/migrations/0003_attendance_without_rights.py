@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attendance',
             name='without_rights',
-            field=models.BooleanField(default=False, help_text='Attends without a vote (党章 第四十条).', verbose_name='under 留党察看 on the day'),
+            field=models.BooleanField(default=False, help_text='Attends without a vote (党章 第四十一条).', verbose_name='under 留党察看 on the day'),
         ),
         migrations.AddField(
             model_name='historicalattendance',
             name='without_rights',
-            field=models.BooleanField(default=False, help_text='Attends without a vote (党章 第四十条).', verbose_name='under 留党察看 on the day'),
+            field=models.BooleanField(default=False, help_text='Attends without a vote (党章 第四十一条).', verbose_name='under 留党察看 on the day'),
         ),
     ]

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('warning', 'Warning (警告)'), ('serious_warning', 'Serious warning (严重警告)'), ('dismissal', 'Dismissal from Party posts (撤销党内职务)'), ('probation', 'Probation within the Party (留党察看)')], max_length=20, verbose_name='sanction')),
                 ('started_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, help_text='The last day of 留党察看 (one or two years, 党章 第四十条); empty for the other sanctions, which have no term.', null=True, verbose_name='to')),
+                ('ends_on', models.DateField(blank=True, help_text='The last day of 留党察看 (one or two years, 党章 第四十一条); empty for the other sanctions, which have no term.', null=True, verbose_name='to')),
                 ('decision', models.CharField(max_length=200, verbose_name='decision')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('warning', 'Warning (警告)'), ('serious_warning', 'Serious warning (严重警告)'), ('dismissal', 'Dismissal from Party posts (撤销党内职务)'), ('probation', 'Probation within the Party (留党察看)')], max_length=20, verbose_name='sanction')),
                 ('started_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, help_text='The last day of 留党察看 (one or two years, 党章 第四十条); empty for the other sanctions, which have no term.', null=True, verbose_name='to')),
+                ('ends_on', models.DateField(blank=True, help_text='The last day of 留党察看 (one or two years, 党章 第四十一条); empty for the other sanctions, which have no term.', null=True, verbose_name='to')),
                 ('decision', models.CharField(max_length=200, verbose_name='decision')),
             ],
             options={

@@ -1,9 +1,9 @@
 """党纪处分: the disciplinary sanctions a member receives, each with its dates.
 
-党章 (2022) 第四十条 names five: 警告, 严重警告, 撤销党内职务, 留党察看, 开除党籍. 开除党籍 ends
-membership and is an exit (`ExitKind.EXPELLED`); the other four are recorded here. Only
-留党察看 changes rights: while it runs the member has no vote, no right to elect and none to
-be elected."""
+党章 第四十一条 (第三十九条 before 2017) names five: 警告, 严重警告, 撤销党内职务, 留党察看,
+开除党籍. 开除党籍 ends membership and is an exit (`ExitKind.EXPELLED`); the other four are
+recorded here. Only 留党察看 changes rights: while it runs the member has no vote, no right to
+elect and none to be elected."""
 
 import datetime
 
@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from branchsite.dates import add_years, long_date
 from members.models.registry import Member
 
-# 留党察看最长不超过两年 (党章 第四十条; 纪律处分条例: 一年, or two, or one extended by one).
+# 留党察看最长不超过两年 (党章 第四十一条; 纪律处分条例: 一年, or two, or one extended by one).
 MAX_PROBATION_YEARS = 2
 
 
@@ -52,7 +52,7 @@ class Sanction(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "The last day of 留党察看 (one or two years, 党章 第四十条); empty for the other "
+            "The last day of 留党察看 (one or two years, 党章 第四十一条); empty for the other "
             "sanctions, which have no term."
         ),
     )

@@ -71,7 +71,7 @@ class Status(models.TextChoices):
 
 class ExitKind(models.TextChoices):
     """How a member left the Party (出党), each with its own procedure and wording in reports
-    (党章 第九条, 第四十条; 不予承认 and 取消预备党员资格 for an admission that does not stand)."""
+    (党章 第九条, 第四十一条; 不予承认 and 取消预备党员资格: an admission that does not stand)."""
 
     RESIGNED = "resigned", _("Resigned (退党)")
     REMOVED = "removed", _("Removed from the Party (除名)")
