@@ -125,6 +125,7 @@ class MeetingRuleAdmin(DefaultsVisibleAdmin):
                     "kind",
                     "times",
                     "period",
+                    ("due_month", "due_day"),
                     "per_group",
                     "min_term_days",
                     "required",
@@ -132,7 +133,8 @@ class MeetingRuleAdmin(DefaultsVisibleAdmin):
                     "source",
                 ],
                 "description": _(
-                    "Rows without a branch are the defaults of the 2018 支部工作条例. To follow "
+                    "Rows without a branch are the defaults, each with its source: the 2018 "
+                    "支部工作条例, or local practice where the 条例 sets no figure. To follow "
                     "a local rule, add a row for your branch and the meeting type with the date "
                     "it takes effect; it replaces the default from that date."
                 ),

@@ -51,6 +51,7 @@ class MeetingForm(forms.ModelForm):
             "kind",
             "group",
             "held_on",
+            "held_for_year",
             "starts_at",
             "ends_at",
             "place",
@@ -91,6 +92,10 @@ class MeetingForm(forms.ModelForm):
         for name in ("host", "recorder"):
             self.fields[name].queryset = people
         self.fields["held_on"].initial = timezone.localdate()
+        if groups is None:
+            self.fields["held_for_year"] = self._held_for_year_field()
+        else:  # a group leader records group meetings, which are not yearly duties
+            del self.fields["held_for_year"]
         self.fields["place"].widget.attrs["placeholder"] = gettext("e.g. Party activity room")
         self.fields["guests"].help_text = gettext(
             "Non-member attendees (列席), one a line, e.g. 王老师（团支部书记）."
@@ -99,6 +104,26 @@ class MeetingForm(forms.ModelForm):
             del self.fields["photo"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def _held_for_year_field(self) -> forms.TypedChoiceField:
+        """The year a yearly duty counts for: empty (the year of its date), or a year the
+        meeting may count for (`Meeting.years_it_may_count_for`), which the model checks."""
+        today = timezone.localdate()
+        years = {today.year, today.year - 1}
+        if self.instance.held_on:
+            years |= {self.instance.held_on.year, self.instance.held_on.year - 1}
+        if self.instance.held_for_year:
+            years.add(self.instance.held_for_year)
+        model_field = Meeting._meta.get_field("held_for_year")
+        return forms.TypedChoiceField(
+            label=model_field.verbose_name,
+            help_text=model_field.help_text,
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", gettext("The year of its date"))]
+            + [(year, str(year)) for year in sorted(years, reverse=True)],
+        )
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

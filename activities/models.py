@@ -1,12 +1,14 @@
 """Meetings under 三会一课 (domain §2): records, attendance, make-up study, and the rules and
 school calendar that say which meetings a branch owes in which period.
 
-The rules are data: `MeetingRule` rows without a branch are the defaults of the 2018
-支部工作条例 (seeded by a migration); a branch's own row for a meeting type replaces them from
+The rules are data: `MeetingRule` rows without a branch are the defaults, each with its
+source (the 2018 支部工作条例, or local practice where it sets no figure; seeded and corrected
+by migrations); a branch's own row for a meeting type replaces them from
 its `effective_from`. `SchoolTerm` rows are the school calendar: the days between terms are
 holidays (寒暑假).
 """
 
+import datetime
 import os
 import uuid
 
@@ -30,9 +32,12 @@ class MeetingType(models.TextChoices):
     LECTURE = "lecture", _("Party lecture")
     THEMED_DAY = "themed_day", _("Themed Party day")
     LIFE = "life", _("Organisational-life meeting")
-    EVALUATION = "evaluation", _("Member evaluation meeting")
+    EVALUATION = "evaluation", _("Member evaluation")
     OTHER = "other", _("Other activity")
 
+
+# A yearly duty held in this month may count for the year before (`Meeting.held_for_year`).
+LATE_MONTH_FOR_LAST_YEAR = 1
 
 # Who is expected at each type: the committee, one group, or every member of the branch.
 COMMITTEE_TYPES = frozenset({MeetingType.COMMITTEE})
@@ -101,6 +106,15 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("列席: one person a line, with their post if useful."),
     )
+    held_for_year = models.PositiveSmallIntegerField(
+        _("held for the year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a yearly duty (组织生活会, 民主评议党员): the year it counts for. Empty: the "
+            "year of its date; one held in January may count for the year before."
+        ),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,6 +168,27 @@ class Meeting(models.Model):
     def clean(self):
         if self.group_id and self.branch_id and self.group.branch_id != self.branch_id:
             raise ValidationError({"group": gettext("This group belongs to another branch.")})
+        if self.held_on and self.held_for_year not in (None, *self.years_it_may_count_for):
+            raise ValidationError(
+                {
+                    "held_for_year": gettext(
+                        "A meeting counts for the year of its date, or, when held in "
+                        "January, for the year before."
+                    )
+                }
+            )
+
+    @property
+    def years_it_may_count_for(self) -> list[int]:
+        """The year of its date; in January also the year before (a 组织生活会 of the past
+        year held after New Year)."""
+        year = self.held_on.year
+        return [year, year - 1] if self.held_on.month == LATE_MONTH_FOR_LAST_YEAR else [year]
+
+    @property
+    def counts_for_year(self) -> int:
+        """The calendar year the meeting counts for, for the rules judged per calendar year."""
+        return self.held_for_year or self.held_on.year
 
     @property
     def guest_names(self) -> list[str]:
@@ -397,6 +432,7 @@ class Period(models.TextChoices):
     QUARTER = "quarter", _("Quarter")
     SEMESTER = "semester", _("Semester")
     YEAR = "year", _("School year")
+    CALENDAR_YEAR = "calendar_year", _("Calendar year")
 
 
 class MeetingRule(models.Model):
@@ -415,7 +451,7 @@ class MeetingRule(models.Model):
         help_text=_("Empty: the default for every branch."),
     )
     kind = models.CharField(_("meeting type"), max_length=20, choices=MeetingType.choices)
-    period = models.CharField(_("per"), max_length=10, choices=Period.choices)
+    period = models.CharField(_("per"), max_length=20, choices=Period.choices)
     times = models.PositiveSmallIntegerField(_("times"), default=1)
     per_group = models.BooleanField(
         _("in every group"), default=False, help_text=_("Each party group holds its own.")
@@ -430,6 +466,15 @@ class MeetingRule(models.Model):
         default=True,
         help_text=_("Untick to stop checking this meeting type for the branch."),
     )
+    due_month = models.PositiveSmallIntegerField(
+        _("due by (month)"),
+        default=12,
+        help_text=_(
+            "For a rule per calendar year: the month of the day it is due by (31 December "
+            "unless the upper committee sets an earlier date)."
+        ),
+    )
+    due_day = models.PositiveSmallIntegerField(_("due by (day)"), default=31)
     source = models.CharField(_("source"), max_length=300, blank=True)
     effective_from = models.DateField(_("in force from"))
 
@@ -457,6 +502,11 @@ class MeetingRule(models.Model):
                 name="meeting_rule_per_group_for_group_meetings",
                 violation_error_message=_("Only group meetings are held in every group."),
             ),
+            models.CheckConstraint(
+                condition=Q(due_month__gte=1, due_month__lte=12, due_day__gte=1, due_day__lte=31),
+                name="meeting_rule_due_date_in_calendar",
+                violation_error_message=_("Give a day that exists in every year."),
+            ),
         ]
 
     def __str__(self):
@@ -465,6 +515,19 @@ class MeetingRule(models.Model):
             "times": self.times,
             "period": self.get_period_display(),
         }
+
+    def clean(self):
+        if self.period == Period.CALENDAR_YEAR and self.due_month and self.due_day:
+            try:
+                datetime.date(2001, self.due_month, self.due_day)
+            except ValueError:
+                raise ValidationError(
+                    {"due_day": gettext("Give a day that exists in every year.")}
+                ) from None
+
+    def due_on(self, year: int) -> datetime.date:
+        """The day a duty of calendar year `year` is due by."""
+        return datetime.date(year, self.due_month, self.due_day)
 
 
 class SchoolTerm(models.Model):

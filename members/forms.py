@@ -15,7 +15,9 @@ from members.models import (
     Sanction,
     SanctionKind,
     Status,
+    TransferState,
 )
+from members.selectors import transfer_acceptance_warnings
 from members.validators import normalise_id_number
 
 
@@ -163,7 +165,20 @@ class TransferCompleteForm(_MemberActionForm):
         ],
         widget=forms.RadioSelect,
     )
-    field_order = ["outcome", "on"]
+    confirm_late = forms.BooleanField(
+        label=_("Accept it although the letter is past its validity"), required=False
+    )
+    field_order = ["outcome", "on", "confirm_late"]
+
+    def clean(self):
+        """Accepting a letter past its validity is confirmed, as the recruitment warnings are."""
+        data = super().clean()
+        pending = [t for t in self.member.transfers.all() if t.state == TransferState.PENDING]
+        if data.get("outcome") == self.ACCEPTED and pending and data.get("on"):
+            warnings = transfer_acceptance_warnings(pending[0], data["on"])
+            if warnings and not data.get("confirm_late"):
+                raise forms.ValidationError(warnings)
+        return data
 
 
 class AccountCreateForm(_MemberForm):

@@ -1,12 +1,24 @@
 """Reads for the registry pages, each in a fixed number of queries."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from members.models import Category, Member, Status, TransferDirection, TransferState
+from branchsite.dates import add_years, long_date
+from groups.models import Branch
+from groups.selectors import Warning
+from members.models import (
+    Category,
+    Member,
+    Status,
+    TimeRuleCode,
+    Transfer,
+    TransferDirection,
+    TransferState,
+)
 from members.recruitment import RuleBook, Timeline, probation_end, records_prefetch
 
 
@@ -15,6 +27,69 @@ class TimelineEvent:
     on: datetime.date
     title: str
     detail: str = ""
+
+
+def party_age(member: Member, today: datetime.date) -> int | None:
+    """党龄 in whole years on `today`: it counts from the end of probation, the date of full
+    membership (细则 2014 第三十四条), not from joining. None for someone not yet a full member."""
+    start = member.full_member_on
+    if start is None or start > today:
+        return None
+    years = today.year - start.year
+    # A full year ends on the anniversary (29 February: on 28 February, as add_years counts).
+    return years if add_years(start, years) <= today else years - 1
+
+
+def pending_transfer_warnings(transfers: Iterable[Transfer], today: datetime.date) -> list:
+    """A warning for each pending transfer whose letter (介绍信) has expired, or expires within
+    the to-do list's lead (the `reminder_lead` rule): the letter is valid for the branch's
+    `transfer_letter_valid_days`. One query (the rule book), none without pending transfers."""
+    pending = sorted(
+        (t for t in transfers if t.state == TransferState.PENDING), key=lambda t: t.valid_until
+    )
+    if not pending:
+        return []
+    warn_until = RuleBook.load().after(TimeRuleCode.REMINDER_LEAD, today)
+    warnings = []
+    for transfer in pending:
+        values = {
+            "name": transfer.member.name,
+            "direction": transfer.get_direction_display(),
+            "organisation": transfer.other_organisation,
+            "date": long_date(transfer.valid_until),
+        }
+        if transfer.valid_until < today:
+            message = _(
+                "%(name)s's transfer letter (%(direction)s · %(organisation)s) expired on "
+                "%(date)s: ask for a new letter, or cancel the transfer."
+            )
+            warnings.append(Warning(message % values, level="danger"))
+        elif transfer.valid_until <= warn_until:
+            message = _(
+                "%(name)s's transfer letter (%(direction)s · %(organisation)s) is valid only "
+                "until %(date)s: complete the transfer before then."
+            )
+            warnings.append(Warning(message % values))
+    return warnings
+
+
+def branch_transfer_warnings(branch: Branch, today: datetime.date) -> list:
+    """The letter warnings of the branch's pending transfers, in and out (two queries)."""
+    transfers = Transfer.objects.pending().filter(member__branch=branch).select_related("member")
+    return pending_transfer_warnings(transfers, today)
+
+
+def transfer_acceptance_warnings(transfer: Transfer, on: datetime.date) -> list[str]:
+    """What accepting `transfer` on `on` should be confirmed for: a letter past its validity."""
+    if on <= transfer.valid_until:
+        return []
+    return [
+        _(
+            "The transfer letter was valid until %(date)s: accepting it on %(on)s is after its "
+            "validity. Ask the other side for a new letter, or confirm to accept it anyway."
+        )
+        % {"date": long_date(transfer.valid_until), "on": long_date(on)}
+    ]
 
 
 def political_birthdays(members, today: datetime.date):

@@ -91,11 +91,15 @@ def member_detail(request, pk):
         "can_view_branch": roles.can_view_branch(member.branch_id),
         "group_history": group_selectors.member_groups(member),
         "timeline": selectors.member_timeline(member),
+        "party_age": selectors.party_age(member, timezone.localdate()),
         "transfers": list(member.transfers.all()),
         "sanctions": sanctions,
         "without_rights": any(
             s.kind == SanctionKind.PROBATION and s.in_force_on(timezone.localdate())
             for s in sanctions
+        ),
+        "transfer_warnings": selectors.pending_transfer_warnings(
+            member.transfers.all(), timezone.localdate()
         ),
         "actions": [
             (name, spec.title)

@@ -12,6 +12,7 @@ from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors as group_selectors
 from groups.access import get_branch_for_user, get_group_for_user, roles_for
 from groups.models import Branch
+from members.selectors import branch_transfer_warnings
 from reports.selectors import recent_changes
 
 
@@ -42,9 +43,15 @@ def home(request):
 def branch_detail(request, pk):
     branch = get_branch_for_user(request, pk)
     roles = roles_for(request.user)
+    overview = group_selectors.branch_overview(branch)
+    # The registry's own warnings join the organisation's: transfer letters about to expire.
+    overview["warnings"] = [
+        *overview["warnings"],
+        *branch_transfer_warnings(branch, timezone.localdate()),
+    ]
     context = {
         "branch": branch,
-        **group_selectors.branch_overview(branch),
+        **overview,
         **branch_meetings_panel(branch),
         "missing": missing_now(branch, timezone.localdate()),
         "can_record": roles.can_manage_branch(branch.pk),

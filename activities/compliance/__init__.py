@@ -28,7 +28,12 @@ from activities.compliance.grid import (
     compliance_grid,
 )
 from activities.compliance.owed import MissingItem, missing_in, missing_now
-from activities.compliance.periods import PeriodSpan, month_label, periods_of
+from activities.compliance.periods import (
+    PeriodSpan,
+    month_label,
+    periods_of,
+    school_year_label,
+)
 from activities.compliance.rules import RuleBook, is_checked, rule_for, rule_summary
 from branchsite.dates import school_year_bounds, school_year_of
 
@@ -62,6 +67,7 @@ __all__ = [
     "rule_for",
     "rule_summary",
     "school_year_bounds",
+    "school_year_label",
     "school_year_of",
     "terms_for",
 ]

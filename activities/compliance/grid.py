@@ -1,9 +1,10 @@
 """Was every required meeting held? (三会一课 检查, domain §2)
 
 A meeting type's rule (`MeetingRule`, see `rules`) says how many meetings are owed per month,
-quarter, semester or school year, branch-wide or in every party group; the school calendar
-(`calendar`) says which days are term time, so that a period that is mostly holiday owes
-nothing. The grid has a row per (meeting type, group) and a cell per period (`periods`).
+quarter, semester, school year or calendar year (年度), branch-wide or in every party group;
+the school calendar (`calendar`) says which days are term time, so that a period that is
+mostly holiday owes nothing. The grid has a row per (meeting type, group) and a cell per
+period (`periods`).
 
 It reads in a fixed number of queries, whatever the number of meetings: the year's meetings
 are fetched once, with only the columns needed, and sorted into periods in Python.
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.compliance.calendar import SchoolCalendar, overlap_days, terms_for
-from activities.compliance.periods import PeriodSpan, periods_of
+from activities.compliance.periods import PeriodSpan, periods_of, school_year_label
 from activities.compliance.rules import RuleBook, is_checked, rule_summary
 from activities.models import Meeting, MeetingRule, MeetingType, Period
 from branchsite.dates import ONE_DAY, short_date
@@ -49,6 +50,7 @@ class CellStatus(TextChoices):
 class MeetingRef:
     pk: int
     held_on: datetime.date
+    year: int  # the calendar year it counts for (`Meeting.counts_for_year`)
 
 
 @dataclass
@@ -123,6 +125,10 @@ class ComplianceGrid:
         return self.calendar.end
 
     @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
     def is_current(self) -> bool:
         return self.start <= self.today <= self.end
 
@@ -144,7 +150,7 @@ def _cell(
     window,
     today: datetime.date,
 ) -> Cell:
-    inside = [m for m in meetings if span.start <= m.held_on <= span.end]
+    inside = [m for m in meetings if span.counts(m.held_on, m.year)]
     if not is_checked(rule):
         return Cell(span, CellStatus.NOT_REQUIRED, inside, 0)
     first, last = window
@@ -156,7 +162,7 @@ def _cell(
         return Cell(span, CellStatus.NOT_REQUIRED, inside, 0)
     if len(inside) >= rule.times:
         status = CellStatus.HELD
-    elif span.end >= today:
+    elif span.due_on >= today:
         status = CellStatus.NOT_YET_DUE
     else:
         status = CellStatus.MISSING
@@ -164,7 +170,10 @@ def _cell(
 
 
 def _clip(span: PeriodSpan, start, end, calendar: SchoolCalendar) -> PeriodSpan | None:
-    start, end = max(span.start, start), min(span.end, end)
+    """The part of `span` from `start` to `end` (None: no limit). A piece cut by a rule
+    change counts the meetings held in it, by date."""
+    start = max(span.start, start) if start else span.start
+    end = min(span.end, end) if end else span.end
     if start > end:
         return None
     if (start, end) == (span.start, span.end):
@@ -176,12 +185,15 @@ def _clip(span: PeriodSpan, start, end, calendar: SchoolCalendar) -> PeriodSpan 
 def _row_cells(segments, applies, meetings, calendar, window, today) -> list[Cell]:
     """The cells of a row: each segment's periods, cut at the segment's edges. A segment
     without a rule, with one not checked or one that does not apply to the row (a branch-wide
-    rule on a group's row) is one 'not required' cell."""
+    rule on a group's row) is one 'not required' cell. Periods reaching beyond the school
+    year (a whole quarter, a calendar year) are cut only where a rule changes."""
     cells = []
-    for first, last, rule in segments:
+    for index, (first, last, rule) in enumerate(segments):
         if is_checked(rule) and applies(rule):
-            for span in periods_of(calendar, rule.period):
-                clipped = _clip(span, first, last, calendar)
+            cut_from = first if index > 0 else None
+            cut_to = last if index < len(segments) - 1 else None
+            for span in periods_of(calendar, rule.period, rule):
+                clipped = _clip(span, cut_from, cut_to, calendar)
                 if clipped is not None:
                     cells.append(_cell(clipped, rule, meetings, calendar, window, today))
         else:
@@ -211,7 +223,8 @@ def _lay_out(cells: list[Cell], months: list[PeriodSpan]) -> list[DisplayCell]:
     month_index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
     for index, cell in enumerate(cells):
         if index not in owners:
-            column = month_index[(cell.period.start.year, cell.period.start.month)]
+            start = min(max(cell.period.start, months[0].start), months[-1].start)
+            column = month_index[(start.year, start.month)]
             target = display_of_column[column]
             target.cells.append(cell)
             target.cells.sort(key=lambda c: c.period.start)
@@ -254,17 +267,21 @@ def compliance_grid(
 
     meetings = defaultdict(list)  # (kind, group id) → [MeetingRef], by date
     if plans:
+        # Whole quarters and calendar years reach beyond the school year; a yearly duty
+        # held in January may count for the year before.
+        reach = (datetime.date(start.year, 1, 1), datetime.date(end.year + 1, 1, 31))
         found = Meeting.objects.filter(
             branch=branch,
-            held_on__range=(start, end),
+            held_on__range=reach,
             kind__in={kind for kind, *_ in plans},
         )
         if group_ids is not None:
             found = found.filter(group_id__in=group_ids)
-        for pk, kind, group_id, held_on in found.order_by("held_on", "pk").values_list(
-            "pk", "kind", "group_id", "held_on"
-        ):
-            reference = MeetingRef(pk, held_on)
+        found = found.order_by("held_on", "pk").values_list(
+            "pk", "kind", "group_id", "held_on", "held_for_year"
+        )
+        for pk, kind, group_id, held_on, held_for_year in found:
+            reference = MeetingRef(pk, held_on, held_for_year or held_on.year)
             meetings[(kind, None)].append(reference)
             if group_id is not None:
                 meetings[(kind, group_id)].append(reference)

@@ -17,7 +17,7 @@ class MissingItem:
     kind: str
     group: PartyGroup | None
     period_label: str
-    period_end: datetime.date
+    period_end: datetime.date  # the day it is due by: the period's last day, or its rule's
     held: int
     times: int
 
@@ -30,7 +30,9 @@ def missing_in(grid: ComplianceGrid, today: datetime.date) -> list[MissingItem]:
     """The grid's cells whose period contains `today` and that still owe meetings, those
     ending soonest first."""
     items = [
-        MissingItem(row.kind, row.group, cell.period.label, cell.period.end, cell.held, cell.times)
+        MissingItem(
+            row.kind, row.group, cell.period.label, cell.period.due_on, cell.held, cell.times
+        )
         for row in grid.rows
         for cell in row.cells
         if cell.period.contains(today) and cell.status == CellStatus.NOT_YET_DUE
@@ -43,7 +45,8 @@ def missing_in(grid: ComplianceGrid, today: datetime.date) -> list[MissingItem]:
 def missing_now(
     branch: Branch, today: datetime.date, groups: Iterable | None = None
 ) -> list[MissingItem]:
-    """What is still owed in the current month, quarter, semester and school year: for the
+    """What is still owed in the current month, quarter, semester, school year and calendar
+    year: for the
     whole branch, or (`groups`: a leader's) for those groups' own meetings. 4 queries."""
     grid = compliance_grid(branch, school_year_of(today), today, groups=groups)
     return missing_in(grid, today)

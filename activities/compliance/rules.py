@@ -64,7 +64,13 @@ def is_checked(rule: MeetingRule | None) -> bool:
 
 
 def rule_summary(rule: MeetingRule) -> str:
-    """How often, in words: "每月 1 次", "每学期 2 次"."""
+    """How often, in words: "每月 1 次", "每学期 2 次", "每年度 1 次 · 12月31日前"."""
+    if rule.period == Period.CALENDAR_YEAR:
+        return gettext("%(times)s per year, due by %(month)s/%(day)s") % {
+            "times": rule.times,
+            "month": rule.due_month,
+            "day": rule.due_day,
+        }
     templates = {
         Period.MONTH: gettext("%(times)s per month"),
         Period.QUARTER: gettext("%(times)s per quarter"),

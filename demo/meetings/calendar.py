@@ -1,13 +1,11 @@
-"""The demo school's calendar: its terms around 春节 and the summer, public holidays, and
+"""The demo school's calendar: its terms (the default calendar, around 春节), public holidays, and
 the required meetings it leaves out on purpose (`meeting_gaps`)."""
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
-from activities.models import (
-    MeetingType,
-)
+from activities.compliance import default_terms
+from activities.models import MeetingType
 from branchsite.dates import month_bounds, school_year_of
 from demo.school import ARTS_GROUP, MATHS_GROUP
 
@@ -16,21 +14,6 @@ from demo.school import ARTS_GROUP, MATHS_GROUP
 MONTHLY_MIN_TERM_DAYS = 10
 
 
-# Spring Festival (春节) by year: the second term starts about two weeks after it.
-SPRING_FESTIVAL = {
-    2024: (2, 10),
-    2025: (1, 29),
-    2026: (2, 17),
-    2027: (2, 6),
-    2028: (1, 26),
-    2029: (2, 13),
-    2030: (2, 3),
-    2031: (1, 23),
-    2032: (2, 11),
-    2033: (1, 31),
-    2034: (2, 19),
-    2035: (2, 8),
-}
 # Days off in term time: 元旦, 清明 (about), 劳动节, 国庆.
 PUBLIC_HOLIDAYS = {(1, 1), (1, 2), (4, 4), (4, 5), (4, 6), *((5, d) for d in range(1, 6))}
 PUBLIC_HOLIDAYS |= {(10, d) for d in range(1, 9)}
@@ -51,26 +34,13 @@ class Gap:
 
 
 def school_terms(year: int) -> list[tuple[str, datetime.date, datetime.date]]:
-    """The two terms of school year `year` as Shanghai primary schools keep them: from
-    1 September to the Friday before the winter holiday (around 23 January), and from two
-    weeks after the Spring Festival to the first Friday of July or so."""
-    month, day = SPRING_FESTIVAL.get(year + 1, (2, 1))
-    second_starts = max(
-        datetime.date(year + 1, 2, 16),
-        datetime.date(year + 1, month, day) + datetime.timedelta(days=12),
-    )
-    second_starts = next_weekday(second_starts, calendar.MONDAY)
+    """The two terms of school year `year`: the default calendar of the compliance checks
+    (`activities.compliance.default_terms`, its winter holiday around 春节), entered as the
+    school's own, so that the demo and a branch without a calendar agree."""
+    names = (f"{year}学年第一学期", f"{year}学年第二学期")
     return [
-        (
-            f"{year}学年第一学期",
-            datetime.date(year, 9, 1),
-            next_weekday(datetime.date(year + 1, 1, 17), calendar.FRIDAY),
-        ),
-        (
-            f"{year}学年第二学期",
-            second_starts,
-            next_weekday(datetime.date(year + 1, 6, 27), calendar.FRIDAY),
-        ),
+        (name, term.starts_on, term.ends_on)
+        for name, term in zip(names, default_terms(year), strict=True)
     ]
 
 

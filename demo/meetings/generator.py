@@ -91,7 +91,7 @@ class DemoMeetings(MeetingRecorder):
                 self._general_meeting(year, month)
             if month in (9, 11, 3, 5):
                 self._lecture(year, month)
-            if month == 1 and year == self.year:
+            if month == 12:
                 self._life_and_evaluation(year)
             for other_month, topic, place, done in OTHER_ACTIVITIES:
                 if month == other_month:
@@ -151,17 +151,19 @@ class DemoMeetings(MeetingRecorder):
         )
 
     def _july_first(self, year: int) -> None:
-        """七一: when the summer term reaches into July, its first school day has a general
-        meeting with the year's awards, the secretary's lecture and the themed day. (Those
-        term days make the July–August quarter owe a general meeting and a lecture.)"""
-        days = (datetime.date(year, 7, day) for day in range(1, 8))
+        """七一: a general meeting with the year's awards, the secretary's lecture and the
+        themed day, on the first school day of July when the summer term reaches into it,
+        else on the last school day of June (七一前夕), as schools whose term ends in June do."""
+        days = [datetime.date(year, 7, day) for day in range(1, 8)]
+        days += [datetime.date(year, 6, day) for day in range(30, 24, -1)]
         day = next((day for day in days if self._school_day(day)), None)
         if day is None or day > self.last_day:
             return
         at = datetime.time
         self._general_meeting(year, 7, day=day, times=(at(14, 0), at(14, 40)))
-        topic = JULY_LECTURES[year % len(JULY_LECTURES)]
-        self._give_lecture(day, topic, CommitteeRole.SECRETARY, times=(at(14, 50), at(15, 40)))
+        if not skipped(self.gaps, MeetingType.LECTURE, day):  # a planned gap stays a gap
+            topic = JULY_LECTURES[year % len(JULY_LECTURES)]
+            self._give_lecture(day, topic, CommitteeRole.SECRETARY, times=(at(14, 50), at(15, 40)))
         self._themed_day(year, 7, day=day, times=(at(15, 50), at(17, 0)))
 
     def _themed_day(self, year: int, month: int, *, day=None, times=None) -> None:
@@ -468,10 +470,11 @@ class DemoMeetings(MeetingRecorder):
         )
 
     def _life_and_evaluation(self, year: int) -> None:
-        """The previous calendar year's 组织生活会 and 民主评议党员, in January."""
-        past_year = year - 1
-        life_day = self._day(year, 1, 7, calendar.WEDNESDAY)
-        evaluation_day = self._day(year, 1, 14, calendar.FRIDAY)  # after the 组织生活会
+        """The year's 组织生活会 and 民主评议党员, in December (条例 第二十一条: 一般安排在第四
+        季度), so that each calendar year's duties are held by 31 December whatever day the
+        demo is created."""
+        life_day = self._day(year, 12, 7, calendar.WEDNESDAY)
+        evaluation_day = self._day(year, 12, 14, calendar.FRIDAY)  # after the 组织生活会
         recorder = self.committee.get(CommitteeRole.ORGANISATION, self.secretary)
         names = self._committee_names()
         if life_day:
@@ -479,7 +482,7 @@ class DemoMeetings(MeetingRecorder):
             def life_minutes(context):
                 return "\n\n".join(
                     [
-                        f"{context['date']}，支部召开{past_year}年度组织生活会，"
+                        f"{context['date']}，支部召开{year}年度组织生活会，"
                         f"书记{context['host']}主持，区教育系统党工委联络员到会指导。",
                         "会前，支部组织了专题学习，通过座谈和问卷征求了教职工意见十二条，"
                         "支委之间、支委与党员之间开展了谈心谈话。",
@@ -492,7 +495,7 @@ class DemoMeetings(MeetingRecorder):
             self._record(
                 MeetingType.LIFE,
                 life_day,
-                topic=f"{past_year}年度组织生活会",
+                topic=f"{year}年度组织生活会",
                 place="三楼多功能厅",
                 times=(datetime.time(13, 30), datetime.time(16, 30)),
                 host=self.secretary,
@@ -510,7 +513,7 @@ class DemoMeetings(MeetingRecorder):
                 good = max(1, context["expected"] // 5)
                 return "\n\n".join(
                     [
-                        f"{context['date']}，支部召开{past_year}年度民主评议党员大会，"
+                        f"{context['date']}，支部召开{year}年度民主评议党员大会，"
                         f"书记{context['host']}主持，应到{context['expected']}人，"
                         f"实到{context['present']}人。",
                         "党员对照党员标准作个人总结和自我评价，各党小组汇报了互评情况，"
@@ -523,7 +526,7 @@ class DemoMeetings(MeetingRecorder):
             self._record(
                 MeetingType.EVALUATION,
                 evaluation_day,
-                topic=f"{past_year}年度民主评议党员",
+                topic=f"{year}年度民主评议党员",
                 place="三楼多功能厅",
                 times=(datetime.time(15, 30), datetime.time(17, 0)),
                 host=self.secretary,

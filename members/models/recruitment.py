@@ -143,6 +143,7 @@ class TimeUnit(models.TextChoices):
     MONTHS = "months", _("months")
     YEARS = "years", _("years")
     HOURS = "hours", _("class hours")
+    WORKING_DAYS = "working_days", _("working days")
 
 
 class TimeRuleCode(models.TextChoices):
@@ -153,7 +154,7 @@ class TimeRuleCode(models.TextChoices):
     ACTIVIST_REVIEW_EVERY = "activist_review_every", _("Review each activist every")
     ACTIVIST_BEFORE_CANDIDATE = (
         "activist_before_candidate",
-        _("Time as activist before becoming a candidate (more than)"),
+        _("Time as activist before becoming a candidate (at least)"),
     )
     TRAINING_MIN_DAYS = "training_min_days", _("Concentrated training of at least (days)")
     TRAINING_MIN_HOURS = "training_min_hours", _("or of at least (class hours)")
@@ -167,6 +168,7 @@ class TimeRuleCode(models.TextChoices):
         _("Upper committee approves full membership within"),
     )
     REMINDER_LEAD = "reminder_lead", _("The to-do list warns ahead by")
+    PUBLIC_NOTICE = "public_notice", _("Public notice (公示) lasts at least")
 
 
 class TimeRule(models.Model):
@@ -175,7 +177,7 @@ class TimeRule(models.Model):
 
     code = models.CharField(_("rule"), max_length=40, choices=TimeRuleCode.choices)
     value = models.PositiveSmallIntegerField(_("value"))
-    unit = models.CharField(_("unit"), max_length=10, choices=TimeUnit.choices)
+    unit = models.CharField(_("unit"), max_length=20, choices=TimeUnit.choices)
     source = models.CharField(
         _("source"), max_length=300, help_text=_("The document and provision it comes from.")
     )
@@ -206,6 +208,12 @@ class TimeRule(models.Model):
                 violation_error_message=_(
                     "Class hours are the unit of the training hours rule, and of no other."
                 ),
+            ),
+            # Working days (the Chinese calendar's, 调休 included) measure a 公示 only.
+            models.CheckConstraint(
+                condition=~Q(unit="working_days") | Q(code="public_notice"),
+                name="time_rule_working_days_for_notice_only",
+                violation_error_message=_("Working days are the unit of the public notice rule."),
             ),
             models.CheckConstraint(
                 condition=~Q(code="training_min_days") | Q(unit="days"),
@@ -258,6 +266,12 @@ class RecruitmentRecord(models.Model):
     extension_months = models.PositiveSmallIntegerField(
         _("extension (months)"), null=True, blank=True
     )
+    notice_ends_on = models.DateField(
+        _("public notice until"),
+        null=True,
+        blank=True,
+        help_text=_("For a public notice (公示): its last day; the step's date is its first."),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     warnings = models.TextField(
         _("warnings confirmed"),
@@ -276,6 +290,12 @@ class RecruitmentRecord(models.Model):
                 condition=Q(extension_months__isnull=True) | Q(extension_months__gte=1),
                 name="recruitment_record_extension_positive",
                 violation_error_message=_("An extension lasts at least one month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_ends_on__isnull=True)
+                | Q(notice_ends_on__gte=models.F("done_on")),
+                name="recruitment_record_notice_after_start",
+                violation_error_message=_("A public notice cannot end before it starts."),
             ),
         ]
 

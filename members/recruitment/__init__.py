@@ -34,6 +34,7 @@ from members.recruitment.services import (
 )
 from members.recruitment.stages import (
     FULL_MEMBERSHIP_ROUND,
+    NOTICE_STEPS,
     RECRUITING_STAGES,
     STAGE_ENTRY_STEP,
     STAGES,
@@ -46,6 +47,7 @@ from members.recruitment.todo import LEVEL_RANK, TodoItem, member_todo
 __all__ = [
     "FULL_MEMBERSHIP_ROUND",
     "LEVEL_RANK",
+    "NOTICE_STEPS",
     "RECRUITING_STAGES",
     "STAGES",
     "STAGE_ENTRY_STEP",

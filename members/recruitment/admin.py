@@ -81,6 +81,7 @@ class RecruitmentRecordAdmin(BranchScopedAdmin):
         "training_days",
         "class_hours",
         "extension_months",
+        "notice_ends_on",
         "note",
         "warnings",
     ]

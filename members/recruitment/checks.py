@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from branchsite.dates import add_months, long_date
+from groups.models import PartyGroup
+from groups.services import group_member_place_check
 from members.models import (
     Category,
     Member,
@@ -28,11 +30,13 @@ from members.recruitment.rules import (
     RuleBook,
     add_period,
     describe,
+    describe_age,
+    notice_length,
     training_given,
     training_is_enough,
     training_minimum,
 )
-from members.recruitment.stages import StepCode
+from members.recruitment.stages import NOTICE_STEPS, StepCode
 from members.recruitment.timeline import Timeline, probation_end
 
 
@@ -48,6 +52,8 @@ class StepInput:
     training_days: int | None = None
     class_hours: int | None = None
     extension_months: int | None = None
+    notice_ends_on: datetime.date | None = None
+    group: PartyGroup | None = None
 
 
 def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) -> list[str]:
@@ -79,6 +85,12 @@ def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) ->
         )
     if step.code == StepCode.EXTENSION and not entry.extension_months:
         errors.append(_("Enter by how many months probation is extended."))
+    if step.code == StepCode.PLACED_IN_GROUP:
+        errors.extend(_group_refusals(entry))
+    if step.code in NOTICE_STEPS and entry.notice_ends_on is None:
+        errors.append(_("Enter the last day of the public notice."))
+    elif entry.notice_ends_on is not None and entry.notice_ends_on < entry.on:
+        errors.append(_("A public notice cannot end before it starts."))
     if (
         step.advances_to == Category.FULL
         and member.category != Category.FULL
@@ -94,6 +106,14 @@ def step_refusals(entry: StepInput, timeline: Timeline, today: datetime.date) ->
     if step.people_role != PeopleRole.NONE:
         errors.extend(_people_refusals(entry))
     return errors
+
+
+def _group_refusals(entry: StepInput) -> list[str]:
+    """编入党小组 places the new member in a group, by the group service's own rules."""
+    if entry.group is None:
+        return [_("Choose the party group %(name)s joins.") % {"name": entry.member.name}]
+    (problem,) = group_member_place_check([(entry.group, entry.member)])
+    return problem.messages if problem is not None else []
 
 
 def _people_refusals(entry: StepInput) -> list[str]:
@@ -182,7 +202,28 @@ def step_warnings(
     rule_check = RULE_CHECKS.get(step.code)
     if rule_check is not None:
         warnings.extend(rule_check(entry, timeline, rules))
+    if step.code in NOTICE_STEPS:
+        warnings.extend(_check_notice(entry, rules))
     return warnings
+
+
+def _check_notice(entry: StepInput, rules: RuleBook) -> list[str]:
+    """A 公示 lasts at least the `public_notice` rule in force on its first day."""
+    if entry.notice_ends_on is None:
+        return []  # refused
+    rule = rules.rule(TimeRuleCode.PUBLIC_NOTICE, entry.on)
+    length = notice_length(entry.on, entry.notice_ends_on, rule.unit)
+    if length >= rule.value:
+        return []
+    return [
+        _("A public notice lasts at least %(limit)s: from %(first)s to %(last)s is %(length)s.")
+        % {
+            "limit": describe(rule.value, rule.unit),
+            "first": long_date(entry.on),
+            "last": long_date(entry.notice_ends_on),
+            "length": describe(length, rule.unit),
+        }
+    ]
 
 
 def _people_count_warnings(entry: StepInput) -> list[str]:
@@ -212,7 +253,7 @@ def _check_application(entry: StepInput, timeline: Timeline, rules: RuleBook) ->
     if member.birth_date is None:
         return [
             _("No date of birth is recorded for %(name)s: the minimum age (%(age)s) is unchecked.")
-            % {"name": member.name, "age": describe(rule.value, rule.unit)}
+            % {"name": member.name, "age": describe_age(rule.value, rule.unit)}
         ]
     of_age_on = add_period(member.birth_date, rule.value, rule.unit)
     if on < of_age_on:
@@ -223,7 +264,7 @@ def _check_application(entry: StepInput, timeline: Timeline, rules: RuleBook) ->
             )
             % {
                 "name": member.name,
-                "age": describe(rule.value, rule.unit),
+                "age": describe_age(rule.value, rule.unit),
                 "of_age": long_date(of_age_on),
                 "date": long_date(on),
             }
@@ -264,19 +305,21 @@ def _check_candidate(entry: StepInput, timeline: Timeline, rules: RuleBook) -> l
             )
             % {"name": entry.member.name}
         ]
-    year_done = rules.after(TimeRuleCode.ACTIVIST_BEFORE_CANDIDATE, since)
-    if entry.on > year_done:
+    # "一年以上" includes the year itself (以上 counts the number, 民法典 第一千二百五十九条):
+    # an activist of 1 March may become a candidate on 1 March of the next year.
+    earliest = rules.after(TimeRuleCode.ACTIVIST_BEFORE_CANDIDATE, since)
+    if entry.on >= earliest:
         return []
     return [
         _(
-            "An activist becomes a candidate after more than %(limit)s of training and review: "
+            "An activist becomes a candidate after %(limit)s or more of training and review: "
             "%(name)s has been an activist since %(since)s, so from %(earliest)s at the earliest."
         )
         % {
             "limit": rules.describe(TimeRuleCode.ACTIVIST_BEFORE_CANDIDATE, since),
             "name": entry.member.name,
             "since": long_date(since),
-            "earliest": long_date(year_done + datetime.timedelta(days=1)),
+            "earliest": long_date(earliest),
         }
     ]
 
@@ -455,6 +498,8 @@ def recruitment_step_check(
     training_days: int | None = None,
     class_hours: int | None = None,
     extension_months: int | None = None,
+    notice_ends_on: datetime.date | None = None,
+    group: PartyGroup | None = None,
     today: datetime.date | None = None,
 ) -> list[str]:
     """The warnings recording this step would give; raises ValidationError if it would be
@@ -468,6 +513,8 @@ def recruitment_step_check(
         training_days=training_days,
         class_hours=class_hours,
         extension_months=extension_months,
+        notice_ends_on=notice_ends_on,
+        group=group,
     )
     timeline = Timeline.of(member)
     errors = step_refusals(entry, timeline, today or timezone.localdate())

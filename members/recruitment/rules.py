@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from branchsite.dates import add_months, add_years
 from branchsite.rules import DatedRules
+from branchsite.workdays import working_days_between
 from members.models import TimeRule, TimeRuleCode, TimeUnit
 
 
@@ -26,16 +27,35 @@ def add_period(day: datetime.date, value: int, unit: str) -> datetime.date:
 
 
 def describe(value: int, unit: str) -> str:
-    """'1个月', '3天', '24学时'."""
+    """'1个月', '3天', '24学时', '5个工作日'."""
     if unit == TimeUnit.DAYS:
         text = ngettext("%(count)s day", "%(count)s days", value)
     elif unit == TimeUnit.MONTHS:
         text = ngettext("%(count)s month", "%(count)s months", value)
     elif unit == TimeUnit.YEARS:
         text = ngettext("%(count)s year", "%(count)s years", value)
+    elif unit == TimeUnit.WORKING_DAYS:
+        text = ngettext("%(count)s working day", "%(count)s working days", value)
     else:
         text = ngettext("%(count)s class hour", "%(count)s class hours", value)
     return text % {"count": value}
+
+
+def notice_length(first: datetime.date, last: datetime.date, unit: str) -> int:
+    """How long a public notice from `first` to `last` (both included) lasted, in `unit`:
+    working days as the Chinese calendar has them (调休 included), or calendar days."""
+    if unit == TimeUnit.WORKING_DAYS:
+        return working_days_between(first, last)
+    if unit == TimeUnit.DAYS:
+        return (last - first).days + 1
+    raise ValueError(f"A public notice is not measured in {unit!r}")
+
+
+def describe_age(value: int, unit: str) -> str:
+    """An age: '18周岁' (not '18年'); a rule counted in another unit reads as `describe`."""
+    if unit == TimeUnit.YEARS:
+        return ngettext("%(count)s year of age", "%(count)s years of age", value) % {"count": value}
+    return describe(value, unit)
 
 
 class RuleBook:

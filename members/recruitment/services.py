@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from branchsite.audit import audited_save
-from groups.models import Branch
+from groups.models import Branch, PartyGroup
+from groups.services import group_member_place
 from members.models import Category, ExitKind, Member, RecruitmentRecord, RecruitmentStep
 from members.recruitment.checks import (
     StepInput,
@@ -44,11 +45,14 @@ def recruitment_step_record(
     training_days: int | None = None,
     class_hours: int | None = None,
     extension_months: int | None = None,
+    notice_ends_on: datetime.date | None = None,
+    group: PartyGroup | None = None,
     acting_user,
     today: datetime.date | None = None,
 ) -> StepRecorded:
     """Record a step taken for `member`, and move them to the next stage when the step does
-    (确定入党积极分子 → activist, 支部大会讨论 → probationary from that day, …).
+    (确定入党积极分子 → activist, 支部大会讨论 → probationary from that day, …); 编入党小组
+    places them in `group` through the group service.
 
     Refusals raise ValidationError. Warnings (order, time rules) do not stop the record: they
     are returned, and kept on the record as confirmed by `acting_user`. Pages check first
@@ -66,6 +70,8 @@ def recruitment_step_record(
         training_days=training_days,
         class_hours=class_hours,
         extension_months=extension_months,
+        notice_ends_on=notice_ends_on,
+        group=group,
     )
     timeline = Timeline.of(member)
     errors = step_refusals(entry, timeline, today or timezone.localdate())
@@ -83,6 +89,7 @@ def recruitment_step_record(
         training_days=training_days,
         class_hours=class_hours,
         extension_months=extension_months,
+        notice_ends_on=notice_ends_on,
         warnings="\n".join(warnings),
     )
     if document:
@@ -93,6 +100,10 @@ def recruitment_step_record(
         # Adding the people writes a second history row, with them, by the same user.
         record.people.set(entry.people)
     _advance_stage(member, step, on, timeline.with_record(record), rules, acting_user)
+    if step.code == StepCode.PLACED_IN_GROUP:
+        # 编入党小组 is the group membership itself, with the group's rules (a move ends
+        # the current membership), not only a line in the recruitment record.
+        group_member_place(group=group, member=member, started_on=on, acting_user=acting_user)
     if step.code == StepCode.PROBATION_CANCELLED:
         # The person leaves the probationary list and the roll; record and history stay.
         member_exit(

@@ -29,7 +29,10 @@ class StepCode:
     TRAINING = "training"
     ADMISSION_MEETING = "admission_meeting"
     ADMISSION_APPROVAL = "admission_approval"
+    CANDIDATE_NOTICE = "candidate_notice"
+    PLACED_IN_GROUP = "placed_in_group"
     FULL_APPLICATION = "full_application"
+    FULL_NOTICE = "full_notice"
     FULL_MEETING = "full_meeting"
     EXTENSION = "probation_extended"
     # 取消预备党员资格 (党章 第七条): the third outcome of probation; the person leaves the roll.
@@ -40,9 +43,15 @@ class StepCode:
 # Steps of the full-membership round: after an extension of probation they are taken again.
 FULL_MEMBERSHIP_ROUND = {
     StepCode.FULL_APPLICATION,
+    StepCode.FULL_NOTICE,
     StepCode.FULL_MEETING,
     StepCode.FULL_APPROVAL,
 }
+
+
+# The public notices (公示): optional steps, recorded by the branches whose upper committee asks
+# for them, each measured against the `public_notice` time rule.
+NOTICE_STEPS = {StepCode.CANDIDATE_NOTICE, StepCode.FULL_NOTICE}
 
 
 def stage_index(category: str) -> int:

@@ -100,9 +100,8 @@ def _activist_todo(member, timeline, rules, today, due_soon_until):
     elif due <= due_soon_until:
         message = _("Half-year review due by %(due)s (last on %(last)s).")
         items.append(TodoItem(member, "review", message % values, due, "warning"))
-    eligible_on = rules.after(TimeRuleCode.ACTIVIST_BEFORE_CANDIDATE, since) + datetime.timedelta(
-        days=1
-    )
+    # "一年以上" includes the anniversary itself (checks._check_candidate).
+    eligible_on = rules.after(TimeRuleCode.ACTIVIST_BEFORE_CANDIDATE, since)
     if eligible_on <= due_soon_until:
         values = {"since": long_date(since), "date": long_date(eligible_on)}
         if eligible_on <= today:

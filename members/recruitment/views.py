@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from branchsite.staging import Staging
 from branchsite.widgets import DateInput
 from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
+from groups.models import PartyGroup
 from members import recruitment
 from members.access import get_recruit_for_manager, get_recruit_for_user
 from members.models import (
@@ -139,8 +140,16 @@ class StepRecordForm(_ConfirmableForm):
     extension_months = forms.IntegerField(
         label=gettext_lazy("Extended by (months)"), min_value=1, max_value=36, required=False
     )
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Party group"), queryset=PartyGroup.objects.none(), required=False
+    )
+    notice_ends_on = forms.DateField(
+        label=gettext_lazy("Public notice until"), widget=DateInput(), required=False
+    )
     field_order = [
         "done_on",
+        "notice_ends_on",
+        "group",
         "people",
         "training_days",
         "class_hours",
@@ -175,6 +184,18 @@ class StepRecordForm(_ConfirmableForm):
             self.fields["extension_months"].required = True
         else:
             del self.fields["extension_months"]
+        if step.code == recruitment.StepCode.PLACED_IN_GROUP:
+            self.fields["group"].required = True
+            self.fields["group"].queryset = PartyGroup.objects.filter(
+                branch=member.branch_id, dissolved_on__isnull=True
+            ).order_by("sort_order", "name")
+        else:
+            del self.fields["group"]
+        if step.code in recruitment.NOTICE_STEPS:
+            self.fields["notice_ends_on"].required = True
+            self.fields["done_on"].label = _("Public notice from")
+        else:
+            del self.fields["notice_ends_on"]
         # Side by side, a branch's forty names fit on a phone screen or two.
         self.helper.layout = Layout(
             *(InlineCheckboxes(name) if name == "people" else name for name in self.fields)
@@ -190,6 +211,8 @@ class StepRecordForm(_ConfirmableForm):
             "training_days": data.get("training_days"),
             "class_hours": data.get("class_hours"),
             "extension_months": data.get("extension_months"),
+            "notice_ends_on": data.get("notice_ends_on"),
+            "group": data.get("group"),
         }
 
 

@@ -130,6 +130,11 @@ COLUMNS = (
     ),
     RosterColumn("employment", "在职/退休", "choice", ("在职或退休", "在职退休"), 10),
 )
+# The export adds what follows from the columns and is never imported: 党龄, in whole years
+# from the date of full membership, written after that date.
+PARTY_AGE = RosterColumn("party_age", "党龄", "years", (), 6)
+_FULL_MEMBER_AT = [column.key for column in COLUMNS].index("full_member_on") + 1
+EXPORT_COLUMNS = (*COLUMNS[:_FULL_MEMBER_AT], PARTY_AGE, *COLUMNS[_FULL_MEMBER_AT:])
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 # The Member fields an import may set; "branch" is informative and "group" is a placement.
 IMPORTED_FIELDS = [c.key for c in COLUMNS if c.key not in ("branch", "group")]

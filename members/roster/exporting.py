@@ -11,15 +11,21 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from branchsite.xlsx import CellWriter, header_styles, print_layout, styled
 from groups.models import Branch
 from members.models import Member
-from members.roster.columns import COLUMNS, NUMBER_FORMATS, RosterColumn
+from members.roster.columns import EXPORT_COLUMNS, NUMBER_FORMATS, RosterColumn
+from members.selectors import party_age
 
 
 def roster_title(branch: Branch) -> str:
     return _("%(branch)s Party member roster") % {"branch": branch.name}
 
 
-def export_value(column: RosterColumn, member: Member, branch: Branch):
-    """The cell value of `column` for `member`, as the import reads it back."""
+def export_value(
+    column: RosterColumn, member: Member, branch: Branch, today: datetime.date | None = None
+):
+    """The cell value of `column` for `member`, as the import reads it back (党龄 on `today`,
+    which the import ignores)."""
+    if column.key == "party_age":
+        return party_age(member, today or timezone.localdate())
     if column.key == "branch":
         return branch.name
     if column.key == "group":
@@ -40,7 +46,7 @@ def roster_workbook(*, branch: Branch, members, today: datetime.date | None = No
     sheet = workbook.create_sheet(_("Roster"))
 
     # The title and header rows, and the name column, stay in view.
-    print_layout(sheet, [column.width for column in COLUMNS], freeze="B3", today=today)
+    print_layout(sheet, [column.width for column in EXPORT_COLUMNS], freeze="B3", today=today)
 
     title = styled(
         sheet,
@@ -50,21 +56,21 @@ def roster_workbook(*, branch: Branch, members, today: datetime.date | None = No
     )
     sheet.append([title])
     header = header_styles()
-    sheet.append([styled(sheet, column.header, **header) for column in COLUMNS])
+    sheet.append([styled(sheet, column.header, **header) for column in EXPORT_COLUMNS])
 
     thin = Side(style="thin", color="808080")
     writer = CellWriter(
         sheet,
         border=Border(left=thin, right=thin, top=thin, bottom=thin),
-        number_formats=[NUMBER_FORMATS.get(column.kind) for column in COLUMNS],
+        number_formats=[NUMBER_FORMATS.get(column.kind) for column in EXPORT_COLUMNS],
         # Long text wraps within its column rather than spilling over the next one.
-        wrap={index for index, column in enumerate(COLUMNS) if column.width >= 16},
+        wrap={index for index, column in enumerate(EXPORT_COLUMNS) if column.width >= 16},
     )
     for member in members:
         sheet.append(
             [
-                writer.cell(index, export_value(column, member, branch))
-                for index, column in enumerate(COLUMNS)
+                writer.cell(index, export_value(column, member, branch, today))
+                for index, column in enumerate(EXPORT_COLUMNS)
             ]
         )
     output = io.BytesIO()

@@ -4,6 +4,8 @@ what counts as missing rather than not yet due."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from activities.compliance import (
@@ -64,15 +66,19 @@ def test_a_school_year_runs_from_the_first_of_september_to_the_end_of_august():
     assert school_year_of(D(2026, 1, 10)) == 2025
 
 
-def test_the_default_calendar_ends_and_starts_terms_on_the_nearest_friday_and_monday():
+def test_the_default_winter_holiday_follows_the_spring_festival():
     first, second = default_terms(2025)
-    # 20 Jan 2026 is a Tuesday: the nearest Friday is the 23rd. 17 Feb 2026 is a Tuesday too.
+    # 春节 2026 is on 17 February: four weeks before is Tuesday 20 January (→ Friday 23rd);
+    # twelve days after is Sunday 1 March (→ Monday 2 March), so February is all holiday.
     assert (first.starts_on, first.ends_on) == (D(2025, 9, 1), D(2026, 1, 23))
-    assert (second.starts_on, second.ends_on) == (D(2026, 2, 16), D(2026, 6, 30))
+    assert (second.starts_on, second.ends_on) == (D(2026, 3, 2), D(2026, 6, 30))
     first, second = default_terms(2026)
-    # 20 Jan 2027 is a Wednesday (→ Friday 22nd), 17 Feb 2027 a Wednesday (→ Monday 15th).
+    # 春节 2027 is on 6 February: the term ends not before mid-January (Saturday 16th →
+    # Friday 22nd) and starts on the Monday after 18 February.
     assert first.ends_on == D(2027, 1, 22)
-    assert second.starts_on == D(2027, 2, 15)
+    assert second.starts_on == D(2027, 2, 22)
+    # 春节 2025 was on 29 January: the second term starts not before mid-February.
+    assert default_terms(2024)[1].starts_on == D(2025, 2, 17)
 
 
 def test_the_default_calendar_is_used_when_the_branch_entered_no_terms_for_that_year(world):
@@ -81,7 +87,7 @@ def test_the_default_calendar_is_used_when_the_branch_entered_no_terms_for_that_
     calendar = terms_for(world.branch, 2025)
 
     assert calendar.is_default
-    assert [t.starts_on for t in calendar.terms] == [D(2025, 9, 1), D(2026, 2, 16)]
+    assert [t.starts_on for t in calendar.terms] == [D(2025, 9, 1), D(2026, 3, 2)]
 
 
 def test_the_branchs_own_terms_replace_the_default_calendar(world):
@@ -143,9 +149,13 @@ def test_february_with_few_term_days_owes_no_monthly_meeting(world):
     assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 3, 1)) == CellStatus.MISSING
 
 
-def test_february_is_owed_under_the_default_calendar(world):
-    # Term 2 starts on Monday 16 February 2026: 13 days of term, at least the rule's 10.
-    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 2, 1)) == CellStatus.MISSING
+def test_february_is_owed_under_the_default_calendar_only_after_an_early_spring_festival(world):
+    # 春节 2025 on 29 January: term 2 from Monday 17 February, 12 days of term in February.
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2025, 2, 1)) == CellStatus.MISSING
+    # 春节 2026 on 17 February: term 2 from 2 March, so February 2026 is holiday.
+    assert status_on(world.branch, MeetingType.COMMITTEE, D(2026, 2, 1)) == (
+        CellStatus.NOT_REQUIRED
+    )
 
 
 def test_a_july_with_enough_term_days_owes_its_meeting(world):
@@ -175,25 +185,50 @@ def test_a_meeting_on_the_last_day_of_a_quarter_counts_for_that_quarter_only(wor
     assert status_on(world.branch, MeetingType.GENERAL, D(2026, 1, 1)) == CellStatus.MISSING
 
 
-def test_quarters_are_calendar_quarters_cut_at_the_edges_of_the_school_year(world):
+def test_quarters_are_whole_calendar_quarters_whichever_school_year_their_months_are_in(world):
     grid = compliance_grid(world.branch, 2025, AFTER_THE_YEAR)
 
     row = next(r for r in grid.rows if r.kind == MeetingType.GENERAL)
     spans = [(c.period.start, c.period.end) for c in row.cells]
     assert spans == [
-        (D(2025, 9, 1), D(2025, 9, 30)),
+        (D(2025, 7, 1), D(2025, 9, 30)),
         (D(2025, 10, 1), D(2025, 12, 31)),
         (D(2026, 1, 1), D(2026, 3, 31)),
         (D(2026, 4, 1), D(2026, 6, 30)),
-        (D(2026, 7, 1), D(2026, 8, 31)),
+        (D(2026, 7, 1), D(2026, 9, 30)),
     ]
-    # July and August have no term days under the default calendar.
-    assert [c.status for c in row.cells] == [CellStatus.MISSING] * 4 + [CellStatus.NOT_REQUIRED]
-    # Each cell spans the month columns of its months.
+    # The third quarter's September is term time, so the whole quarter owes its meeting;
+    # on 15 September 2026 the second third quarter still has a fortnight to go.
+    assert [c.status for c in row.cells] == [CellStatus.MISSING] * 4 + [CellStatus.NOT_YET_DUE]
+    # Each cell spans the month columns of its months in this school year.
     assert [d.columns for d in row.display] == [1, 3, 3, 3, 2]
+    # The third quarters name their year, as each is in two school years' grids.
+    assert [c.period.hint for c in row.cells] == [
+        "2025年7—9月",
+        "10—12月",
+        "1—3月",
+        "4—6月",
+        "2026年7—9月",
+    ]
 
 
-def test_september_is_its_own_piece_of_the_third_quarter(world):
+def test_a_general_meeting_in_early_july_counts_for_the_september_of_the_same_quarter(world):
+    meeting(world, MeetingType.GENERAL, D(2026, 7, 3))
+
+    # In the grid of the school year ending in August: July–August.
+    assert status_on(world.branch, MeetingType.GENERAL, D(2026, 7, 1)) == CellStatus.HELD
+    # In the grid of the next school year: its September is the same quarter, held too.
+    assert status_on(world.branch, MeetingType.GENERAL, D(2026, 9, 1)) == CellStatus.HELD
+    # The quarter is due on its last day, 30 September, whichever grid shows it.
+    grid = compliance_grid(world.branch, 2026, D(2026, 9, 15))
+    assert cell_on(grid, MeetingType.LECTURE, D(2026, 9, 1)).status == CellStatus.NOT_YET_DUE
+    grid = compliance_grid(world.branch, 2025, D(2026, 8, 31))
+    assert cell_on(grid, MeetingType.LECTURE, D(2026, 7, 1)).status == CellStatus.NOT_YET_DUE
+    grid = compliance_grid(world.branch, 2026, D(2026, 10, 1))
+    assert cell_on(grid, MeetingType.LECTURE, D(2026, 9, 1)).status == CellStatus.MISSING
+
+
+def test_a_meeting_on_the_last_day_of_september_counts_for_the_third_quarter_only(world):
     meeting(world, MeetingType.GENERAL, D(2025, 9, 30))
 
     assert status_on(world.branch, MeetingType.GENERAL, D(2025, 9, 1)) == CellStatus.HELD
@@ -217,18 +252,122 @@ def test_a_semester_includes_the_holiday_after_its_term(world):
 
 def test_a_meeting_on_the_first_day_of_term_two_counts_for_semester_two(world):
     branch_rule(world, MeetingType.LECTURE, Period.SEMESTER)
-    meeting(world, MeetingType.LECTURE, D(2026, 2, 16))  # default calendar: term 2 starts
+    meeting(world, MeetingType.LECTURE, D(2026, 3, 2))  # default calendar: term 2 starts
 
     assert status_on(world.branch, MeetingType.LECTURE, D(2025, 9, 1)) == CellStatus.MISSING
-    assert status_on(world.branch, MeetingType.LECTURE, D(2026, 3, 1)) == CellStatus.HELD
+    assert status_on(world.branch, MeetingType.LECTURE, D(2026, 3, 2)) == CellStatus.HELD
 
 
-def test_a_yearly_meeting_on_the_thirty_first_of_august_counts_for_the_year_ending(world):
-    meeting(world, MeetingType.LIFE, D(2026, 8, 31))
+def test_a_school_year_rule_counts_a_meeting_on_the_thirty_first_of_august_for_the_year_ending(
+    world,
+):
+    branch_rule(world, MeetingType.OTHER, Period.YEAR)
+    meeting(world, MeetingType.OTHER, D(2026, 8, 31))
 
     today = D(2027, 9, 15)
-    assert status_on(world.branch, MeetingType.LIFE, D(2026, 8, 31), today=today) == "held"
-    assert status_on(world.branch, MeetingType.LIFE, D(2026, 9, 1), today=today) == "missing"
+    assert status_on(world.branch, MeetingType.OTHER, D(2026, 8, 31), today=today) == "held"
+    assert status_on(world.branch, MeetingType.OTHER, D(2026, 9, 1), today=today) == "missing"
+
+
+# Yearly duties (组织生活会, 民主评议党员: 条例 第二十一、二十二条) -------------------------
+
+
+def yearly_cells(grid, kind):
+    row = next(r for r in grid.rows if r.kind == kind)
+    return [(c.period.year, c.status) for c in row.cells]
+
+
+def test_the_yearly_duties_are_judged_per_calendar_year_due_by_the_thirty_first_of_december(
+    world,
+):
+    meeting(world, MeetingType.LIFE, D(2025, 12, 31))
+
+    # A school year's grid shows the two calendar years it overlaps.
+    grid = compliance_grid(world.branch, 2025, D(2026, 1, 1))
+    assert yearly_cells(grid, MeetingType.LIFE) == [
+        (2025, CellStatus.HELD),
+        (2026, CellStatus.NOT_YET_DUE),
+    ]
+    assert yearly_cells(grid, MeetingType.EVALUATION)[0] == (2025, CellStatus.MISSING)
+    # The last day of the year is still in time.
+    grid = compliance_grid(world.branch, 2025, D(2025, 12, 31))
+    assert yearly_cells(grid, MeetingType.EVALUATION)[0] == (2025, CellStatus.NOT_YET_DUE)
+    row = next(r for r in grid.rows if r.kind == MeetingType.LIFE)
+    assert row.rule_text == "每年度 1 次 · 12月31日前"  # not "每学年 1 次 · 8月31日前"
+    assert [c.period.label for c in row.cells] == ["2025年度", "2026年度"]
+    assert [d.columns for d in row.display] == [4, 8]
+
+
+def test_a_yearly_duty_held_in_january_may_count_for_the_year_before(world):
+    late = meeting(world, MeetingType.LIFE, D(2026, 1, 14))
+    late.held_for_year = 2025
+    late.full_clean()
+    late.save()
+    meeting(world, MeetingType.EVALUATION, D(2026, 1, 15))  # for the year of its date
+
+    grid = compliance_grid(world.branch, 2025, D(2026, 9, 15))
+
+    assert yearly_cells(grid, MeetingType.LIFE) == [
+        (2025, CellStatus.HELD),
+        (2026, CellStatus.NOT_YET_DUE),
+    ]
+    assert yearly_cells(grid, MeetingType.EVALUATION) == [
+        (2025, CellStatus.MISSING),
+        (2026, CellStatus.HELD),
+    ]
+    # The next school year's grid shows the same 2026 cell.
+    grid = compliance_grid(world.branch, 2026, D(2026, 9, 15))
+    assert yearly_cells(grid, MeetingType.EVALUATION)[0] == (2026, CellStatus.HELD)
+
+
+def test_only_a_meeting_held_in_january_counts_for_the_year_before(world):
+    february = meeting(world, MeetingType.LIFE, D(2026, 2, 1))
+    february.held_for_year = 2025
+    with pytest.raises(ValidationError) as error:
+        february.full_clean()
+    assert "held_for_year" in error.value.message_dict
+    january = meeting(world, MeetingType.LIFE, D(2026, 1, 31))
+    for year in (2024, 2027):
+        january.held_for_year = year
+        with pytest.raises(ValidationError):
+            january.full_clean()
+
+
+def test_a_branch_may_set_an_earlier_due_date_for_a_yearly_duty(world):
+    branch_rule(world, MeetingType.LIFE, Period.CALENDAR_YEAR, due_month=11, due_day=30)
+
+    on_the_day = compliance_grid(world.branch, 2025, D(2025, 11, 30))
+    after = compliance_grid(world.branch, 2025, D(2025, 12, 1))
+
+    assert yearly_cells(on_the_day, MeetingType.LIFE)[0] == (2025, CellStatus.NOT_YET_DUE)
+    assert yearly_cells(after, MeetingType.LIFE)[0] == (2025, CellStatus.MISSING)
+    owed = {item.kind: item.period_end for item in missing_now(world.branch, D(2025, 11, 15))}
+    assert owed[MeetingType.LIFE] == D(2025, 11, 30)
+    assert owed[MeetingType.EVALUATION] == D(2025, 12, 31)
+
+
+def test_a_due_date_that_does_not_exist_every_year_is_refused(world):
+    rule = MeetingRule(
+        kind=MeetingType.LIFE,
+        period=Period.CALENDAR_YEAR,
+        due_month=2,
+        due_day=29,
+        effective_from=D(2026, 1, 1),
+    )
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_the_default_rules_judge_the_yearly_duties_per_calendar_year_and_name_their_sources(db):
+    defaults = {rule.kind: rule for rule in MeetingRule.objects.filter(branch=None)}
+
+    for kind in (MeetingType.LIFE, MeetingType.EVALUATION):
+        assert defaults[kind].period == Period.CALENDAR_YEAR
+        assert (defaults[kind].due_month, defaults[kind].due_day) == (12, 31)
+        assert "第二十一条、第二十二条" in defaults[kind].source
+    # The 条例 sets no 党课 frequency for a branch: quarterly is local practice.
+    assert defaults[MeetingType.LECTURE].period == Period.QUARTER
+    assert "地方惯例" in defaults[MeetingType.LECTURE].source
 
 
 # Groups ---------------------------------------------------------------------------------------
@@ -293,6 +432,8 @@ def test_a_branch_rule_replaces_the_default_from_its_effective_date(world):
         per_group=True,
         effective_from=D(2026, 3, 1),
     )
+    # A school back from the winter holiday on 9 February, so that February is term time.
+    school_terms(world.branch, (D(2025, 9, 1), D(2026, 1, 23)), (D(2026, 2, 9), D(2026, 6, 30)))
     for day in (D(2026, 2, 10), D(2026, 3, 10)):
         meeting(world, MeetingType.GROUP, day, group=world.group_a)
 
@@ -413,8 +554,8 @@ def test_missing_now_lists_what_the_running_periods_still_owe(world):
         (MeetingType.GROUP, world.group_b, D(2025, 11, 30)),
         (MeetingType.THEMED_DAY, None, D(2025, 11, 30)),
         (MeetingType.GENERAL, None, D(2025, 12, 31)),
-        (MeetingType.LIFE, None, D(2026, 8, 31)),
-        (MeetingType.EVALUATION, None, D(2026, 8, 31)),
+        (MeetingType.LIFE, None, D(2025, 12, 31)),
+        (MeetingType.EVALUATION, None, D(2025, 12, 31)),
     ]
     assert items[0].period_label == gettext("Month %(month)s") % {"month": 11}
     assert items[3].period_label == gettext("Fourth quarter")
@@ -432,7 +573,14 @@ def test_missing_now_for_a_leader_lists_only_their_groups_meeting(world):
 def test_missing_now_is_empty_in_the_summer_holiday_for_monthly_meetings(world):
     items = missing_now(world.branch, D(2026, 7, 20))
 
-    assert {item.kind for item in items} == {MeetingType.LIFE, MeetingType.EVALUATION}
+    # The third quarter runs on into September's term: its general meeting and lecture are
+    # owed by 30 September; the year's duties by 31 December.
+    assert [(item.kind, item.period_end) for item in items] == [
+        (MeetingType.GENERAL, D(2026, 9, 30)),
+        (MeetingType.LECTURE, D(2026, 9, 30)),
+        (MeetingType.LIFE, D(2026, 12, 31)),
+        (MeetingType.EVALUATION, D(2026, 12, 31)),
+    ]
 
 
 def test_the_grid_and_missing_now_read_in_a_fixed_number_of_queries(world, query_counter):

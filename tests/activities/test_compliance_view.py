@@ -209,3 +209,18 @@ def test_the_leaders_home_page_query_count_does_not_grow_with_meetings(
         recorded_meeting(branch=world.branch, kind=MeetingType.GENERAL, held_on=day)
 
     query_counter.assert_constant(lambda: leader_a_client.get(url), grow)
+
+
+def test_it_names_the_school_year_and_judges_the_yearly_duties_per_calendar_year(
+    world, secretary_client
+):
+    year = this_year()
+    html = secretary_client.get(compliance_url(world)).content.decode()
+
+    assert f"{year}—{year + 1}学年" in html
+    assert f"{year}年度" in html and f"{year + 1}年度" in html
+    assert "每年度 1 次 · 12月31日前" in html
+    assert "每学年 1 次" not in html
+    assert "民主评议党员会议" not in html
+    assert "（12/31前）" in html  # period hints in full-width brackets
+    assert "(12/31" not in html

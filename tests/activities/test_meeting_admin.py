@@ -57,6 +57,8 @@ def test_the_secretary_adds_a_local_rule_for_their_branch(world, secretary_clien
             "branch": world.branch.pk,
             "kind": "general",
             "period": "month",
+            "due_month": 12,
+            "due_day": 31,
             "times": 1,
             "min_term_days": 10,
             "required": "on",

@@ -431,3 +431,43 @@ def test_the_group_page_offers_recording_to_its_leader_only(
     ).content.decode()
     assert create in page and "学习二十届三中全会精神" in page
     assert io is not None
+
+
+def test_the_committee_records_a_january_organisational_life_meeting_for_the_year_before(
+    secretary_client, world
+):
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+    base = {"kind": MeetingType.LIFE, "place": "会议室", "topic": "2025年度组织生活会"}
+
+    response = secretary_client.post(url, {**base, "held_on": "2026-02-02", "held_for_year": 2025})
+    assert response.status_code == 200
+    assert "held_for_year" in response.context["form"].errors
+    response = secretary_client.post(url, {**base, "held_on": "2026-01-14", "held_for_year": 2025})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.counts_for_year == 2025
+    page = secretary_client.get(reverse("activities:meeting", args=[meeting.pk])).content.decode()
+    assert "计入年度" in page and "2025" in page
+
+
+def test_a_meeting_counts_for_the_year_of_its_date_unless_told_otherwise(secretary_client, world):
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+    form = secretary_client.get(url).context["form"]
+    assert form.fields["held_for_year"].choices[0] == ("", "按召开日期所在年度")
+
+    secretary_client.post(
+        url,
+        {
+            "kind": MeetingType.EVALUATION,
+            "held_on": "2026-01-14",
+            "place": "会议室",
+            "topic": "评议",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert (meeting.held_for_year, meeting.counts_for_year) == (None, 2026)
+
+
+def test_a_leader_is_not_asked_which_year_a_group_meeting_counts_for(leader_a_client, world):
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+    assert "held_for_year" not in leader_a_client.get(url).context["form"].fields

@@ -84,7 +84,7 @@ def test_it_enters_the_school_terms_of_both_years(demo):
 def test_the_second_term_starts_about_two_weeks_after_the_spring_festival():
     first, second = school_terms(2025)
     assert first[1:] == (D(2025, 9, 1), D(2026, 1, 23))
-    assert second[1:] == (D(2026, 3, 2), D(2026, 7, 3))  # 春节 2026-02-17
+    assert second[1:] == (D(2026, 3, 2), D(2026, 6, 30))  # 春节 2026-02-17
     assert school_terms(2024)[1][1] == D(2025, 2, 17)  # 春节 2025-01-29
 
 

@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from groups.models import GroupMembership
 from members.models import Category, Education, Employment, Gender, Member, Status
-from members.roster import COLUMNS, roster_import, roster_read
+from members.roster import COLUMNS, EXPORT_COLUMNS, roster_import, roster_read
+from members.selectors import party_age
 from members.validators import id_check_character
 from tests.factories import MemberFactory, member_in_group
 
@@ -28,7 +30,7 @@ EXPORT_PERMISSIONS = {
 
 HEADERS = [
     "姓名", "性别", "公民身份号码", "民族", "出生日期", "学历", "人员类别", "所在党支部",
-    "所在党小组", "加入党组织日期", "转为正式党员日期", "工作岗位", "联系电话", "家庭住址",
+    "所在党小组", "加入党组织日期", "转为正式党员日期", "党龄", "工作岗位", "联系电话", "家庭住址",
     "党籍状态", "是否失联", "失联日期", "是否流动", "流动去向", "组室/教研组", "职务", "职称",
     "参加工作日期", "籍贯", "党费缴至年月", "在职/退休",
 ]  # fmt: skip
@@ -126,7 +128,7 @@ def test_the_workbook_has_a_merged_title_a_frozen_header_and_print_settings(
 ):
     sheet = download(secretary_client, world.branch)
     assert sheet["A1"].value == _("%(branch)s Party member roster") % {"branch": "一支部"}
-    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:Z1"]
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:AA1"]
     assert [cell.value for cell in sheet[2]] == HEADERS
     assert sheet["A2"].font.bold
     assert sheet.freeze_panes == "B3"
@@ -137,7 +139,8 @@ def test_the_workbook_has_a_merged_title_a_frozen_header_and_print_settings(
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     # Wide enough for Chinese: two units a character, more for numbers and addresses.
     widths = {
-        c.header: sheet.column_dimensions[chr(64 + i)].width for i, c in enumerate(COLUMNS, 1)
+        c.header: sheet.column_dimensions[get_column_letter(i)].width
+        for i, c in enumerate(EXPORT_COLUMNS, 1)
     }
     assert widths["公民身份号码"] >= 20
     assert widths["家庭住址"] >= 24
@@ -185,6 +188,17 @@ def test_the_cells_are_typed_unmasked_and_escaped(world, secretary_client, zhang
         cell = row[header]
         assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True), header
     assert row["职称"].quotePrefix is False
+
+
+def test_the_party_age_counts_from_full_membership_and_is_empty_before_it(
+    world, secretary_client, zhang
+):
+    MemberFactory(branch=world.branch, name="预备党员", probationary=True)
+    rows = rows_by_name(download(secretary_client, world.branch))
+    expected = party_age(zhang, datetime.date.today())  # full member since 1 July 2010
+    assert expected >= 15
+    assert (rows["张三"]["党龄"].value, rows["张三"]["党龄"].data_type) == (expected, "n")
+    assert rows["预备党员"]["党龄"].value is None
 
 
 def test_no_cell_is_a_formula(world, secretary_client, zhang):

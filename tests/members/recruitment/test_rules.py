@@ -82,6 +82,30 @@ def test_every_time_rule_is_seeded_with_its_source(db):
     assert (seeded["probation"].value, seeded["probation"].unit) == (1, "years")
 
 
+@pytest.mark.parametrize(
+    "code, article",
+    [
+        ("minimum_age", "第五条"),
+        ("talk_within", "第七条"),
+        ("activist_before_candidate", "第十三条"),
+        ("training_min_days", "第十七条"),
+        ("training_min_hours", "第十七条"),
+        ("probation", "第三十二条"),
+        ("extension_min", "第三十二条"),
+        ("extension_max", "第三十二条"),
+        ("full_approval_within", "第三十四条"),
+    ],
+)
+def test_the_source_of_each_rule_names_the_article_of_the_2014_rules(db, code, article):
+    rule = TimeRule.objects.get(code=code, effective_from=D(2014, 5, 28))
+    assert "发展党员工作细则" in rule.source and article in rule.source
+
+
+def test_the_admission_approval_limits_quote_the_rules_own_words(db):
+    within = TimeRule.objects.get(code="approval_within")
+    assert "基层党委对党支部上报的接收预备党员的决议，应当在三个月内审批" in within.source
+
+
 # --- date arithmetic ---------------------------------------------------------------------
 
 
@@ -112,6 +136,7 @@ def test_an_application_the_day_before_the_18th_birthday_is_warned_about(world):
     person = recruit(world.branch, birth_date=D(2006, 5, 20))
     (warning,) = check(person, "application", D(2024, 5, 19))
     assert "2024年5月20日" in warning  # the day they may apply
+    assert "年满18周岁" in warning and "18年" not in warning
 
 
 def test_an_application_without_a_birth_date_says_the_age_is_unchecked(world):
@@ -163,14 +188,25 @@ def activist(world):
     return person
 
 
-def test_exactly_one_year_as_activist_is_not_more_than_a_year(activist):
-    (warning,) = check(activist, "candidate_chosen", D(2025, 3, 10))
+def test_the_day_before_the_anniversary_is_too_early(activist):
+    (warning,) = check(activist, "candidate_chosen", D(2025, 3, 9))
     assert "2024年3月10日" in warning  # activist since
-    assert "2025年3月11日" in warning  # the earliest date
+    assert "2025年3月10日" in warning  # the earliest date
 
 
-def test_one_year_and_one_day_as_activist_is_enough(activist):
-    assert check(activist, "candidate_chosen", D(2025, 3, 11)) == []
+def test_exactly_one_year_as_activist_is_enough_because_yishang_includes_the_year(activist):
+    # 细则 第十三条 "一年以上"; 以上 includes the number itself (民法典 第一千二百五十九条).
+    assert check(activist, "candidate_chosen", D(2025, 3, 10)) == []
+
+
+def test_an_activist_of_1_march_may_become_a_candidate_on_1_march_next_year(world):
+    person = recruit(world.branch, Category.ACTIVIST)
+    record(person, "activist_chosen", D(2024, 3, 1))
+    warnings = check(person, "candidate_chosen", D(2025, 3, 1))
+    assert not any("最早" in warning for warning in warnings)
+    assert any(
+        "2025年3月1日" in warning for warning in check(person, "candidate_chosen", D(2025, 2, 28))
+    )
 
 
 def test_a_candidate_without_an_activist_date_is_warned_about(world):

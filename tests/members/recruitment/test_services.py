@@ -181,7 +181,7 @@ def test_a_candidate_chosen_too_early_is_recorded_with_the_warning(world, user):
     result = take(person, "candidate_chosen", D(2025, 1, 10), user=user)
 
     (warning,) = result.warnings
-    assert "2025年6月2日" in warning
+    assert "2025年6月1日" in warning  # 一年以上 includes the anniversary
     assert result.record.warnings == warning
     person.refresh_from_db()
     assert person.category == Category.CANDIDATE  # the secretary confirmed

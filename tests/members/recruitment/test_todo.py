@@ -105,13 +105,13 @@ def test_the_next_review_counts_from_the_last_one(activist):
     assert (item.due_on, item.overdue) == (D(2026, 1, 1), True)
 
 
-def test_an_activist_of_more_than_a_year_may_become_a_candidate(activist):
+def test_an_activist_of_a_year_may_become_a_candidate_on_the_anniversary(activist):
     record(activist, "activist_review", D(2025, 7, 1))
     record(activist, "activist_review", D(2025, 12, 20))
-    assert items_for(activist, D(2025, 12, 10), "candidate") == []
-    (soon,) = items_for(activist, D(2025, 12, 11), "candidate")
-    assert (soon.level, soon.due_on) == ("info", D(2026, 1, 11))
-    (ready,) = items_for(activist, D(2026, 1, 11), "candidate")
+    assert items_for(activist, D(2025, 12, 9), "candidate") == []
+    (soon,) = items_for(activist, D(2025, 12, 10), "candidate")
+    assert (soon.level, soon.due_on) == ("info", D(2026, 1, 10))  # 一年以上 includes the year
+    (ready,) = items_for(activist, D(2026, 1, 10), "candidate")
     assert ready.message != soon.message  # "from" the date, then "since" it
 
 

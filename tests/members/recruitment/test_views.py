@@ -306,6 +306,26 @@ def test_the_form_asks_for_what_each_step_needs(applicant, secretary_client):
     assert {"training_days", "class_hours"} <= fields("training")
     assert "training_days" not in fields("talk")
     assert "extension_months" in fields("probation_extended")
+    assert "notice_ends_on" in fields("candidate_notice")
+    assert "notice_ends_on" not in fields("talk")
+    assert "group" in fields("placed_in_group")
+    assert "group" not in fields("talk")
+
+
+def test_the_committee_places_a_new_member_in_a_group_from_the_step_form(world, secretary_client):
+    person = recruit(world.branch, Category.PROBATIONARY, joined_on=days_ago(40))
+    for code in ("upper_talk", "admission_approval", "approval_filed"):
+        record(person, code, days_ago(20))
+    form = secretary_client.get(step_url(person, "placed_in_group")).context["form"]
+    assert set(form.fields["group"].queryset) == {world.group_a, world.group_b}
+
+    response = secretary_client.post(
+        step_url(person, "placed_in_group"),
+        {"done_on": days_ago(2).isoformat(), "group": world.group_b.pk},
+    )
+
+    assert response.status_code == 302
+    assert person.group_memberships.get().group == world.group_b
 
 
 def test_recording_the_choice_of_an_activist_moves_the_stage(world, applicant, secretary_client):

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0005_committee_size'),
-        ('members', '0004_recruitment_steps_and_rules'),
+        ('members', '0005_public_notice_and_rule_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

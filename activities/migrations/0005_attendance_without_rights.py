@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_default_rules_and_agendas'),
+        ('activities', '0004_correct_default_rules'),
     ]
 
     operations = [
