@@ -10,12 +10,13 @@ def split_death_and_grounds(apps, schema_editor):
     """死亡 leaves the roll without leaving the Party; 劝退 and 自行脱党 are procedures whose
     outcomes (党章 第九条) are 退党 or 除名. A 劝退 recorded without its outcome is taken as
     退党 (the member agreed); 自行脱党 always ends in 除名."""
-    Member = apps.get_model("members", "Member")
-    Member.objects.filter(exit_kind="deceased").update(status="deceased", exit_kind="")
-    Member.objects.filter(exit_kind="persuaded").update(
-        exit_ground="persuaded", exit_kind="resigned"
-    )
-    Member.objects.filter(exit_kind="lapsed").update(exit_ground="lapsed", exit_kind="removed")
+    # The history rows are re-coded too (the same facts in the new terms), so the member's
+    # timeline, read from the history, names them.
+    for name in ("Member", "HistoricalMember"):
+        rows = apps.get_model("members", name).objects
+        rows.filter(exit_kind="deceased").update(status="deceased", exit_kind="")
+        rows.filter(exit_kind="persuaded").update(exit_ground="persuaded", exit_kind="resigned")
+        rows.filter(exit_kind="lapsed").update(exit_ground="lapsed", exit_kind="removed")
 
 
 def add_probation_cancelled_step(apps, schema_editor):
