@@ -203,7 +203,8 @@ class Presence(models.TextChoices):
 
 class Attendance(models.Model):
     """One expected attendee (应到) of a meeting and whether they came. `category` is the
-    member's category on the meeting's date: only full members vote (domain §2)."""
+    member's category on the meeting's date: only full members vote (domain §2), and not
+    while under 留党察看 (党章 第四十一条): they attend without a vote."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
@@ -223,6 +224,11 @@ class Attendance(models.Model):
         _("attendance"), max_length=10, choices=Presence.choices, default=Presence.PRESENT
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    without_rights = models.BooleanField(
+        _("under 留党察看 on the day"),
+        default=False,
+        help_text=_("Attends without a vote (党章 第四十一条)."),
+    )
 
     history = HistoricalRecords()
 
@@ -248,7 +254,7 @@ class Attendance(models.Model):
 
     @property
     def votes(self) -> bool:
-        return self.category == Category.FULL
+        return self.category == Category.FULL and not self.without_rights
 
 
 class MakeUpStudy(models.Model):

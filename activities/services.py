@@ -28,7 +28,7 @@ from activities.models import (
 )
 from branchsite.audit import audited_delete, audited_save
 from groups.models import CommitteeMembership, GroupMembership
-from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Status
+from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Sanction, Status
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,10 @@ def category_on(member: Member, day: datetime.date) -> str | None:
 def _members_on(day: datetime.date):
     """Members who belonged to a branch on `day`: they had not left, been transferred out or
     been suspended by then (a later change does not rewrite an old attendance list)."""
-    gone_by_then = Q(
-        status__in=[Status.TRANSFERRED_OUT, Status.EXITED, Status.SUSPENDED],
-        status_since__lte=day,
-    ) | Q(status__in=[Status.TRANSFERRED_OUT, Status.EXITED], status_since__isnull=True)
+    left = [Status.TRANSFERRED_OUT, Status.EXITED, Status.DECEASED]
+    gone_by_then = Q(status__in=[*left, Status.SUSPENDED], status_since__lte=day) | Q(
+        status__in=left, status_since__isnull=True
+    )
     return Member.objects.filter(category__in=PARTY_MEMBER_CATEGORIES).exclude(gone_by_then)
 
 
@@ -86,6 +86,25 @@ def expected_attendees(*, meeting: Meeting) -> list[tuple[Member, str]]:
     return expected
 
 
+def without_rights_on(day: datetime.date, members: Iterable[Member]) -> set[int]:
+    """The ids of `members` under 留党察看 on `day`: expected, but not among those who vote."""
+    pks = [member.pk for member in members]
+    return set(
+        Sanction.objects.without_rights(day).filter(member__in=pks).values_list("member", flat=True)
+    )
+
+
+def _attendance_rows(meeting: Meeting, expected: Iterable[tuple[Member, str]]) -> list:
+    expected = list(expected)
+    no_vote = without_rights_on(meeting.held_on, (member for member, _category in expected))
+    return [
+        Attendance(
+            meeting=meeting, member=member, category=category, without_rights=member.pk in no_vote
+        )
+        for member, category in expected
+    ]
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -103,10 +122,7 @@ def meeting_record(
     audited_save(meeting, acting_user=acting_user)
     # The list is derived, so valid by construction: one insert for all, with history.
     bulk_create_with_history(
-        [
-            Attendance(meeting=meeting, member=member, category=category)
-            for member, category in expected_attendees(meeting=meeting)
-        ],
+        _attendance_rows(meeting, expected_attendees(meeting=meeting)),
         Attendance,
         default_user=acting_user,
     )
@@ -143,23 +159,19 @@ def meeting_update(*, meeting: Meeting, acting_user) -> Meeting:
 
 def _refill_attendance(meeting: Meeting, acting_user) -> None:
     expected = {
-        member.pk: (member, category) for member, category in expected_attendees(meeting=meeting)
+        row.member_id: row for row in _attendance_rows(meeting, expected_attendees(meeting=meeting))
     }
     for attendance in meeting.attendances.all():
-        if attendance.member_id not in expected:
+        row = expected.pop(attendance.member_id, None)
+        if row is None:
             audited_delete(attendance, acting_user=acting_user)
-        elif attendance.category != expected[attendance.member_id][1]:
-            attendance.category = expected[attendance.member_id][1]
+        elif (attendance.category, attendance.without_rights) != (
+            row.category,
+            row.without_rights,
+        ):
+            attendance.category, attendance.without_rights = row.category, row.without_rights
             audited_save(attendance, acting_user=acting_user)
-        expected.pop(attendance.member_id, None)
-    bulk_create_with_history(
-        [
-            Attendance(meeting=meeting, member=member, category=category)
-            for member, category in expected.values()
-        ],
-        Attendance,
-        default_user=acting_user,
-    )
+    bulk_create_with_history(list(expected.values()), Attendance, default_user=acting_user)
 
 
 @transaction.atomic

@@ -24,6 +24,8 @@ DEFAULT_MIN_FULL_MEMBERS_FOR_BRANCH = 3
 DEFAULT_MIN_FULL_MEMBERS_FOR_COMMITTEE = 7
 DEFAULT_NORMAL_MAX_BRANCH_SIZE = 50
 DEFAULT_MIN_GROUP_SIZE = 3
+DEFAULT_MIN_COMMITTEE_SIZE = 3
+DEFAULT_MAX_COMMITTEE_SIZE = 7
 DEFAULT_MIN_SECRETARY_STANDING_YEARS = 1
 # Who stands out in the attendance rates: local practice, not national rules (党章 第九条
 # sets only the six months without organisational life).
@@ -31,6 +33,10 @@ DEFAULT_ABSENCES_IN_A_ROW = 2
 DEFAULT_LOW_ATTENDANCE_RATE_PERCENT = 80
 DEFAULT_MIN_MEETINGS_FOR_RATE = 5
 
+COMMITTEE_SIZE_SOURCE = _(
+    "Source: 中国共产党支部工作条例（试行）2018, 第九条 (党支部委员会由3至5人组成，一般不超过7人); "
+    "counted in people, not posts."
+)
 BRANCH_RULES_SOURCE = _("Source: 中国共产党支部工作条例（试行）2018, 第五、六、八条.")
 
 
@@ -71,6 +77,16 @@ class Branch(models.Model):
         _("members a branch normally has at most"),
         default=DEFAULT_NORMAL_MAX_BRANCH_SIZE,
         help_text=BRANCH_RULES_SOURCE,
+    )
+    min_committee_size = models.PositiveSmallIntegerField(
+        _("people a committee needs"),
+        default=DEFAULT_MIN_COMMITTEE_SIZE,
+        help_text=COMMITTEE_SIZE_SOURCE,
+    )
+    max_committee_size = models.PositiveSmallIntegerField(
+        _("people a committee normally has at most"),
+        default=DEFAULT_MAX_COMMITTEE_SIZE,
+        help_text=COMMITTEE_SIZE_SOURCE,
     )
     min_group_size = models.PositiveSmallIntegerField(
         _("members a party group needs"),
@@ -223,11 +239,12 @@ class CommitteeMembership(models.Model):
                 name="one_current_secretary_per_term",
                 violation_error_message=_("This term already has a current secretary."),
             ),
+            # One person may hold two posts (书记 and 纪检委员, say), not the same one twice.
             models.UniqueConstraint(
-                fields=["term", "member"],
+                fields=["term", "member", "role"],
                 condition=Q(ended_on__isnull=True),
-                name="one_current_post_per_member_per_term",
-                violation_error_message=_("This member already holds a current post in this term."),
+                name="one_current_post_of_a_kind_per_member_per_term",
+                violation_error_message=_("This member already holds this post in this term."),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

@@ -20,7 +20,7 @@ from groups.models import (
     GroupRole,
     PartyGroup,
 )
-from members.models import Category, Member
+from members.models import Category, Member, Status
 
 
 @dataclass(frozen=True)
@@ -153,14 +153,36 @@ def term_warnings(
                 level="info",
             )
         )
-    if committee_required and len(posts) < 3:
+    for post in posts:
+        if post.member.category != Category.FULL:
+            warnings.append(
+                Warning(
+                    _(
+                        "%(name)s is a probationary member and cannot sit on the committee "
+                        "(no right to be elected, 党章 第七条)."
+                    )
+                    % {"name": post.member.name},
+                    level="danger",
+                )
+            )
+    # One person may hold two posts: the committee's size counts people (条例 第九条).
+    people = len({post.member_id for post in posts})
+    if committee_required and people < branch.min_committee_size:
         warnings.append(
             Warning(
                 _(
-                    "With %(count)s full members the branch must have a committee of 3 to 5 "
-                    "members; only %(posts)s posts are filled."
+                    "With %(count)s full members the branch must have a committee of at least "
+                    "%(minimum)s people; only %(people)s people hold its posts."
                 )
-                % {"count": full_count, "posts": len(posts)}
+                % {"count": full_count, "minimum": branch.min_committee_size, "people": people}
+            )
+        )
+    elif people > branch.max_committee_size:
+        warnings.append(
+            Warning(
+                _("%(people)s people sit on the committee: it normally has at most %(maximum)s.")
+                % {"people": people, "maximum": branch.max_committee_size},
+                level="info",
             )
         )
     return warnings
@@ -172,7 +194,8 @@ def branch_overview(branch: Branch, today: datetime.date | None = None) -> dict:
     members = Member.objects.on_roll().filter(branch=branch)
     counts = members.aggregate(
         total=Count("pk"),
-        full=Count("pk", filter=Q(category=Category.FULL)),
+        # 停止党籍 members stay on the roll but do not count as full members (thresholds).
+        full=Count("pk", filter=Q(category=Category.FULL) & ~Q(status=Status.SUSPENDED)),
         probationary=Count("pk", filter=Q(category=Category.PROBATIONARY)),
     )
     in_a_group = GroupMembership.objects.current().values("member")

@@ -18,7 +18,23 @@ from groups.models import (
     GroupRole,
     PartyGroup,
 )
-from members.models import Member
+from members.models import Category, Member, Sanction
+
+
+def committee_eligibility_problem(member: Member, on: datetime.date) -> str | None:
+    """Why `member` cannot be elected to the committee on `on`, or None. A 预备党员 has no
+    right to be elected (党章 第七条), nor has a member under 留党察看 (党章 第四十一条)."""
+    # The category of today: a past term recorded late keeps members who are full now.
+    if member.category != Category.FULL:
+        return _(
+            "%(name)s is not a full member: a probationary member cannot be elected to the "
+            "committee (党章 第七条)."
+        ) % {"name": member.name}
+    if Sanction.objects.without_rights(on).filter(member=member).exists():
+        return _(
+            "%(name)s is under 留党察看 on %(date)s and cannot be elected (党章 第四十一条)."
+        ) % {"name": member.name, "date": date_format(on)}
+    return None
 
 
 @transaction.atomic
@@ -43,6 +59,9 @@ def committee_term_start(
                 _("%(name)s is not a member of %(branch)s.")
                 % {"name": member.name, "branch": branch.name}
             )
+        problem = committee_eligibility_problem(member, elected_on)
+        if problem:
+            raise ValidationError(problem)
         audited_save(
             CommitteeMembership(term=term, member=member, role=role, started_on=elected_on),
             acting_user=acting_user,

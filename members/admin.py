@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin, managed_branch_ids
 from groups.models import GroupMembership, PartyGroup
-from members.models import Member
+from members.models import Member, Sanction
 from members.roster import views as roster_views
 
 
@@ -20,6 +20,14 @@ class GroupMembershipInline(ViewOnlyMixin, ScopedInline):
 
     fields = ["group", "started_on", "ended_on"]
     verbose_name_plural = _("party groups (with history)")
+
+
+class SanctionInline(ViewOnlyMixin, ScopedInline):
+    """Shown, not edited: a sanction is recorded from the member's page, whose service ends
+    the posts that 留党察看 and 撤销党内职务 take away."""
+
+    model = Sanction
+    fields = ["kind", "started_on", "ends_on", "decision"]
 
 
 class CurrentGroupFilter(admin.SimpleListFilter):
@@ -84,7 +92,8 @@ class MemberAdmin(BranchScopedAdmin):
                 ),
                 "fields": [
                     ("status", "status_since"),
-                    ("exit_kind", "status_reason"),
+                    ("exit_kind", "exit_ground"),
+                    "status_reason",
                     ("lost_contact", "lost_contact_on"),
                     ("mobile", "mobile_destination"),
                 ],
@@ -92,7 +101,7 @@ class MemberAdmin(BranchScopedAdmin):
         ),
         (_("Login account"), {"fields": ["user"]}),
     ]
-    readonly_fields = ["status", "status_since", "exit_kind", "status_reason"]
+    readonly_fields = ["status", "status_since", "exit_kind", "exit_ground", "status_reason"]
     raw_id_fields = ["user"]
     # Adds the "import roster" button; the import pages are in members.roster.views.
     change_list_template = "admin/members/member/roster_change_list.html"
@@ -122,6 +131,10 @@ class MemberAdmin(BranchScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_current_group()
+
+    def get_inlines(self, request, obj):
+        # Someone new has no sanctions: the add page shows only the group.
+        return [GroupMembershipInline] if obj is None else [GroupMembershipInline, SanctionInline]
 
     def get_fieldsets(self, request, obj=None):
         # Linking login accounts is the site administrator's job until accounts get

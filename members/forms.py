@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from branchsite.widgets import DateInput
 from groups.models import PartyGroup
-from members.models import Category, Employment, ExitKind, Member, Status, TransferState
+from members.models import (
+    Category,
+    Employment,
+    ExitGround,
+    ExitKind,
+    Member,
+    Sanction,
+    SanctionKind,
+    Status,
+    TransferState,
+)
 from members.selectors import transfer_acceptance_warnings
 from members.validators import normalise_id_number
 
@@ -22,6 +32,7 @@ class RosterFilterForm(forms.Form):
         (Status.SUSPENDED, _("Membership suspended")),
         (Status.TRANSFERRED_OUT, _("Transferred out")),
         (Status.EXITED, _("Left the Party")),
+        (Status.DECEASED, _("Deceased")),
     ]
 
     q = forms.CharField(label=_("Search"), required=False)
@@ -59,7 +70,7 @@ class RosterFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         members = Member.objects.filter(branch=self.branch)
         status = data.get("status", "")
-        if status in (Status.SUSPENDED, Status.TRANSFERRED_OUT, Status.EXITED):
+        if status in (Status.SUSPENDED, Status.TRANSFERRED_OUT, Status.EXITED, Status.DECEASED):
             members = members.filter(status=status)
         else:
             members = members.on_roll()
@@ -102,9 +113,32 @@ class _MemberActionForm(_MemberForm):
 
 
 class MemberExitForm(_MemberActionForm):
-    kind = forms.ChoiceField(label=_("How the member left"), choices=ExitKind.choices)
+    # 取消预备党员资格 is a step of recruitment, recorded there with its decision.
+    kind = forms.ChoiceField(
+        label=_("How the member left"),
+        choices=[c for c in ExitKind.choices if c[0] != ExitKind.PROBATION_CANCELLED],
+    )
+    ground = forms.ChoiceField(
+        label=_("Procedure"), choices=[("", "—"), *ExitGround.choices], required=False
+    )
     reason = forms.CharField(label=_("Reason or decision"), max_length=200)
-    field_order = ["kind", "on", "reason"]
+    field_order = ["kind", "ground", "on", "reason"]
+
+
+class SanctionForm(_MemberActionForm):
+    kind = forms.ChoiceField(label=_("Sanction"), choices=SanctionKind.choices)
+    ends_on = forms.DateField(
+        label=_("To"),
+        widget=DateInput(),
+        required=False,
+        help_text=Sanction._meta.get_field("ends_on").help_text,
+    )
+    reason = forms.CharField(label=_("Reason or decision"), max_length=200)
+    field_order = ["kind", "on", "ends_on", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = _("From")
 
 
 class MemberStatusForm(_MemberActionForm):

@@ -183,12 +183,15 @@ def _status_changes(member: Member) -> list[TimelineEvent]:
     events = []
     previous = Status.ACTIVE
     for record in member.history.order_by("history_date", "history_id").only(
-        "status", "status_since", "exit_kind", "status_reason", "history_date"
+        "status", "status_since", "exit_kind", "exit_ground", "status_reason", "history_date"
     ):
         if record.status != previous and record.status != Status.TRANSFERRED_OUT:
             label = Status(record.status).label
             if record.status == Status.EXITED and record.exit_kind:
-                label = f"{label}（{record.get_exit_kind_display()}）"
+                kind = record.get_exit_kind_display()
+                if record.exit_ground:
+                    kind = f"{record.get_exit_ground_display()} → {kind}"
+                label = f"{label}（{kind}）"
             on = record.status_since or record.history_date.date()
             events.append(TimelineEvent(on, label, record.status_reason))
         previous = record.status

@@ -1,5 +1,5 @@
-"""Writes to the registry: status changes, exits and transfers. Each runs in one
-transaction and records `acting_user` in the audit history."""
+"""Writes to the registry: status changes, exits, deaths, disciplinary sanctions and
+transfers. Each runs in one transaction and records `acting_user` in the audit history."""
 
 import datetime
 
@@ -10,8 +10,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branchsite.audit import audited_note, audited_save
+from branchsite.dates import add_years
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
-from members.models import ExitKind, Member, Status, Transfer, TransferDirection, TransferState
+from members.models import (
+    EXIT_GROUND_OUTCOMES,
+    Category,
+    ExitKind,
+    Member,
+    Sanction,
+    SanctionKind,
+    Status,
+    Transfer,
+    TransferDirection,
+    TransferState,
+)
+
+ON_ROLL = (Status.ACTIVE, Status.SUSPENDED)
 
 
 def _leave_groups(member: Member, on: datetime.date, acting_user) -> None:
@@ -26,22 +40,97 @@ def _leave_groups(member: Member, on: datetime.date, acting_user) -> None:
         audited_save(row, acting_user=acting_user)
 
 
+def _leave_posts(member: Member, on: datetime.date, acting_user) -> None:
+    """End the member's committee and group-leader posts after `on`: on that day they no
+    longer hold them (their group membership stays)."""
+    last_day = on - datetime.timedelta(days=1)
+    for row in [
+        *GroupLeadership.objects.current().filter(member=member),
+        *CommitteeMembership.objects.current().filter(member=member),
+    ]:
+        row.ended_on = max(row.started_on, last_day)
+        audited_save(row, acting_user=acting_user)
+
+
+def _require_on_roll(member: Member) -> None:
+    if member.status not in ON_ROLL:
+        raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
+
+
 @transaction.atomic
 def member_exit(
-    *, member: Member, kind: str, on: datetime.date, reason: str, acting_user
+    *, member: Member, kind: str, on: datetime.date, reason: str, acting_user, ground: str = ""
 ) -> Member:
-    """出党: 劝退, 除名, 开除党籍, 退党, 自行脱党 or death. The record and its history stay."""
-    if member.status in (Status.EXITED, Status.TRANSFERRED_OUT):
-        raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
+    """出党: 退党, 除名, 开除党籍, 不予承认 or 取消预备党员资格, with the procedure that led there
+    when there was one (`ground`: 劝退 or 自行脱党). The record and its history stay."""
+    _require_on_roll(member)
     if kind not in ExitKind.values:
         raise ValidationError(_("Choose how the member left."))
+    if ground and kind not in EXIT_GROUND_OUTCOMES.get(ground, ()):
+        raise ValidationError(_("劝退 ends in 退党 or 除名, and 自行脱党 in 除名 (党章 第九条)."))
+    if kind == ExitKind.PROBATION_CANCELLED and member.category != Category.PROBATIONARY:
+        raise ValidationError(
+            _("Only a probationary member's membership can be cancelled; %(name)s is %(category)s.")
+            % {"name": member.name, "category": member.get_category_display()}
+        )
     member.status = Status.EXITED
     member.exit_kind = kind
+    member.exit_ground = ground
     member.status_since = on
     member.status_reason = reason
     audited_save(member, acting_user=acting_user)
     _leave_groups(member, on, acting_user)
     return member
+
+
+@transaction.atomic
+def member_death_record(*, member: Member, on: datetime.date, reason: str, acting_user) -> Member:
+    """A member died: they leave the roll, their group and posts, without leaving the Party."""
+    _require_on_roll(member)
+    member.status = Status.DECEASED
+    member.status_since = on
+    member.status_reason = reason
+    audited_save(member, acting_user=acting_user)
+    _leave_groups(member, on, acting_user)
+    return member
+
+
+@transaction.atomic
+def sanction_record(
+    *,
+    member: Member,
+    kind: str,
+    started_on: datetime.date,
+    decision: str,
+    acting_user,
+    ends_on: datetime.date | None = None,
+) -> Sanction:
+    """Record a 党纪处分. 留党察看 and 撤销党内职务 end the member's posts in the branch from
+    the first day (纪律处分条例: under 留党察看 党内职务自然撤销); the others change no right."""
+    _require_on_roll(member)
+    if kind != SanctionKind.PROBATION:
+        ends_on = None  # only 留党察看 has a term
+    sanction = Sanction(
+        member=member, kind=kind, started_on=started_on, ends_on=ends_on, decision=decision
+    )
+    audited_save(sanction, acting_user=acting_user)
+    if kind in (SanctionKind.PROBATION, SanctionKind.DISMISSAL):
+        _leave_posts(member, started_on, acting_user)
+    return sanction
+
+
+@transaction.atomic
+def sanction_probation_extend(*, sanction: Sanction, decision: str, acting_user) -> Sanction:
+    """留党察看一年 whose member does not yet meet the conditions at its end is extended by a
+    year (纪律处分条例); two years in all is the limit, which the model enforces. The
+    history keeps the first term and decision."""
+    if sanction.kind != SanctionKind.PROBATION:
+        raise ValidationError(_("Only 留党察看 can be extended."))
+    sanction.ends_on = add_years(sanction.ends_on + datetime.timedelta(days=1), 1)
+    sanction.ends_on -= datetime.timedelta(days=1)
+    sanction.decision = decision
+    audited_save(sanction, acting_user=acting_user)
+    return sanction
 
 
 @transaction.atomic
@@ -84,10 +173,7 @@ def transfer_start(
 ) -> Transfer:
     """Open a transfer. Out: the member stays ours, and on our roll, until the other side
     accepts. In: the letter is recorded with the member's new record until we accept it."""
-    if direction == TransferDirection.OUT and member.status not in (
-        Status.ACTIVE,
-        Status.SUSPENDED,
-    ):
+    if direction == TransferDirection.OUT and member.status not in ON_ROLL:
         raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
     transfer = Transfer(
         member=member,

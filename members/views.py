@@ -29,10 +29,11 @@ from members.forms import (
     MemberStatusForm,
     PasswordResetForm,
     RosterFilterForm,
+    SanctionForm,
     TransferCompleteForm,
     TransferOutForm,
 )
-from members.models import Status, TransferDirection, TransferState
+from members.models import SanctionKind, Status, TransferDirection, TransferState
 
 PAGE_SIZE = 50
 TABS = {
@@ -81,6 +82,7 @@ def member_detail(request, pk):
     member = _with_transfers(get_member_for_user(request, pk))
     roles = roles_for(request.user)
     selectors.attach_probation_ends([member])
+    sanctions = list(member.sanctions.all())
     context = {
         "member": member,
         "branch": member.branch,
@@ -91,6 +93,11 @@ def member_detail(request, pk):
         "timeline": selectors.member_timeline(member),
         "party_age": selectors.party_age(member, timezone.localdate()),
         "transfers": list(member.transfers.all()),
+        "sanctions": sanctions,
+        "without_rights": any(
+            s.kind == SanctionKind.PROBATION and s.in_force_on(timezone.localdate())
+            for s in sanctions
+        ),
         "transfer_warnings": selectors.pending_transfer_warnings(
             member.transfers.all(), timezone.localdate()
         ),
@@ -124,9 +131,33 @@ def _with_transfers(member):
 
 def _exit(member, data, user):
     services.member_exit(
-        member=member, kind=data["kind"], on=data["on"], reason=data["reason"], acting_user=user
+        member=member,
+        kind=data["kind"],
+        ground=data["ground"],
+        on=data["on"],
+        reason=data["reason"],
+        acting_user=user,
     )
     return gettext("%(name)s has been recorded as having left the Party.") % {"name": member.name}
+
+
+def _death(member, data, user):
+    services.member_death_record(
+        member=member, on=data["on"], reason=data["reason"], acting_user=user
+    )
+    return gettext("%(name)s's death is recorded.") % {"name": member.name}
+
+
+def _sanction(member, data, user):
+    services.sanction_record(
+        member=member,
+        kind=data["kind"],
+        started_on=data["on"],
+        ends_on=data["ends_on"],
+        decision=data["reason"],
+        acting_user=user,
+    )
+    return gettext("The sanction is recorded.")
 
 
 def _suspend(member, data, user):
@@ -218,6 +249,26 @@ MEMBER_ACTIONS = {
         PasswordResetForm,
         _password_reset,
         lambda m: m.user_id is not None and not (m.user.is_staff or m.user.is_superuser),
+    ),
+    "sanction": MemberAction(
+        _("Record a disciplinary sanction"),
+        SanctionForm,
+        _sanction,
+        _on_roll,
+        warning=_(
+            "留党察看 takes away the vote and the right to elect and be elected until its last "
+            "day; it and 撤销党内职务 end the member's posts in the branch from the first day."
+        ),
+    ),
+    "death": MemberAction(
+        _("Record death"),
+        MemberStatusForm,
+        _death,
+        _on_roll,
+        warning=_(
+            "The member leaves every list and their party group on this date. Their record "
+            "and history are kept. This cannot be undone from this page."
+        ),
     ),
     "exit": MemberAction(
         _("Record leaving the Party"),

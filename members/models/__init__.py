@@ -1,7 +1,9 @@
 """The models of `members`, one module per concept: the registry (`Member` and its enums),
-transfers, and the recruitment pipeline. Every model and enum is re-exported here, so
-`from members.models import X` works and Django finds the models when the app loads."""
+transfers, disciplinary sanctions and the recruitment pipeline. Every model and enum is
+re-exported here, so `from members.models import X` works and Django finds the models when
+the app loads."""
 
+from members.models.discipline import Sanction, SanctionKind, SanctionQuerySet
 from members.models.recruitment import (
     RECRUITMENT_DOCUMENT_TYPES,
     PeopleRole,
@@ -15,10 +17,12 @@ from members.models.recruitment import (
 )
 from members.models.registry import (
     ETHNIC_GROUPS,
+    EXIT_GROUND_OUTCOMES,
     PARTY_MEMBER_CATEGORIES,
     Category,
     Education,
     Employment,
+    ExitGround,
     ExitKind,
     Gender,
     Member,
@@ -29,11 +33,13 @@ from members.models.transfers import Transfer, TransferDirection, TransferQueryS
 
 __all__ = [
     "ETHNIC_GROUPS",
+    "EXIT_GROUND_OUTCOMES",
     "PARTY_MEMBER_CATEGORIES",
     "RECRUITMENT_DOCUMENT_TYPES",
     "Category",
     "Education",
     "Employment",
+    "ExitGround",
     "ExitKind",
     "Gender",
     "Member",
@@ -41,6 +47,9 @@ __all__ = [
     "PeopleRole",
     "RecruitmentRecord",
     "RecruitmentStep",
+    "Sanction",
+    "SanctionKind",
+    "SanctionQuerySet",
     "Status",
     "TimeRule",
     "TimeRuleCode",

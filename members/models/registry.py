@@ -59,23 +59,43 @@ class Employment(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """党籍状态. Only ACTIVE and SUSPENDED members appear in the branch's lists."""
+    """党籍状态. Only ACTIVE and SUSPENDED members appear in the branch's lists. A member who
+    died leaves the roll without leaving the Party (出党): DECEASED stands apart from EXITED."""
 
     ACTIVE = "active", _("Normal")
     SUSPENDED = "suspended", _("Membership suspended")
     TRANSFERRED_OUT = "transferred_out", _("Transferred out")
     EXITED = "exited", _("Left the Party")
+    DECEASED = "deceased", _("Deceased")
 
 
 class ExitKind(models.TextChoices):
-    """How a member left (出党): each has its own procedure and wording in reports."""
+    """How a member left the Party (出党), each with its own procedure and wording in reports
+    (党章 第九条, 第四十一条; 不予承认 and 取消预备党员资格: an admission that does not stand)."""
 
-    PERSUADED = "persuaded", _("Persuaded to leave (劝退)")
+    RESIGNED = "resigned", _("Resigned (退党)")
     REMOVED = "removed", _("Removed from the Party (除名)")
     EXPELLED = "expelled", _("Expelled (开除党籍)")
-    RESIGNED = "resigned", _("Resigned (退党)")
+    NOT_RECOGNISED = "not_recognised", _("Admission not recognised (不予承认)")
+    PROBATION_CANCELLED = (
+        "probation_cancelled",
+        _("Probationary membership cancelled (取消预备党员资格)"),
+    )
+
+
+class ExitGround(models.TextChoices):
+    """Why the branch acted, where 党章 第九条 names a procedure: 劝退 ends in 退党 (the member
+    agrees) or 除名 (they persist); 自行脱党 ends in 除名."""
+
+    PERSUADED = "persuaded", _("Persuaded to leave (劝退)")
     LAPSED = "lapsed", _("Deemed to have left (自行脱党)")
-    DECEASED = "deceased", _("Deceased")
+
+
+# The outcomes each ground can end in (党章 第九条).
+EXIT_GROUND_OUTCOMES = {
+    ExitGround.PERSUADED: (ExitKind.RESIGNED, ExitKind.REMOVED),
+    ExitGround.LAPSED: (ExitKind.REMOVED,),
+}
 
 
 ETHNIC_GROUPS = [
@@ -189,6 +209,9 @@ class Member(models.Model):
     exit_kind = models.CharField(
         _("how the member left"), max_length=20, choices=ExitKind.choices, blank=True
     )
+    exit_ground = models.CharField(
+        _("procedure"), max_length=20, choices=ExitGround.choices, blank=True
+    )
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     lost_contact = models.BooleanField(_("lost contact"), default=False)
     lost_contact_on = models.DateField(_("lost contact since"), null=True, blank=True)
@@ -265,6 +288,20 @@ class Member(models.Model):
                     "A member who left the Party needs how and when they left; the others need "
                     "neither."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_ground="")
+                | (Q(exit_ground="persuaded") & (Q(exit_kind="resigned") | Q(exit_kind="removed")))
+                | Q(exit_ground="lapsed", exit_kind="removed"),
+                name="member_exit_ground_outcome",
+                violation_error_message=_(
+                    "劝退 ends in 退党 or 除名, and 自行脱党 in 除名 (党章 第九条)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="deceased") | Q(status_since__isnull=False),
+                name="member_death_has_date",
+                violation_error_message=_("Enter the date of death."),
             ),
         ]
 

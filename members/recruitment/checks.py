@@ -159,10 +159,12 @@ def step_warnings(
                 "stage": Category(step.stage).label,
             }
         )
+    # 取消预备党员资格 may come at any time of probation, not only after the steps before it.
     missing = [
         s.name
         for s in steps
-        if s.stage == step.stage
+        if step.code != StepCode.PROBATION_CANCELLED
+        and s.stage == step.stage
         and s.order < step.order
         and not s.optional
         and not timeline.has(s.code)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from branchsite.audit import audited_save
 from groups.models import Branch, PartyGroup
 from groups.services import group_member_place
-from members.models import Category, Member, RecruitmentRecord, RecruitmentStep
+from members.models import Category, ExitKind, Member, RecruitmentRecord, RecruitmentStep
 from members.recruitment.checks import (
     StepInput,
     recruitment_step_check,
@@ -23,6 +23,7 @@ from members.recruitment.checks import (
 from members.recruitment.rules import RuleBook
 from members.recruitment.stages import StepCode, stage_index
 from members.recruitment.timeline import Timeline, probation_end
+from members.services import member_exit
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,15 @@ def recruitment_step_record(
         # 编入党小组 is the group membership itself, with the group's rules (a move ends
         # the current membership), not only a line in the recruitment record.
         group_member_place(group=group, member=member, started_on=on, acting_user=acting_user)
+    if step.code == StepCode.PROBATION_CANCELLED:
+        # The person leaves the probationary list and the roll; record and history stay.
+        member_exit(
+            member=member,
+            kind=ExitKind.PROBATION_CANCELLED,
+            on=on,
+            reason=reference.strip() or step.name,
+            acting_user=acting_user,
+        )
     return StepRecorded(record=record, warnings=warnings)
 
 

@@ -35,6 +35,8 @@ class StepCode:
     FULL_NOTICE = "full_notice"
     FULL_MEETING = "full_meeting"
     EXTENSION = "probation_extended"
+    # 取消预备党员资格 (党章 第七条): the third outcome of probation; the person leaves the roll.
+    PROBATION_CANCELLED = "probation_cancelled"
     FULL_APPROVAL = "full_approval"
 
 

@@ -33,6 +33,7 @@ CHOICE_SPELLINGS = {
         Status.SUSPENDED: ("停止党籍",),
         Status.TRANSFERRED_OUT: ("已转出", "转出"),
         Status.EXITED: ("已出党", "出党"),
+        Status.DECEASED: ("死亡", "已故"),
     },
     "employment": {
         Employment.IN_SERVICE: ("在职",),

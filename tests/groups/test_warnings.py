@@ -75,7 +75,7 @@ def test_it_requires_a_committee_for_seven_full_members():
     result = overview(branch)
 
     assert result["committee_required"] is True
-    assert "正式党员 7 名，应设立 3 至 5 人的支部委员会；目前仅有 1 名支委。" in messages(result)
+    assert "正式党员 7 名，应设立 3 人以上的支部委员会；目前仅有 1 人担任支委。" in messages(result)
 
 
 def test_it_is_satisfied_by_a_committee_of_three_for_seven_full_members():
@@ -384,7 +384,7 @@ def test_a_committee_is_required_from_the_branchs_own_threshold():
     with_members(branch, full=1)
     result = overview(branch)
     assert (result["committee_required"], result["committee_threshold"]) == (True, 5)
-    assert "正式党员 5 名，应设立 3 至 5 人的支部委员会；目前仅有 1 名支委。" in messages(result)
+    assert "正式党员 5 名，应设立 3 人以上的支部委员会；目前仅有 1 人担任支委。" in messages(result)
 
 
 def test_a_committee_is_not_required_at_seven_when_the_branch_set_eight():

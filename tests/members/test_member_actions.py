@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import GroupLeadership, GroupMembership
-from members.models import ExitKind, Member, Status, Transfer, TransferState
+from members.models import (
+    ExitGround,
+    ExitKind,
+    Member,
+    SanctionKind,
+    Status,
+    Transfer,
+    TransferState,
+)
 from tests.factories import PASSWORD, member_in_group
 
 EXPECTED = {
@@ -29,7 +37,7 @@ def action_url(member, action):
     return reverse("members:member_action", args=[member.pk, action])
 
 
-@pytest.mark.parametrize("action", ["transfer-out", "suspend", "exit"])
+@pytest.mark.parametrize("action", ["transfer-out", "suspend", "exit", "death", "sanction"])
 @pytest.mark.parametrize("persona, status", EXPECTED.items())
 def test_only_the_committee_may_open_a_member_action(world, personas, action, persona, status):
     response = personas[persona].get(action_url(world.member, action))
@@ -48,21 +56,58 @@ def test_the_member_page_offers_the_actions_to_the_committee_only(
     assert action_url(world.member, "exit") not in viewer_client.get(url).content.decode()
 
 
-def test_an_exit_takes_the_member_off_the_roll_and_out_of_their_group(world, secretary_client):
+def test_a_death_takes_the_member_off_the_roll_and_out_of_their_group(world, secretary_client):
     response = secretary_client.post(
-        action_url(world.leader_a, "exit"),
-        {"kind": ExitKind.DECEASED, "on": "2026-10-01", "reason": "病故"},
+        action_url(world.leader_a, "death"), {"on": "2026-10-01", "reason": "病故"}
     )
 
     assert response.status_code == 302
     leader = Member.objects.get(pk=world.leader_a.pk)
-    assert (leader.status, leader.exit_kind) == (Status.EXITED, ExitKind.DECEASED)
+    # 死亡 leaves the roll but is not a way of leaving the Party (出党).
+    assert (leader.status, leader.exit_kind) == (Status.DECEASED, "")
     assert not Member.objects.on_roll().filter(pk=leader.pk).exists()
     assert not GroupMembership.objects.current().filter(member=leader).exists()
     assert not GroupLeadership.objects.current().filter(member=leader).exists()
     assert leader.history.latest().history_user == world.secretary.user
     page = secretary_client.get(reverse("members:member_detail", args=[leader.pk]))
-    assert "已出党（死亡）" in page.content.decode()
+    content = page.content.decode()
+    assert "死亡" in content and "已出党" not in content
+
+
+def test_an_exit_records_the_procedure_and_its_outcome(world, secretary_client):
+    response = secretary_client.post(
+        action_url(world.member, "exit"),
+        {"kind": ExitKind.REMOVED, "ground": ExitGround.LAPSED, "on": "2026-10-01", "reason": "x"},
+    )
+
+    assert response.status_code == 302
+    member = Member.objects.get(pk=world.member.pk)
+    assert (member.status, member.exit_ground, member.exit_kind) == (
+        Status.EXITED,
+        ExitGround.LAPSED,
+        ExitKind.REMOVED,
+    )
+    page = secretary_client.get(reverse("members:member_detail", args=[member.pk]))
+    assert "自行脱党 → 除名" in page.content.decode()
+
+
+def test_a_sanction_is_recorded_and_shown_on_the_member_page(world, secretary_client):
+    today = timezone.localdate()
+    response = secretary_client.post(
+        action_url(world.member, "sanction"),
+        {
+            "kind": SanctionKind.PROBATION,
+            "on": today.isoformat(),
+            "ends_on": (today + datetime.timedelta(days=365)).isoformat(),
+            "reason": "支部大会决定",
+        },
+    )
+
+    assert response.status_code == 302
+    sanction = world.member.sanctions.get()
+    assert sanction.history.latest().history_user == world.secretary.user
+    page = secretary_client.get(reverse("members:member_detail", args=[world.member.pk]))
+    assert page.content.decode().count("留党察看") >= 2  # the badge and the list
 
 
 def test_an_exit_without_a_reason_keeps_what_was_typed(world, secretary_client):

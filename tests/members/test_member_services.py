@@ -104,7 +104,7 @@ def test_a_suspended_member_may_leave(world):
         reason="失联超过六个月",
         acting_user=world.secretary.user,
     )
-    exit_member(world, world.member, kind=ExitKind.LAPSED)
+    exit_member(world, world.member, kind=ExitKind.REMOVED)
     assert Member.objects.get(pk=world.member.pk).status == Status.EXITED
 
 

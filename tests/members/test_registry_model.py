@@ -213,7 +213,7 @@ def test_a_member_who_has_not_left_has_no_exit_kind(branch, status):
         gender=Gender.MALE,
         status=status,
         status_since=datetime.date(2025, 3, 1),
-        exit_kind=ExitKind.PERSUADED,
+        exit_kind=ExitKind.RESIGNED,
     )
     assert_refused(member, EXIT_NEEDS_KIND_AND_DATE)
 
@@ -223,7 +223,7 @@ def test_a_member_who_left_with_kind_and_date_is_accepted(branch):
         branch,
         gender=Gender.MALE,
         status=Status.EXITED,
-        exit_kind=ExitKind.DECEASED,
+        exit_kind=ExitKind.NOT_RECOGNISED,
         status_since=datetime.date(2025, 3, 1),
     )
     member.full_clean()

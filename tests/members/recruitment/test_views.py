@@ -538,3 +538,18 @@ def test_the_secretary_reads_a_rule_with_its_source(world, secretary_client):
     assert response.status_code == 200
     assert "应当在一个月内派人同入党申请人谈话" in html
     assert 'name="_save"' not in html
+
+
+def test_cancelling_probation_is_recorded_from_the_persons_page(world, secretary_client):
+    probationary = recruit(
+        world.branch, Category.PROBATIONARY, name="预备党员", joined_on=days_ago(200)
+    )
+    response = secretary_client.post(
+        step_url(probationary, "probation_cancelled"),
+        {"done_on": days_ago(1).isoformat(), "reference": "支部大会决议"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    probationary.refresh_from_db()
+    assert probationary.exit_kind == "probation_cancelled"
+    assert probationary.recruitment_records.filter(step__code="probation_cancelled").exists()
