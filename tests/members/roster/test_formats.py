@@ -1,0 +1,218 @@
+"""A roster in .xls (Excel 97-2003, WPS) or .ods (LibreOffice) reads and imports exactly as
+the same roster in .xlsx: the same header, merges, dates and identity numbers, the same
+members created, the same errors for the same bad rows, and the same refusals."""
+
+import io
+import zipfile
+
+import pytest
+
+from groups.models import GroupMembership
+from members.models import Member
+from members.roster import COLUMNS_BY_KEY, RosterFileError, parse_cell, reading, roster_read
+from members.roster.cells import CellError
+from tests.members.roster.other_formats import as_ods, as_xls
+from tests.members.roster.test_importing import (
+    LI_ID,
+    WANG_ID,
+    ZHANG_ID,
+    errors_of,
+    import_file,
+    messy_roster,
+    simple_roster,
+)
+from tests.members.roster.test_views import IMPORT_URL, PREVIEW_URL, token_of, upload
+
+CONVERT = {"xls": as_xls, "ods": as_ods}
+
+
+def parsed(sheet) -> list[tuple]:
+    """Each row as the importer will use it: its number and its parsed values."""
+
+    def value(key, raw):
+        try:
+            return parse_cell(COLUMNS_BY_KEY[key], raw)
+        except CellError as error:
+            return ("error", str(error))
+
+    return [
+        (row.number, {key: value(key, raw) for key, raw in row.values.items()})
+        for row in sheet.rows
+    ]
+
+
+def outcomes_of(result) -> list[tuple]:
+    return [
+        (o.number, o.name, o.action, [(c.header, c.new) for c in o.changes])
+        for o in result.outcomes
+    ]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_it_reads_the_messy_roster_as_the_xlsx_one(db, kind):
+    expected = roster_read(messy_roster())
+    sheet = roster_read(CONVERT[kind](messy_roster()))
+    assert sheet.title == expected.title == "花名册"
+    assert sheet.header_rows == expected.header_rows == [4, 5]
+    assert sheet.columns == expected.columns
+    assert sheet.headers == expected.headers
+    assert sorted(sheet.heading_merges) == sorted(expected.heading_merges)
+    assert parsed(sheet) == parsed(expected)
+    assert [row.values["group"] for row in sheet.rows] == ["A组", "A组", "A组", "B组"]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_it_imports_the_messy_roster_as_the_xlsx_one(world, kind):
+    expected = outcomes_of(import_file(world.branch, messy_roster(), dry_run=True))
+    user = world.secretary.user
+    result = import_file(world.branch, CONVERT[kind](messy_roster()), acting_user=user)
+    assert result.written and result.errors == []
+    assert outcomes_of(result) == [(n, name, "create", c) for n, name, _, c in expected]
+    zhang = Member.objects.get(name="张三")
+    assert zhang.id_number == ZHANG_ID
+    assert zhang.history.get().history_user == user
+    current = GroupMembership.objects.current()
+    assert current.get(member=zhang).group == world.group_a
+    assert current.get(member__name="赵六").group == world.group_b
+    # Imported again, nothing changes.
+    again = import_file(world.branch, CONVERT[kind](messy_roster()))
+    assert [o.action for o in again.outcomes] == ["unchanged"] * 4
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_it_reports_the_same_errors_for_the_same_bad_rows_and_writes_nothing(world, kind):
+    bad_check_digit = ZHANG_ID[:17] + ("1" if ZHANG_ID[17] != "1" else "2")
+    rows = [
+        ["李四", "女", LI_ID, "1990-01-15"],
+        ["张三", "男", bad_check_digit, "1985-03-08"],
+        ["王五", "男", WANG_ID, "七月"],
+        ["赵六", "女", float(ZHANG_ID[:17] + "0"), 2009.1],  # numbers, as Excel keeps them
+    ]
+    expected = errors_of(import_file(world.branch, simple_roster(rows)))
+    assert len(expected) == 4
+    members, history = Member.objects.count(), Member.history.count()
+    result = import_file(world.branch, CONVERT[kind](simple_roster(rows)))
+    assert not result.written
+    assert errors_of(result) == expected
+    assert (Member.objects.count(), Member.history.count()) == (members, history)
+
+
+def test_an_ods_file_without_its_merges_loses_the_merged_group_names(db):
+    # What a reader without merge information would see (calamine reports none for .ods;
+    # reading.py reads them from content.xml): the two-row header is still found, since the
+    # sub-headings sit under empty cells, but a group name merged over three rows is only
+    # on the first of them, so the other two members would be placed in no group.
+    sheet = roster_read(as_ods(messy_roster(), keep_merges=False))
+    assert sheet.header_rows == [4, 5]
+    assert sheet.columns == roster_read(messy_roster()).columns
+    assert [row.values["group"] for row in sheet.rows] == ["A组", None, None, "B组"]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_it_refuses_more_rows_than_the_limit(db, settings, kind):
+    settings.ROSTER_IMPORT_MAX_ROWS = 3
+    with pytest.raises(RosterFileError, match="3"):
+        roster_read(CONVERT[kind](messy_roster()))
+
+
+# --------------------------------------------------------------------------- refused files
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_it_refuses_a_truncated_file_as_damaged(db, kind):
+    content = CONVERT[kind](messy_roster()).getvalue()
+    with pytest.raises(RosterFileError) as refused:
+        roster_read(io.BytesIO(content[: len(content) // 2]))
+    damaged = reading._locked_or_damaged() if kind == "xls" else reading._damaged()
+    assert refused.value.message == damaged.message
+
+
+def test_a_text_file_renamed_to_xls_or_ods_is_not_a_spreadsheet(db, tmp_path):
+    for name in ("花名册.xls", "花名册.ods"):
+        path = tmp_path / name
+        path.write_text("姓名,性别\n张三,男\n")
+        with pytest.raises(RosterFileError) as refused:
+            roster_read(path)
+        assert refused.value.message == reading._not_a_spreadsheet().message
+        assert ".xls" in refused.value.message and ".ods" in refused.value.message
+
+
+def test_an_opendocument_text_is_not_a_spreadsheet(db):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(RosterFileError) as refused:
+        roster_read(io.BytesIO(stream.getvalue()))
+    assert refused.value.message == reading._not_a_spreadsheet().message
+
+
+def _rezipped(source: io.BytesIO, change=lambda name, data: data, padding: int = 0) -> bytes:
+    """The package again, each entry through `change`, with `padding` zero bytes added."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            new.writestr(entry.filename, change(entry.filename, old.read(entry)))
+        if padding:
+            with new.open("Pictures/padding.bin", "w") as padded:
+                chunk = b"\0" * (1024 * 1024)
+                for _ in range(padding // len(chunk) + 1):
+                    padded.write(chunk)
+    return stream.getvalue()
+
+
+def test_an_ods_with_broken_xml_is_damaged(db):
+    def cut(name, data):
+        return data[:300] if name == "content.xml" else data
+
+    with pytest.raises(RosterFileError) as refused:
+        roster_read(io.BytesIO(_rezipped(as_ods(messy_roster()), cut)))
+    assert refused.value.message == reading._damaged().message
+
+
+def test_an_ods_zip_bomb_is_refused_before_calamine_opens_it(db, monkeypatch):
+    opened = []
+    monkeypatch.setattr(reading, "_open_workbook", lambda *a, **k: opened.append(a))
+
+    bomb = _rezipped(as_ods(messy_roster()), padding=reading.MAX_UNCOMPRESSED_BYTES)
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(RosterFileError, match="MB"):
+        roster_read(io.BytesIO(bomb))
+    assert opened == []
+
+
+def test_a_zip_that_lies_about_its_unpacked_size_is_refused_as_damaged(db, monkeypatch):
+    opened = []
+    monkeypatch.setattr(reading, "_open_workbook", lambda *a, **k: opened.append(a))
+    content = bytearray(_rezipped(messy_roster()))
+    # Declare 100 bytes for every entry in the central directory (uncompressed size field).
+    offset = 0
+    while (offset := content.find(b"PK\x01\x02", offset)) != -1:
+        content[offset + 24 : offset + 28] = (100).to_bytes(4, "little")
+        offset += 4
+    with pytest.raises(RosterFileError) as refused:
+        roster_read(io.BytesIO(bytes(content)))
+    assert refused.value.message == reading._damaged().message
+    assert opened == []
+
+
+# --------------------------------------------------------------------------- the workbench
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_the_workbench_previews_an_xls_or_ods_upload(world, secretary_client, staging_dir, kind):
+    response = upload(
+        secretary_client, world.branch, CONVERT[kind](messy_roster()), name=f"花名册.{kind}"
+    )
+    token = token_of(response)
+    (stored,) = staging_dir.iterdir()
+    assert stored.suffix == f".{kind}"
+    page = secretary_client.get(PREVIEW_URL, {"token": token})
+    assert page.status_code == 200
+    assert page.context["result"].errors == []
+    assert len(page.context["result"].outcomes) == 4
+
+
+def test_the_upload_form_accepts_the_three_formats(world, secretary_client):
+    page = secretary_client.get(IMPORT_URL).content.decode()
+    assert 'accept=".xlsx,.xls,.ods"' in page
