@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from members.roster.cells import is_blank
@@ -259,6 +260,46 @@ def _ods_merges(data: bytes, sheet_name: str) -> list[Merge]:
     return merges
 
 
+_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ERROR_TYPE = re.compile(rb'<c\b[^>]*\bt="e"[^>]*>')
+_ERROR_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_ERROR_VALUE = re.compile(rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>([^<]*)</v>")
+
+
+def _xlsx_errors(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+    """{(row, column): "#N/A"} for the formula errors of one .xlsx sheet.
+
+    calamine gives an error cell as "", which would read as blank (keep the stored value);
+    openpyxl gave its text, which the cell parsers refuse ("#N/A is not a date"), so the
+    row is reported. The sheet is scanned only when it has an error cell at all."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relation = next(
+        (
+            sheet.get(_RELATIONSHIP_ID)
+            for sheet in workbook.iter(f"{_SPREADSHEET_NS}sheet")
+            if sheet.get("name") == sheet_name
+        ),
+        None,
+    )
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in relations if r.get("Id") == relation), None)
+    if not target:
+        return {}
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    content = archive.read(part)
+    if b't="e"' not in content:
+        return {}
+    errors = {}
+    for tag in _ERROR_TYPE.finditer(content):
+        ref, value = _ERROR_REF.search(tag.group()), _ERROR_VALUE.match(content, tag.end())
+        if ref and value:
+            column = column_index_from_string(ref.group(1).decode())
+            errors[int(ref.group(2)), column] = value.group(1).decode() or "#VALUE!"
+    return errors
+
+
 def _merge_ref(merge: Merge) -> str:
     min_col, min_row, max_col, max_row = merge
     return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
@@ -373,6 +414,10 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
             try:
                 sheet = workbook.get_sheet_by_name(name)
                 cells = _sheet_cells(sheet, max_rows=max_rows)
+                if kind == "xlsx":
+                    for (row, column), error in _xlsx_errors(data, name).items():
+                        if column <= MAX_COLUMNS:
+                            cells.setdefault(row, {})[column] = error
                 merged = _ods_merges(data, name) if kind == "ods" else _calamine_merges(sheet)
             except RosterFileError:
                 raise

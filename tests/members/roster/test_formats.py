@@ -6,10 +6,11 @@ import io
 import zipfile
 
 import pytest
+from openpyxl import load_workbook
 
 from groups.models import GroupMembership
 from members.models import Member
-from members.roster import COLUMNS_BY_KEY, RosterFileError, parse_cell, reading, roster_read
+from members.roster import COLUMNS_BY_KEY, RosterFileError, cells, parse_cell, reading, roster_read
 from members.roster.cells import CellError
 from tests.members.roster.other_formats import as_ods, as_xls
 from tests.members.roster.test_importing import (
@@ -216,3 +217,15 @@ def test_the_workbench_previews_an_xls_or_ods_upload(world, secretary_client, st
 def test_the_upload_form_accepts_the_three_formats(world, secretary_client):
     page = secretary_client.get(IMPORT_URL).content.decode()
     assert 'accept=".xlsx,.xls,.ods"' in page
+
+
+def test_a_formula_error_in_an_xlsx_cell_is_reported_not_taken_for_blank(world):
+    # calamine reads an error cell as ""; the importer puts the error's text back, as
+    # openpyxl read it, so the row is refused instead of silently keeping the stored value.
+    stream = simple_roster([["张三", "男", ZHANG_ID, "#N/A"], ["李四", "女", LI_ID, "1990-01-15"]])
+    assert load_workbook(stream).active["D2"].data_type == "e"  # an error cell
+    stream.seek(0)
+    sheet = roster_read(stream)
+    assert sheet.rows[0].values["birth_date"] == "#N/A"
+    result = import_file(world.branch, simple_roster([["张三", "男", ZHANG_ID, "#N/A"]]))
+    assert errors_of(result) == [(2, "D", "出生日期", cells._date_error("#N/A").args[0])]
