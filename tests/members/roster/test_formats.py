@@ -6,11 +6,20 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from groups.models import GroupMembership
 from members.models import Member
-from members.roster import COLUMNS_BY_KEY, RosterFileError, cells, parse_cell, reading, roster_read
+from members.roster import (
+    COLUMNS_BY_KEY,
+    RosterFileError,
+    cells,
+    parse_cell,
+    reading,
+    roster_error_workbook,
+    roster_read,
+)
 from members.roster.cells import CellError
 from tests.members.roster.other_formats import as_ods, as_xls
 from tests.members.roster.test_importing import (
@@ -229,3 +238,33 @@ def test_a_formula_error_in_an_xlsx_cell_is_reported_not_taken_for_blank(world):
     assert sheet.rows[0].values["birth_date"] == "#N/A"
     result = import_file(world.branch, simple_roster([["张三", "男", ZHANG_ID, "#N/A"]]))
     assert errors_of(result) == [(2, "D", "出生日期", cells._date_error("#N/A").args[0])]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_the_error_file_of_an_xls_or_ods_upload_is_the_xlsx_ones(world, kind):
+    workbook = load_workbook(messy_roster())
+    workbook.active["D7"] = "310110199001152421"  # 李四's check digit broken
+    broken = io.BytesIO()
+    workbook.save(broken)
+    expected_sheet = roster_read(io.BytesIO(broken.getvalue()))
+    sheet = roster_read(CONVERT[kind](io.BytesIO(broken.getvalue())))
+    result = import_file(world.branch, CONVERT[kind](io.BytesIO(broken.getvalue())))
+    assert errors_of(result) == errors_of(import_file(world.branch, io.BytesIO(broken.getvalue())))
+
+    def cells_of(sheet, errors):
+        returned = load_workbook(io.BytesIO(roster_error_workbook(sheet=sheet, errors=errors)))
+        output = returned.active
+        merges = sorted(str(r) for r in output.merged_cells.ranges)
+        return merges, [[cell.value for cell in row] for row in output.iter_rows()]
+
+    assert cells_of(sheet, result.errors) == cells_of(expected_sheet, result.errors)
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_the_command_imports_an_xls_or_ods_file(world, tmp_path, kind):
+    path = tmp_path / f"花名册.{kind}"
+    path.write_bytes(CONVERT[kind](messy_roster()).getvalue())
+    out = io.StringIO()
+    call_command("import_roster", str(path), "--branch", "yi", stdout=out, stderr=io.StringIO())
+    names = ["张三", "李四", "王五", "赵六"]
+    assert Member.objects.filter(branch=world.branch, name__in=names).count() == 4
