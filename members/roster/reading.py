@@ -35,6 +35,9 @@ MAX_COLUMNS = 200
 # lied about it: calamine only gets a package whose declared sizes are its real ones.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
+# calamine holds a sheet as one rectangle of cells (about 32 bytes each) from its first cell
+# to its last: 2 million is 40 times the largest roster the row limit lets in.
+MAX_SHEET_CELLS = 2_000_000
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 EXTENSIONS = (".xlsx", ".xls", ".ods")
@@ -267,12 +270,8 @@ _ERROR_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _ERROR_VALUE = re.compile(rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>([^<]*)</v>")
 
 
-def _xlsx_errors(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
-    """{(row, column): "#N/A"} for the formula errors of one .xlsx sheet.
-
-    calamine gives an error cell as "", which would read as blank (keep the stored value);
-    openpyxl gave its text, which the cell parsers refuse ("#N/A is not a date"), so the
-    row is reported. The sheet is scanned only when it has an error cell at all."""
+def _xlsx_sheet_xml(data: bytes, sheet_name: str) -> bytes:
+    """The XML of one .xlsx sheet ("" if the workbook does not say where it is)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     relation = next(
@@ -286,9 +285,44 @@ def _xlsx_errors(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
     relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     target = next((r.get("Target") for r in relations if r.get("Id") == relation), None)
     if not target:
-        return {}
-    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    content = archive.read(part)
+        return b""
+    return archive.read(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_xlsx_extent(content: bytes) -> None:
+    """Refuse a sheet whose cells span more than MAX_SHEET_CELLS, before calamine sees it.
+
+    calamine allocates the whole rectangle from the first to the last cell: a 5 kB file with
+    one cell in A1 and one in XFD1048576 asks for 512 GB and aborts the process."""
+    refs = set(_CELL_REF.findall(content))
+    if not refs:
+        return
+    columns = [column_index_from_string(letters.decode()) for letters in {c for c, _ in refs}]
+    rows = [int(number) for number in {r for _, r in refs}]
+    _check_extent(max(rows) - min(rows) + 1, max(columns) - min(columns) + 1)
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    if rows * columns > MAX_SHEET_CELLS:
+        raise RosterFileError(
+            _(
+                "The sheet stretches over %(rows)s rows and %(columns)s columns, far more than "
+                "any roster: is there a stray cell far below or to the right of the table? "
+                "Delete the rows and columns after the roster, save the file and upload it again."
+            )
+            % {"rows": rows, "columns": columns}
+        )
+
+
+def _xlsx_errors(content: bytes) -> dict[tuple[int, int], str]:
+    """{(row, column): "#N/A"} for the formula errors of one .xlsx sheet.
+
+    calamine gives an error cell as "", which would read as blank (keep the stored value);
+    openpyxl gave its text, which the cell parsers refuse ("#N/A is not a date"), so the
+    row is reported. The sheet is scanned only when it has an error cell at all."""
     if b't="e"' not in content:
         return {}
     errors = {}
@@ -412,10 +446,13 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
     with workbook:
         for name in sheets:
             try:
+                if kind == "xlsx":
+                    sheet_xml = _xlsx_sheet_xml(data, name)
+                    _check_xlsx_extent(sheet_xml)
                 sheet = workbook.get_sheet_by_name(name)
                 cells = _sheet_cells(sheet, max_rows=max_rows)
                 if kind == "xlsx":
-                    for (row, column), error in _xlsx_errors(data, name).items():
+                    for (row, column), error in _xlsx_errors(sheet_xml).items():
                         if column <= MAX_COLUMNS:
                             cells.setdefault(row, {})[column] = error
                 merged = _ods_merges(data, name) if kind == "ods" else _calamine_merges(sheet)

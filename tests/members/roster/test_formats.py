@@ -268,3 +268,15 @@ def test_the_command_imports_an_xls_or_ods_file(world, tmp_path, kind):
     call_command("import_roster", str(path), "--branch", "yi", stdout=out, stderr=io.StringIO())
     names = ["张三", "李四", "王五", "赵六"]
     assert Member.objects.filter(branch=world.branch, name__in=names).count() == 4
+
+
+def test_a_sheet_stretched_by_a_stray_cell_is_refused_before_calamine_loads_it(db):
+    # calamine holds the whole rectangle from A1 to the last cell: for XFD1048576 it asks
+    # for 512 GB and aborts the process, so the extent is checked in the XML first.
+    workbook = load_workbook(simple_roster([["张三", "男", ZHANG_ID, None]]))
+    workbook.active["XFD1048576"] = "x"
+    stream = io.BytesIO()
+    workbook.save(stream)
+    assert len(stream.getvalue()) < 10_000
+    with pytest.raises(RosterFileError, match="1048576"):
+        roster_read(io.BytesIO(stream.getvalue()))
