@@ -223,44 +223,56 @@ _NAME, _ROWS_REPEATED = f"{{{TABLE_NS}}}name", f"{{{TABLE_NS}}}number-rows-repea
 _COLUMNS_REPEATED = f"{{{TABLE_NS}}}number-columns-repeated"
 _COLUMNS_SPANNED = f"{{{TABLE_NS}}}number-columns-spanned"
 _ROWS_SPANNED = f"{{{TABLE_NS}}}number-rows-spanned"
-_SPAN = re.compile(rb"number-(?:columns|rows)-spanned")
+_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 
 
-def _ods_merges(data: bytes, sheet_name: str) -> list[Merge]:
-    """The merged ranges of one .ods sheet. calamine does not report them for OpenDocument,
-    which writes a merge as a cell with number-columns/rows-spanned (the cells it covers
-    follow as covered cells), so they are read from content.xml, and only when it has one.
-    The zip was checked (_check_package) and expat refuses entity expansion bombs."""
+def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
+    """The merged ranges of each .ods sheet by name, after checking each sheet's extent.
+
+    calamine reports no merges for OpenDocument, which writes a merge as a cell with
+    number-columns/rows-spanned (the cells it covers follow as covered cells), so they are
+    read from content.xml. The same pass measures each sheet: calamine expands repeated cells
+    (number-rows/columns-repeated) into its rectangle when it opens the file, so a 2 kB file
+    can ask for gigabytes; this runs before it. The zip was checked (_check_package) and
+    expat refuses entity expansion bombs."""
     content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
-    if not _SPAN.search(content):
-        return []
+    sheets: dict[str, list[Merge]] = {}
     merges: list[Merge] = []
-    in_sheet = False
-    row = 0
+    row = column = last_row = last_column = 0
+    row_used = False
     for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
         tag = element.tag
         if tag == _TABLE:
             if event == "start":
-                in_sheet = element.get(_NAME) == sheet_name
-                row = 0
-            elif in_sheet:
-                break
-            continue
-        if not in_sheet:
+                merges = sheets.setdefault(element.get(_NAME, ""), [])
+                row = column = last_row = last_column = 0
+            else:
+                _check_extent(last_row, last_column)
             continue
         if tag == _ROW and event == "start":
             row += 1
-            column = 0
+            column, row_used = 0, False
         elif tag == _ROW:
-            row += int(element.get(_ROWS_REPEATED, "1")) - 1
+            repeated = int(element.get(_ROWS_REPEATED, "1"))
+            row += repeated - 1
+            if row_used:
+                last_row = row
+                # Checked as it goes, so that a sheet far too big stops the pass early too.
+                if last_row * last_column > MAX_SHEET_CELLS:
+                    _check_extent(last_row, last_column)
             element.clear()
-        elif tag in _CELLS and event == "start":
+        elif tag in _CELLS and event == "end":
+            repeated = int(element.get(_COLUMNS_REPEATED, "1"))
             columns_spanned = int(element.get(_COLUMNS_SPANNED, "1"))
             rows_spanned = int(element.get(_ROWS_SPANNED, "1"))
             if columns_spanned > 1 or rows_spanned > 1:
                 merges.append((column + 1, row, column + columns_spanned, row + rows_spanned - 1))
-            column += int(element.get(_COLUMNS_REPEATED, "1"))
-    return merges
+            if element.get(_VALUE_TYPE) or len(element):
+                row_used = True
+                last_column = max(last_column, column + repeated)
+            column += repeated
+            element.clear()
+    return sheets
 
 
 _SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -436,6 +448,13 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
     max_rows = settings.ROSTER_IMPORT_MAX_ROWS
     unreadable = _locked_or_damaged if kind == "xls" else _damaged
     try:
+        ods_merges = _ods_merges(data) if kind == "ods" else None
+    except RosterFileError:
+        raise
+    except Exception as error:  # broken XML, a count that is not a number
+        logger.info("Unreadable roster content: %r", error)
+        raise _damaged() from error
+    try:
         workbook = _open_workbook(data)
         sheets = [
             meta.name for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet
@@ -455,7 +474,7 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
                     for (row, column), error in _xlsx_errors(sheet_xml).items():
                         if column <= MAX_COLUMNS:
                             cells.setdefault(row, {})[column] = error
-                merged = _ods_merges(data, name) if kind == "ods" else _calamine_merges(sheet)
+                merged = ods_merges.get(name, []) if ods_merges else _calamine_merges(sheet)
             except RosterFileError:
                 raise
             except Exception as error:

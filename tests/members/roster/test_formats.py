@@ -280,3 +280,18 @@ def test_a_sheet_stretched_by_a_stray_cell_is_refused_before_calamine_loads_it(d
     assert len(stream.getvalue()) < 10_000
     with pytest.raises(RosterFileError, match="1048576"):
         roster_read(io.BytesIO(stream.getvalue()))
+
+
+@pytest.mark.parametrize("rows, columns", [(1_000_000, 10), (10_000, 10_000)])
+def test_an_ods_sheet_of_repeated_cells_is_refused_before_calamine_expands_them(db, rows, columns):
+    # A 2 kB file: one row repeated, one cell in it repeated; calamine would expand them.
+    stream = as_ods(simple_roster([["张三", "男", ZHANG_ID, None]]))
+    repeated = (
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        f'<table:table-cell table:number-columns-repeated="{columns}" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+    ).encode()
+    bomb = _rezipped(stream, lambda name, data: data.replace(b"</table:table>", repeated))
+    assert len(bomb) < 10_000
+    with pytest.raises(RosterFileError, match=f"{rows + 2}"):
+        roster_read(io.BytesIO(bomb))
