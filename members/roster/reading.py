@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from members.roster.cells import is_blank
 from members.roster.columns import COLUMNS_BY_KEY, HEADER_KEYS, normalise_header
+from members.roster.xls_extent import xls_extents
 
 logger = logging.getLogger(__name__)
 
@@ -447,6 +448,9 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
     kind = _check_package(data)
     max_rows = settings.ROSTER_IMPORT_MAX_ROWS
     unreadable = _locked_or_damaged if kind == "xls" else _damaged
+    # calamine parses .xls and .ods sheets when it opens the file: their extent first.
+    for rows, columns in xls_extents(data) if kind == "xls" else []:
+        _check_extent(rows, columns)
     try:
         ods_merges = _ods_merges(data) if kind == "ods" else None
     except RosterFileError:

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+import xlwt
 from django.core.management import call_command
 from openpyxl import load_workbook
 
@@ -21,6 +22,7 @@ from members.roster import (
     roster_read,
 )
 from members.roster.cells import CellError
+from members.roster.xls_extent import xls_extents
 from tests.members.roster.other_formats import as_ods, as_xls
 from tests.members.roster.test_importing import (
     LI_ID,
@@ -295,3 +297,35 @@ def test_an_ods_sheet_of_repeated_cells_is_refused_before_calamine_expands_them(
     assert len(bomb) < 10_000
     with pytest.raises(RosterFileError, match=f"{rows + 2}"):
         roster_read(io.BytesIO(bomb))
+
+
+def test_an_xls_sheet_stretched_by_a_stray_cell_is_refused_before_calamine_opens_it(
+    db, monkeypatch
+):
+    # calamine parses every .xls sheet when it opens the file, into one rectangle: a 6 kB
+    # file with cells in A1 and IV65536 costs it a gigabyte.
+    opened = []
+    monkeypatch.setattr(reading, "_open_workbook", lambda *a, **k: opened.append(a))
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("花名册")
+    sheet.write(0, 0, "姓名")
+    sheet.write(65535, 255, "x")
+    stream = io.BytesIO()
+    workbook.save(stream)
+    assert len(stream.getvalue()) < 10_000
+    with pytest.raises(RosterFileError, match="65536"):
+        roster_read(io.BytesIO(stream.getvalue()))
+    assert opened == []
+
+
+def test_the_extent_of_each_xls_sheet_is_read_from_its_records():
+    workbook = xlwt.Workbook()
+    first, second = workbook.add_sheet("说明"), workbook.add_sheet("花名册")
+    first.write(0, 0, "请按模板填写")
+    second.write(3, 1, "姓名")
+    second.write(9, 4, 1.5)
+    second.write(60000, 200, None, xlwt.easyxf("pattern: pattern solid;"))  # formatted, blank
+    stream = io.BytesIO()
+    workbook.save(stream)
+    assert xls_extents(stream.getvalue()) == [(1, 1), (7, 4)]
+    assert xls_extents(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == []  # left to calamine
