@@ -237,41 +237,40 @@ def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
     can ask for gigabytes; this runs before it. The zip was checked (_check_package) and
     expat refuses entity expansion bombs."""
     content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    # Only end events, which carry the attributes too: half the work of start and end. A
+    # cell's row is the one being read (rows done + 1); a row's repeats count at its end.
     sheets: dict[str, list[Merge]] = {}
     merges: list[Merge] = []
-    row = column = last_row = last_column = 0
+    rows_done = column = last_row = last_column = 0
     row_used = False
-    for event, element in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
+    for _event, element in ElementTree.iterparse(io.BytesIO(content), events=("end",)):
         tag = element.tag
-        if tag == _TABLE:
-            if event == "start":
-                merges = sheets.setdefault(element.get(_NAME, ""), [])
-                row = column = last_row = last_column = 0
-            else:
-                _check_extent(last_row, last_column)
-            continue
-        if tag == _ROW and event == "start":
-            row += 1
-            column, row_used = 0, False
-        elif tag == _ROW:
-            repeated = int(element.get(_ROWS_REPEATED, "1"))
-            row += repeated - 1
-            if row_used:
-                last_row = row
-                # Checked as it goes, so that a sheet far too big stops the pass early too.
-                if last_row * last_column > MAX_SHEET_CELLS:
-                    _check_extent(last_row, last_column)
-            element.clear()
-        elif tag in _CELLS and event == "end":
+        if tag in _CELLS:
             repeated = int(element.get(_COLUMNS_REPEATED, "1"))
             columns_spanned = int(element.get(_COLUMNS_SPANNED, "1"))
             rows_spanned = int(element.get(_ROWS_SPANNED, "1"))
             if columns_spanned > 1 or rows_spanned > 1:
+                row = rows_done + 1
                 merges.append((column + 1, row, column + columns_spanned, row + rows_spanned - 1))
             if element.get(_VALUE_TYPE) or len(element):
                 row_used = True
                 last_column = max(last_column, column + repeated)
             column += repeated
+            element.clear()
+        elif tag == _ROW:
+            rows_done += int(element.get(_ROWS_REPEATED, "1"))
+            if row_used:
+                last_row = rows_done
+                # Checked as it goes, so that a sheet far too big stops the pass early too.
+                if last_row * last_column > MAX_SHEET_CELLS:
+                    _check_extent(last_row, last_column)
+            column, row_used = 0, False
+            element.clear()
+        elif tag == _TABLE:
+            _check_extent(last_row, last_column)
+            sheets[element.get(_NAME, "")] = merges
+            merges = []
+            rows_done = column = last_row = last_column = 0
             element.clear()
     return sheets
 
