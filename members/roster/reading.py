@@ -136,7 +136,8 @@ def _locked_or_damaged() -> RosterFileError:
 
 def _check_package(data: bytes) -> str:
     """The file's format ("xls", "xlsx" or "ods") from its bytes; refuse anything else, and
-    any zip that is damaged or unpacks to more than a roster could, before calamine sees it."""
+    any zip that is damaged, unpacks to more than a roster could or (.xlsx) has a sheet
+    stretched far beyond one, before calamine sees it."""
     if data[:8] == OLE2_MAGIC:
         return "xls"  # not a zip: its size is bounded by the upload limit
     if data[:2] != b"PK":
@@ -164,9 +165,11 @@ def _check_package(data: bytes) -> str:
         )
     try:
         for entry in entries:
-            with archive.open(entry) as member:
-                while member.read(1024 * 1024):
-                    pass
+            content = archive.read(entry)
+            # Every part, not only those workbook.xml names: calamine follows the package's
+            # relationships, which may point anywhere in it.
+            if kind == "xlsx" and b"<" in content:
+                _check_xlsx_extent(content)
         # An OpenDocument text or presentation has a content.xml too.
         if kind == "ods" and archive.read("mimetype").strip() != ODS_MIMETYPE:
             raise _not_a_spreadsheet()
@@ -470,7 +473,6 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
             try:
                 if kind == "xlsx":
                     sheet_xml = _xlsx_sheet_xml(data, name)
-                    _check_xlsx_extent(sheet_xml)
                 sheet = workbook.get_sheet_by_name(name)
                 cells = _sheet_cells(sheet, max_rows=max_rows)
                 if kind == "xlsx":
