@@ -329,3 +329,10 @@ def test_the_extent_of_each_xls_sheet_is_read_from_its_records():
     workbook.save(stream)
     assert xls_extents(stream.getvalue()) == [(1, 1), (7, 4)]
     assert xls_extents(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100) == []  # left to calamine
+
+
+def test_a_file_is_read_as_what_it_is_whatever_its_name(db, tmp_path):
+    for kind, stream in (("xlsx", messy_roster()), ("ods", as_ods(messy_roster()))):
+        path = tmp_path / f"{kind}-renamed.xls"
+        path.write_bytes(stream.getvalue())
+        assert [row.number for row in roster_read(path).rows] == [6, 7, 8, 9]
