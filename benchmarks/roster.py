@@ -11,6 +11,9 @@ neither the development database nor PostgreSQL is touched):
   group memberships and the history rows of both), then the same file again (every row
   unchanged), then a file that changes one column of every member (bulk update and history);
   compared with openpyxl reading the same cells.
+- the same roster as .xls and .ods (the tests' converters, tests/members/roster/
+  other_formats.py): read, and imported into an empty branch; still compared with openpyxl
+  reading the .xlsx, since the point is what a school's file costs, whatever its format.
 - export: 10,000 members through `roster_workbook` (the query included), compared with
   openpyxl writing the same cells in write-only mode without any formatting.
 
@@ -186,8 +189,8 @@ def bench_import(branch, user, rows_count: int) -> list[Measurement]:
     def read():
         assert len(roster_read(io.BytesIO(content)).rows) == rows_count
 
-    def import_new():
-        sheet = roster_read(io.BytesIO(content))
+    def import_new(source=content):
+        sheet = roster_read(io.BytesIO(source))
         result = roster_import(branch=branch, rows=sheet.rows, sheet=sheet, acting_user=user)
         assert result.written and result.created == rows_count, result.errors[:3]
 
@@ -237,6 +240,25 @@ def bench_import(branch, user, rows_count: int) -> list[Measurement]:
             baseline=baseline,
         ),
     ]
+    from tests.members.roster.other_formats import as_ods, as_xls
+
+    for kind, convert in (("xls", as_xls), ("ods", as_ods)):
+        converted = convert(io.BytesIO(content)).getvalue()
+        measurements += [
+            measure(
+                f"roster_read (.{kind}): find header, parse cells",
+                rows_count,
+                lambda converted=converted: roster_read(io.BytesIO(converted)),
+                baseline=baseline,
+            ),
+            measure(
+                f"import (.{kind}): read + validate + create",
+                rows_count,
+                lambda converted=converted: import_new(converted),
+                setup=empty_branch,
+                baseline=baseline,
+            ),
+        ]
     empty_branch()
     return measurements
 

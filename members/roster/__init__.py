@@ -1,10 +1,10 @@
 """The roster (党员花名册) as an Excel workbook, both ways.
 
 - `roster_workbook` writes the formatted export of a filtered member queryset.
-- `roster_read` opens an uploaded .xlsx defensively (size, zip bomb, row limit) and finds the
-  roster in it however messy the layout: title rows above the header, merged or two-row
-  headers, synonyms for the column names, dates and identity numbers in every shape Excel
-  produces.
+- `roster_read` opens an uploaded .xlsx, .xls or .ods (one reader, python-calamine)
+  defensively (size, zip bomb, sheet extent, row limit) and finds the roster in it however
+  messy the layout: title rows above the header, merged or two-row headers, synonyms for the
+  column names, dates and identity numbers in every shape Excel produces.
 - `roster_import` validates every row as the model's own `full_clean` would (without a query
   per row: `branchsite.constraints.full_clean_many`) and writes all of them, or nothing: in
   bulk, with a history row by the acting user for every member and group membership it
@@ -23,9 +23,9 @@ exactly what was exported, while Excel and LibreOffice show it as text and keep 
 when the cell is edited.
 
 The package, one module per concept: `columns` (the column spec, header normalisation),
-`exporting`, `reading` (defensive file reading), `cells` (cell parsers), `importing` (planning
-and the bulk writer) and `error_workbook`, and the workbench's import pages (`views`, not
-imported here). The names below are its public interface.
+`exporting`, `reading` (defensive file reading, with `xls_extent` for .xls), `cells` (cell
+parsers), `importing` (planning and the bulk writer) and `error_workbook`, and the
+workbench's import pages (`views`, not imported here). The names below are its public interface.
 """
 
 from members.roster.cells import (

@@ -1,35 +1,49 @@
-"""Opening an uploaded .xlsx defensively (size, zip bomb, row limit) and finding the roster
-in it however messy the layout: title rows above the header, merged or two-row headers."""
+"""Opening an uploaded roster defensively (size, zip bomb, row limit) and finding the roster
+in it however messy the layout: title rows above the header, merged or two-row headers.
+
+Every format goes through one reader, python-calamine: .xlsx (Excel 2007 and later, WPS),
+.xls (Excel 97-2003, a binary OLE2 file) and .ods (OpenDocument, LibreOffice). The checks
+before it look at the bytes, never at the file name: a renamed file is read as what it is.
+"""
 
 import io
 import logging
-import warnings
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.utils.cell import column_index_from_string
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from members.roster.cells import is_blank
 from members.roster.columns import COLUMNS_BY_KEY, HEADER_KEYS, normalise_header
+from members.roster.xls_extent import xls_extents
 
 logger = logging.getLogger(__name__)
 
 # How far down the header may be, and how wide a sheet we look at.
 HEADER_SEARCH_ROWS = 30
 MAX_COLUMNS = 200
-# What a roster within the row limit can unpack to; anything bigger is a zip bomb. Python's
-# zipfile stops reading a member at the size its central directory declares (and then fails
-# the CRC check), so checking the declared sizes before opening really bounds the work.
+# What a roster within the row limit can unpack to; anything bigger is a zip bomb. The sizes
+# the zip's directory declares are checked first, then every entry is unpacked once, by
+# Python's zipfile, which stops at the declared size and fails the CRC check of an entry that
+# lied about it: calamine only gets a package whose declared sizes are its real ones.
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
-XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+# calamine holds a sheet as one rectangle of cells (about 32 bytes each) from its first cell
+# to its last: 2 million is 40 times the largest roster the row limit lets in.
+MAX_SHEET_CELLS = 2_000_000
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+EXTENSIONS = (".xlsx", ".xls", ".ods")
+# A merged range as (first column, first row, last column, last row), 1-based, inclusive.
+Merge = tuple[int, int, int, int]
 
 
 class RosterFileError(Exception):
@@ -42,7 +56,7 @@ class RosterFileError(Exception):
 
 @dataclass
 class RosterRow:
-    """One data row: its row number in Excel and its raw values by column key."""
+    """One data row: its row number in the sheet and its raw values by column key."""
 
     number: int
     values: dict[str, Any]
@@ -92,11 +106,11 @@ def _too_big(size: int) -> RosterFileError:
     )
 
 
-def _not_xlsx() -> RosterFileError:
+def _not_a_spreadsheet() -> RosterFileError:
     return RosterFileError(
         _(
-            "This is not an Excel workbook (.xlsx). Open it in Excel or WPS and save it as "
-            "an Excel workbook (.xlsx), then upload that file."
+            "This is not a spreadsheet (.xlsx, .xls or .ods). Open it in Excel or WPS and "
+            "save it as an Excel workbook (.xlsx), then upload that file."
         )
     )
 
@@ -110,26 +124,36 @@ def _damaged() -> RosterFileError:
     )
 
 
-def _check_package(data: bytes) -> None:
-    """Refuse anything but a sound .xlsx package before openpyxl sees it."""
-    if data[:4] == XLS_MAGIC:
-        raise RosterFileError(
-            _(
-                "This is an old Excel 97-2003 file (.xls) or a password-protected workbook. "
-                "Open it in Excel or WPS, remove any password and save it as an Excel "
-                "workbook (.xlsx)."
-            )
+def _locked_or_damaged() -> RosterFileError:
+    # An encrypted .xlsx is an OLE2 file too, so calamine failing on one is either.
+    return RosterFileError(
+        _(
+            "The workbook is password-protected or damaged and cannot be read. Open it in "
+            "Excel or WPS, remove any password and save it as an Excel workbook (.xlsx)."
         )
+    )
+
+
+def _check_package(data: bytes) -> str:
+    """The file's format ("xls", "xlsx" or "ods") from its bytes; refuse anything else, and
+    any zip that is damaged, unpacks to more than a roster could or (.xlsx) has a sheet
+    stretched far beyond one, before calamine sees it."""
+    if data[:8] == OLE2_MAGIC:
+        return "xls"  # not a zip: its size is bounded by the upload limit
     if data[:2] != b"PK":
-        raise _not_xlsx()
+        raise _not_a_spreadsheet()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise _damaged() from error
     names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _not_xlsx()
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "content.xml" in names and "mimetype" in names:
+        kind = "ods"
+    else:
+        raise _not_a_spreadsheet()
     unpacked = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNCOMPRESSED_BYTES:
         raise RosterFileError(
@@ -139,6 +163,19 @@ def _check_package(data: bytes) -> None:
             )
             % {"limit": _megabytes(MAX_UNCOMPRESSED_BYTES)}
         )
+    try:
+        for entry in entries:
+            content = archive.read(entry)
+            # Every part, not only those workbook.xml names: calamine follows the package's
+            # relationships, which may point anywhere in it.
+            if kind == "xlsx" and b"<" in content:
+                _check_xlsx_extent(content)
+        # An OpenDocument text or presentation has a content.xml too.
+        if kind == "ods" and archive.read("mimetype").strip() != ODS_MIMETYPE:
+            raise _not_a_spreadsheet()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as error:
+        raise _damaged() from error
+    return kind
 
 
 def _too_many_rows() -> RosterFileError:
@@ -148,49 +185,180 @@ def _too_many_rows() -> RosterFileError:
     )
 
 
-def _sheet_cells(workbook, sheet, *, max_rows: int):
-    """Stream the sheet's non-blank cells as {row: {column: value}}, and its merged ranges.
+def _sheet_cells(sheet, *, max_rows: int) -> dict[int, dict[int, Any]]:
+    """The sheet's non-blank cells as {row: {column: value}}, 1-based like Excel.
 
-    openpyxl's read-only sheets stream rows but drop the merged ranges, which sit after the
-    cells in the XML; its own streaming parser (the one read-only sheets use) keeps them.
-    It is private API, so openpyxl is pinned (requirements/base.txt) and the tests cover
-    merged headers and merged group cells.
+    calamine gives dates as datetime.date or datetime.datetime (by the cell's number format,
+    as openpyxl does), other numbers as float in .xlsx and .ods (int or float in .xls), text
+    as str and an empty cell as "": the cell parsers take all of these.
     """
     cells: dict[int, dict[int, Any]] = {}
-    with sheet._get_source() as source, warnings.catch_warnings():
-        # openpyxl warns of, and turns into "#VALUE!", a date serial it cannot convert.
-        warnings.simplefilter("ignore")
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
+    start = sheet.start
+    if start is None:  # an empty sheet
+        return cells
+    first_row, first_column = start[0] + 1, start[1] + 1
+    width = max(MAX_COLUMNS - first_column + 1, 0)
+    for offset, row in enumerate(sheet.iter_rows()):
+        values = {
+            first_column + index: value
+            for index, value in enumerate(row[:width])
+            if not is_blank(value)
+        }
+        if values:
+            cells[first_row + offset] = values
+            if len(cells) > max_rows + HEADER_SEARCH_ROWS:
+                raise _too_many_rows()
+    return cells
+
+
+def _calamine_merges(sheet) -> list[Merge]:
+    """The merged ranges calamine reports (.xlsx and .xls), 1-based."""
+    return [
+        (first[1] + 1, first[0] + 1, last[1] + 1, last[0] + 1)
+        for first, last in sheet.merged_cell_ranges or []
+    ]
+
+
+TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TABLE = f"{{{TABLE_NS}}}table"
+_ROW = f"{{{TABLE_NS}}}table-row"
+_CELLS = (f"{{{TABLE_NS}}}table-cell", f"{{{TABLE_NS}}}covered-table-cell")
+_NAME, _ROWS_REPEATED = f"{{{TABLE_NS}}}name", f"{{{TABLE_NS}}}number-rows-repeated"
+_COLUMNS_REPEATED = f"{{{TABLE_NS}}}number-columns-repeated"
+_COLUMNS_SPANNED = f"{{{TABLE_NS}}}number-columns-spanned"
+_ROWS_SPANNED = f"{{{TABLE_NS}}}number-rows-spanned"
+_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
+    """The merged ranges of each .ods sheet by name, after checking each sheet's extent.
+
+    calamine reports no merges for OpenDocument, which writes a merge as a cell with
+    number-columns/rows-spanned (the cells it covers follow as covered cells), so they are
+    read from content.xml. The same pass measures each sheet: calamine expands repeated cells
+    (number-rows/columns-repeated) into its rectangle when it opens the file, so a 2 kB file
+    can ask for gigabytes; this runs before it. The zip was checked (_check_package) and
+    expat refuses entity expansion bombs."""
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml")
+    # Only end events, which carry the attributes too: half the work of start and end. A
+    # cell's row is the one being read (rows done + 1); a row's repeats count at its end.
+    sheets: dict[str, list[Merge]] = {}
+    merges: list[Merge] = []
+    rows_done = column = last_row = last_column = 0
+    row_used = False
+    for _event, element in ElementTree.iterparse(io.BytesIO(content), events=("end",)):
+        tag = element.tag
+        if tag in _CELLS:
+            repeated = int(element.get(_COLUMNS_REPEATED, "1"))
+            columns_spanned = int(element.get(_COLUMNS_SPANNED, "1"))
+            rows_spanned = int(element.get(_ROWS_SPANNED, "1"))
+            if columns_spanned > 1 or rows_spanned > 1:
+                row = rows_done + 1
+                merges.append((column + 1, row, column + columns_spanned, row + rows_spanned - 1))
+            if element.get(_VALUE_TYPE) or len(element):
+                row_used = True
+                last_column = max(last_column, column + repeated)
+            column += repeated
+            element.clear()
+        elif tag == _ROW:
+            rows_done += int(element.get(_ROWS_REPEATED, "1"))
+            if row_used:
+                last_row = rows_done
+                # Checked as it goes, so that a sheet far too big stops the pass early too.
+                if last_row * last_column > MAX_SHEET_CELLS:
+                    _check_extent(last_row, last_column)
+            column, row_used = 0, False
+            element.clear()
+        elif tag == _TABLE:
+            _check_extent(last_row, last_column)
+            sheets[element.get(_NAME, "")] = merges
+            merges = []
+            rows_done = column = last_row = last_column = 0
+            element.clear()
+    return sheets
+
+
+_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ERROR_TYPE = re.compile(rb'<c\b[^>]*\bt="e"[^>]*>')
+_ERROR_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_ERROR_VALUE = re.compile(rb"\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>([^<]*)</v>")
+
+
+def _xlsx_sheet_xml(data: bytes, sheet_name: str) -> bytes:
+    """The XML of one .xlsx sheet ("" if the workbook does not say where it is)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relation = next(
+        (
+            sheet.get(_RELATIONSHIP_ID)
+            for sheet in workbook.iter(f"{_SPREADSHEET_NS}sheet")
+            if sheet.get("name") == sheet_name
+        ),
+        None,
+    )
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in relations if r.get("Id") == relation), None)
+    if not target:
+        return b""
+    return archive.read(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_xlsx_extent(content: bytes) -> None:
+    """Refuse a sheet whose cells span more than MAX_SHEET_CELLS, before calamine sees it.
+
+    calamine allocates the whole rectangle from the first to the last cell: a 5 kB file with
+    one cell in A1 and one in XFD1048576 asks for 512 GB and aborts the process."""
+    refs = set(_CELL_REF.findall(content))
+    if not refs:
+        return
+    columns = [column_index_from_string(letters.decode()) for letters in {c for c, _ in refs}]
+    rows = [int(number) for number in {r for _, r in refs}]
+    _check_extent(max(rows) - min(rows) + 1, max(columns) - min(columns) + 1)
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    if rows * columns > MAX_SHEET_CELLS:
+        raise RosterFileError(
+            _(
+                "The sheet stretches over %(rows)s rows and %(columns)s columns, far more than "
+                "any roster: is there a stray cell far below or to the right of the table? "
+                "Delete the rows and columns after the roster, save the file and upload it again."
+            )
+            % {"rows": rows, "columns": columns}
         )
-        for number, row in parser.parse():
-            values = {
-                cell["column"]: cell["value"]
-                for cell in row
-                if cell["column"] <= MAX_COLUMNS and not is_blank(cell["value"])
-            }
-            if values:
-                cells[number] = values
-                if len(cells) > max_rows + HEADER_SEARCH_ROWS:
-                    raise _too_many_rows()
-        merged = [str(m.ref) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    return cells, merged
 
 
-def _fill_merges(cells: dict[int, dict[int, Any]], merged: list[str], *, header_end: int) -> None:
+def _xlsx_errors(content: bytes) -> dict[tuple[int, int], str]:
+    """{(row, column): "#N/A"} for the formula errors of one .xlsx sheet.
+
+    calamine gives an error cell as "", which would read as blank (keep the stored value);
+    openpyxl gave its text, which the cell parsers refuse ("#N/A is not a date"), so the
+    row is reported. The sheet is scanned only when it has an error cell at all."""
+    if b't="e"' not in content:
+        return {}
+    errors = {}
+    for tag in _ERROR_TYPE.finditer(content):
+        ref, value = _ERROR_REF.search(tag.group()), _ERROR_VALUE.match(content, tag.end())
+        if ref and value:
+            column = column_index_from_string(ref.group(1).decode())
+            errors[int(ref.group(2)), column] = value.group(1).decode() or "#VALUE!"
+    return errors
+
+
+def _merge_ref(merge: Merge) -> str:
+    min_col, min_row, max_col, max_row = merge
+    return f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
+
+
+def _fill_merges(cells: dict[int, dict[int, Any]], merged: list[Merge], *, header_end: int) -> None:
     """Copy each merged range's value into its cells: in the heading rows (up to
     `header_end`), across the whole range; below them, down the range's first column only (a
     group name merged over the rows of its members). Blank rows stay blank."""
-    for ref in merged:
-        try:
-            min_col, min_row, max_col, max_row = range_boundaries(ref)
-        except (ValueError, TypeError):
-            continue
+    for min_col, min_row, max_col, max_row in merged:
         value = cells.get(min_row, {}).get(min_col)
         if value is None:
             continue
@@ -207,16 +375,9 @@ def _fill_merges(cells: dict[int, dict[int, Any]], merged: list[str], *, header_
                 row.setdefault(column, value)
 
 
-def _merges_within(merged: list[str], last_row: int) -> list[str]:
-    """The merged ranges that end by `last_row`: the title's and the headings'."""
-    within = []
-    for ref in merged:
-        try:
-            if range_boundaries(ref)[3] <= last_row:
-                within.append(ref)
-        except (ValueError, TypeError):
-            continue
-    return within
+def _merges_within(merged: list[Merge], last_row: int) -> list[str]:
+    """The merged ranges that end by `last_row` (the title's and the headings'), as refs."""
+    return [_merge_ref(merge) for merge in merged if merge[3] <= last_row]
 
 
 def _match_headers(row: dict[int, Any]) -> dict[int, str]:
@@ -275,31 +436,55 @@ def _header_text(cells, rows, column) -> str:
     return ""
 
 
+def _open_workbook(data: bytes) -> CalamineWorkbook:
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
 def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
-    """Read a roster from an .xlsx file (path or binary file object).
+    """Read a roster from an .xlsx, .xls or .ods file (path or binary file object).
 
     Raises RosterFileError, with a message for the user, for anything that is not a readable
     roster within the limits of settings.ROSTER_IMPORT_MAX_BYTES and ROSTER_IMPORT_MAX_ROWS.
     """
     data = _open_bytes(source)
-    _check_package(data)
+    kind = _check_package(data)
     max_rows = settings.ROSTER_IMPORT_MAX_ROWS
+    unreadable = _locked_or_damaged if kind == "xls" else _damaged
+    # calamine parses .xls and .ods sheets when it opens the file: their extent first.
+    for rows, columns in xls_extents(data) if kind == "xls" else []:
+        _check_extent(rows, columns)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises anything from KeyError to TypeError
-        logger.info("Unreadable roster workbook: %r", error)
+        ods_merges = _ods_merges(data) if kind == "ods" else None
+    except RosterFileError:
+        raise
+    except Exception as error:  # broken XML, a count that is not a number
+        logger.info("Unreadable roster content: %r", error)
         raise _damaged() from error
     try:
-        for sheet in workbook.worksheets:
-            if not hasattr(sheet, "_get_source"):  # a chart sheet
-                continue
+        workbook = _open_workbook(data)
+        sheets = [
+            meta.name for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet
+        ]
+    except Exception as error:  # calamine raises CalamineError, PasswordError, XmlError…
+        logger.info("Unreadable roster workbook: %r", error)
+        raise unreadable() from error
+    with workbook:
+        for name in sheets:
             try:
-                cells, merged = _sheet_cells(workbook, sheet, max_rows=max_rows)
+                if kind == "xlsx":
+                    sheet_xml = _xlsx_sheet_xml(data, name)
+                sheet = workbook.get_sheet_by_name(name)
+                cells = _sheet_cells(sheet, max_rows=max_rows)
+                if kind == "xlsx":
+                    for (row, column), error in _xlsx_errors(sheet_xml).items():
+                        if column <= MAX_COLUMNS:
+                            cells.setdefault(row, {})[column] = error
+                merged = ods_merges.get(name, []) if ods_merges else _calamine_merges(sheet)
             except RosterFileError:
                 raise
             except Exception as error:
                 logger.info("Unreadable roster sheet: %r", error)
-                raise _damaged() from error
+                raise unreadable() from error
             # Headings are found in a copy of the top rows with every merge filled in; the
             # rows themselves keep the title and headings as written (for the error file)
             # and get the merged group names filled down.
@@ -309,21 +494,20 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
             if found is None:
                 continue
             header_rows, columns = found
-            data = {n: row for n, row in cells.items() if n > header_rows[-1]}
-            _fill_merges(data, merged, header_end=0)
+            below = {n: row for n, row in cells.items() if n > header_rows[-1]}
+            _fill_merges(below, merged, header_end=0)
             rows = [
                 RosterRow(
                     number=number,
                     values={key: cells[number].get(column) for key, column in columns.items()},
                 )
-                for number in sorted(cells)
-                if number > header_rows[-1]
+                for number in sorted(below)
             ]
             rows = [row for row in rows if any(not is_blank(v) for v in row.values.values())]
             if len(rows) > max_rows:
                 raise _too_many_rows()
             return RosterSheet(
-                title=sheet.title,
+                title=name,
                 header_rows=header_rows,
                 columns=columns,
                 headers={
@@ -333,8 +517,6 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
                 cells=cells,
                 heading_merges=_merges_within(merged, header_rows[-1]),
             )
-    finally:
-        workbook.close()
     raise RosterFileError(
         _(
             "No header row was found: the roster needs a row of column names within its "

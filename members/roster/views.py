@@ -29,6 +29,7 @@ from members.roster import (
     roster_import,
     roster_read,
 )
+from members.roster.reading import EXTENSIONS
 
 # ---------------------------------------------------------------------------- workbench import
 
@@ -44,13 +45,13 @@ class RosterUploadForm(forms.Form):
         label=gettext_lazy("Party branch"), queryset=Branch.objects.none(), empty_label=None
     )
     file = forms.FileField(
-        label=gettext_lazy("Roster file (.xlsx)"),
+        label=gettext_lazy("Roster file (.xlsx, .xls or .ods)"),
         help_text=gettext_lazy(
             "The header row may be anywhere in the first rows; columns are recognised by "
             "their names (姓名, 公民身份号码 or 身份证号, 入党时间…). Columns that are missing "
             "and blank cells leave the stored values as they are."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
 
     def __init__(self, *args, request, **kwargs):
@@ -69,8 +70,14 @@ def _owner(request) -> str:
 def _store_upload(request, content: bytes, branch: Branch, filename: str) -> str:
     """Stage the upload for this user and session, in place of any earlier one."""
     ROSTER_STAGING.discard(request.session.get(SESSION_KEY, ""), owner=_owner(request))
+    # The reader goes by the bytes, not the name; the suffix only keeps the staged file legible.
+    suffix = Path(filename).suffix.lower()
     token = ROSTER_STAGING.stage(
-        content, owner=_owner(request), name=filename, suffix=".xlsx", data={"branch": branch.pk}
+        content,
+        owner=_owner(request),
+        name=filename,
+        suffix=suffix if suffix in EXTENSIONS else ".xlsx",
+        data={"branch": branch.pk},
     )
     request.session[SESSION_KEY] = token
     return token

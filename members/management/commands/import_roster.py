@@ -19,14 +19,16 @@ from members.roster import (
 
 class Command(BaseCommand):
     help = (
-        "Import a roster (党员花名册) from an .xlsx file into a branch: new members are added, "
-        "known ones (same identity number, or name and birth date) updated. All rows or none: "
-        "if any row is wrong nothing is written, every problem is listed and a copy of the "
-        "file with an error column is saved next to it."
+        "Import a roster (党员花名册) from an .xlsx, .xls or .ods file into a branch: new members "
+        "are added, known ones (same identity number, or name and birth date) updated. All "
+        "rows or none: if any row is wrong nothing is written, every problem is listed and a "
+        "copy of the file with an error column is saved next to it."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The roster, an .xlsx workbook.")
+        parser.add_argument(
+            "file", type=Path, help="The roster: an .xlsx, .xls or .ods spreadsheet."
+        )
         parser.add_argument("--branch", required=True, help="The branch's code (Branch.code).")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and show the changes; write nothing."
