@@ -133,7 +133,8 @@ def test_a_probationary_member_cannot_be_elected_and_is_warned_about(world):
         term=term, member=probationary, role=CommitteeRole.MEMBER, started_on=term.elected_on
     )
     warnings = term_warnings(world.branch, term, term_posts(term), 9, timezone.localdate())
-    assert any("预备党员" in w.message or "probationary" in w.message for w in warnings)
+    expected = "预备党员 是预备党员，没有被选举权，不能担任支委（党章第七条）。"
+    assert [w.level for w in warnings if w.message == expected] == ["danger"]
 
 
 def test_the_committee_size_counts_people_not_posts(world):
