@@ -32,13 +32,6 @@ class DatedRules(Generic[Rule]):
         for rule in sorted(rules, key=effective):
             self._by_key[key(rule)].append(rule)
 
-    def __contains__(self, key: Hashable) -> bool:
-        return bool(self._by_key.get(key))
-
-    def all(self, key: Hashable) -> list[Rule]:
-        """Every rule of `key`, oldest first."""
-        return list(self._by_key.get(key, ()))
-
     def in_force(self, key: Hashable, on: datetime.date, *, before_first: bool = True):
         """The rule of `key` in force on `on`: the latest to take effect on or before it.
         Before the first one, the first (or None with `before_first=False`); None when
