@@ -55,8 +55,7 @@ def get_branch_for_meetings(request, pk: int) -> tuple[Branch, frozenset[int] | 
     if roles.can_view_branch(branch.pk):
         return branch, None
     if roles.belongs_to_branch(branch.pk):
-        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
-        return branch, frozenset(led_here.values_list("pk", flat=True))
+        return branch, roles.led_groups_in(branch.pk)
     raise Http404
 
 
@@ -79,8 +78,7 @@ def recordable_groups(roles: Roles, branch: Branch) -> frozenset[int] | None:
     the committee, else the groups they lead there (empty for everyone else)."""
     if roles.can_manage_branch(branch.pk):
         return None
-    led_here = branch.party_groups.filter(pk__in=roles.led_group_ids)
-    return frozenset(led_here.values_list("pk", flat=True))
+    return roles.led_groups_in(branch.pk)
 
 
 def get_branch_for_recorder(request, pk: int) -> tuple[Branch, frozenset[int] | None]:
@@ -94,14 +92,18 @@ def get_branch_for_recorder(request, pk: int) -> tuple[Branch, frozenset[int] | 
 
 
 def can_record_meetings(roles: Roles, branch: Branch) -> bool:
-    """The committee records any meeting of the branch, a leader their groups' meetings."""
+    """The committee records any meeting of the branch, a leader their groups' meetings;
+    the same people close make-up study (each item is checked again by
+    `get_make_up_for_closer`)."""
     return roles.can_manage_branch(branch.pk) or branch.pk in roles.led_group_branch_ids
 
 
-def can_close_make_ups(roles: Roles, branch: Branch) -> bool:
-    """Make-up study is closed by the committee and the group leaders (each item is
-    checked again by `get_make_up_for_closer`)."""
-    return roles.can_manage_branch(branch.pk) or branch.pk in roles.led_group_branch_ids
+can_close_make_ups = can_record_meetings
+
+
+def can_record_for_group(roles: Roles, group: PartyGroup) -> bool:
+    """A group's meetings are recorded by the branch's committee and the group's leaders."""
+    return roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids
 
 
 def can_export_meetings(roles: Roles, branch: Branch) -> bool:

@@ -43,8 +43,8 @@ class Roles:
     member: Member | None = None
     managed_branch_ids: frozenset[int] = field(default_factory=frozenset)
     viewed_branch_ids: frozenset[int] = field(default_factory=frozenset)
-    led_group_ids: frozenset[int] = field(default_factory=frozenset)
-    led_group_branch_ids: frozenset[int] = field(default_factory=frozenset)
+    # (group id, branch id) of each group the user leads today.
+    led_groups: frozenset[tuple[int, int]] = field(default_factory=frozenset)
 
     @property
     def is_committee(self) -> bool:
@@ -56,7 +56,19 @@ class Roles:
 
     @property
     def is_leader(self) -> bool:
-        return bool(self.led_group_ids)
+        return bool(self.led_groups)
+
+    @property
+    def led_group_ids(self) -> frozenset[int]:
+        return frozenset(group_id for group_id, _ in self.led_groups)
+
+    @property
+    def led_group_branch_ids(self) -> frozenset[int]:
+        return frozenset(branch_id for _, branch_id in self.led_groups)
+
+    def led_groups_in(self, branch_id: int) -> frozenset[int]:
+        """The groups of `branch_id` the user leads (no query: read with the roles)."""
+        return frozenset(group_id for group_id, branch in self.led_groups if branch == branch_id)
 
     @property
     def roster_branch_id(self) -> int | None:
@@ -115,8 +127,7 @@ def roles_for(user) -> Roles:
         member=member,
         managed_branch_ids=managed,
         viewed_branch_ids=viewed,
-        led_group_ids=frozenset(group_id for group_id, _ in led),
-        led_group_branch_ids=frozenset(branch_id for _, branch_id in led),
+        led_groups=frozenset(led),
     )
     user._branchsite_roles = roles
     return roles

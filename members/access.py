@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from groups.access import Roles, deny_access, roles_for
-from groups.models import Branch, PartyGroup
+from groups.models import Branch
 from members.models import Member
 
 
@@ -69,8 +69,7 @@ def get_roster_for_user(request, branch_pk: int) -> tuple[Branch, frozenset[int]
     if roles.can_view_branch(branch.pk):
         return branch, None
     if branch.pk in roles.led_group_branch_ids:
-        led_here = PartyGroup.objects.filter(branch=branch, pk__in=roles.led_group_ids)
-        return branch, frozenset(led_here.values_list("pk", flat=True))
+        return branch, roles.led_groups_in(branch.pk)
     deny_access(roles, branch.pk)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from activities.access import can_record_for_group, recordable_groups
 from activities.compliance import missing_now
 from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors as group_selectors
@@ -54,7 +55,7 @@ def branch_detail(request, pk):
         **overview,
         **branch_meetings_panel(branch),
         "missing": missing_now(branch, timezone.localdate()),
-        "can_record": roles.can_manage_branch(branch.pk),
+        "can_record": recordable_groups(roles, branch) is None,  # any meeting: the committee
     }
     if roles.can_manage_branch(branch.pk):
         context["recent_changes"] = recent_changes(branch)
@@ -72,6 +73,6 @@ def group_detail(request, pk):
         **group_selectors.group_detail(group),
         **group_meetings_panel(group),
         "missing": missing_now(group.branch, timezone.localdate(), groups=[group]),
-        "can_record": roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids,
+        "can_record": can_record_for_group(roles, group),
     }
     return render(request, "reports/group_detail.html", context)
