@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history
 
 from activities.models import (
     COMMITTEE_TYPES,
@@ -26,7 +25,7 @@ from activities.models import (
     Presence,
     validate_meeting_attachment,
 )
-from branchsite.audit import audited_delete, audited_save
+from branchsite.audit import audited_bulk_create, audited_delete, audited_save
 from groups.models import CommitteeMembership, GroupMembership
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Sanction, Status
 
@@ -121,10 +120,10 @@ def meeting_record(
     meeting.created_by = acting_user
     audited_save(meeting, acting_user=acting_user)
     # The list is derived, so valid by construction: one insert for all, with history.
-    bulk_create_with_history(
-        _attendance_rows(meeting, expected_attendees(meeting=meeting)),
+    audited_bulk_create(
         Attendance,
-        default_user=acting_user,
+        _attendance_rows(meeting, expected_attendees(meeting=meeting)),
+        acting_user=acting_user,
     )
     if absences:
         attendance_set(meeting=meeting, entries=absences, acting_user=acting_user)
@@ -170,8 +169,14 @@ def _refill_attendance(meeting: Meeting, acting_user) -> None:
             row.without_rights,
         ):
             attendance.category, attendance.without_rights = row.category, row.without_rights
-            audited_save(attendance, acting_user=acting_user)
-    bulk_create_with_history(list(expected.values()), Attendance, default_user=acting_user)
+            # From the database: its meeting and member need no second look (two queries).
+            audited_save(
+                attendance,
+                acting_user=acting_user,
+                exclude=["meeting", "member"],
+                update_fields=["category", "without_rights"],
+            )
+    audited_bulk_create(Attendance, expected.values(), acting_user=acting_user)
 
 
 @transaction.atomic

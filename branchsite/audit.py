@@ -1,6 +1,8 @@
 """Every write a secretary may later be asked about goes through here, so that its history
 row names who acted. Services call these inside their own transaction."""
 
+from simple_history.utils import bulk_create_with_history
+
 
 def audited_save(instance, *, acting_user, update_fields=None, exclude=None) -> None:
     """Validate, then save with `acting_user` as the author of the history row.
@@ -27,9 +29,15 @@ def audited_note(instance, *, acting_user, reason: str, field: str) -> None:
     instance.save(update_fields=[field])
 
 
+def audited_bulk_create(model, instances, *, acting_user) -> list:
+    """Create `instances` of `model` in one query, with their history rows in another."""
+    return bulk_create_with_history(list(instances), model, default_user=acting_user)
+
+
 def audited_bulk_history(instances, *, acting_user, update: bool = False) -> None:
     """History rows, in one query, for rows just written in bulk (`bulk_create`,
-    `bulk_update`), which write none themselves: the bulk import's one audited path."""
+    `bulk_update`), which write none themselves (the roster import, which validates its
+    rows in bulk first)."""
     if not instances:
         return
     for instance in instances:
