@@ -172,8 +172,9 @@ class Meeting(models.Model):
             raise ValidationError(
                 {
                     "held_for_year": gettext(
-                        "A meeting counts for the year of its date, or, when held in "
-                        "January, for the year before."
+                        "A meeting counts for the year of its date; only one held in January "
+                        "may count for the year before: leave the year empty or choose the "
+                        "year of its date."
                     )
                 }
             )
@@ -505,7 +506,9 @@ class MeetingRule(models.Model):
             models.CheckConstraint(
                 condition=Q(due_month__gte=1, due_month__lte=12, due_day__gte=1, due_day__lte=31),
                 name="meeting_rule_due_date_in_calendar",
-                violation_error_message=_("Give a day that exists in every year."),
+                violation_error_message=_(
+                    "The due date must exist in every year (not 29 February): choose another day."
+                ),
             ),
         ]
 
@@ -522,7 +525,12 @@ class MeetingRule(models.Model):
                 datetime.date(2001, self.due_month, self.due_day)
             except ValueError:
                 raise ValidationError(
-                    {"due_day": gettext("Give a day that exists in every year.")}
+                    {
+                        "due_day": gettext(
+                            "The due date must exist in every year (not 29 February): "
+                            "choose another day."
+                        )
+                    }
                 ) from None
 
     def due_on(self, year: int) -> datetime.date:

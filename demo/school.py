@@ -11,15 +11,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from branchsite.audit import audited_save
 from branchsite.dates import add_years
 from demo.recruits import seed_demo_recruitment
 from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
-from groups.services import (
-    audited_save,
-    committee_term_start,
-    group_leader_appoint,
-    group_member_place,
-)
+from groups.services import committee_term_start, group_leader_appoint, group_member_place
 from members.models import Category, Education, Gender, Member
 from members.validators import id_check_character
 
@@ -218,7 +214,10 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
     viewer = user_model.objects.filter(username=VIEWER_USERNAME).first()
     if viewer is None:
         viewer = user_model.objects.create_user(VIEWER_USERNAME, password=password)
-    BranchViewer.objects.create(branch=branch, user=viewer, organisation=branch.upper_committee)
+    audited_save(
+        BranchViewer(branch=branch, user=viewer, organisation=branch.upper_committee),
+        acting_user=None,
+    )
     # Two applicants, two activists and a candidate, so the recruitment to-do list has work.
     seed_demo_recruitment(branch, today)
     return branch

@@ -124,7 +124,7 @@ def periods_of(calendar: SchoolCalendar, period: str, rule=None) -> list[PeriodS
         for year in (year_start.year, year_end.year):
             due = rule.due_on(year) if rule is not None else datetime.date(year, 12, 31)
             label = gettext("Year %(year)s") % {"year": year}
-            hint = gettext("by %(date)s") % {"date": short_date(due)}
+            hint = gettext("due by %(month)s/%(day)s") % {"month": due.month, "day": due.day}
             spans.append(
                 (datetime.date(year, 1, 1), datetime.date(year, 12, 31), label, hint, year, due)
             )

@@ -222,5 +222,5 @@ def test_it_names_the_school_year_and_judges_the_yearly_duties_per_calendar_year
     assert "每年度 1 次 · 12月31日前" in html
     assert "每学年 1 次" not in html
     assert "民主评议党员会议" not in html
-    assert "（12/31前）" in html  # period hints in full-width brackets
+    assert "（12月31日前）" in html  # period hints in full-width brackets
     assert "(12/31" not in html
