@@ -39,6 +39,12 @@ class MeetingType(models.TextChoices):
 # A yearly duty held in this month may count for the year before (`Meeting.held_for_year`).
 LATE_MONTH_FOR_LAST_YEAR = 1
 
+
+def year_counted_for(held_on: datetime.date, held_for_year: int | None) -> int:
+    """The calendar year a meeting counts for: the one chosen, else the year of its date."""
+    return held_for_year or held_on.year
+
+
 # Who is expected at each type: the committee, one group, or every member of the branch.
 COMMITTEE_TYPES = frozenset({MeetingType.COMMITTEE})
 GROUP_TYPES = frozenset({MeetingType.GROUP})
@@ -189,7 +195,7 @@ class Meeting(models.Model):
     @property
     def counts_for_year(self) -> int:
         """The calendar year the meeting counts for, for the rules judged per calendar year."""
-        return self.held_for_year or self.held_on.year
+        return year_counted_for(self.held_on, self.held_for_year)
 
     @property
     def guest_names(self) -> list[str]:

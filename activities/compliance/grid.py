@@ -22,8 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from activities.compliance.calendar import SchoolCalendar, overlap_days, terms_for
 from activities.compliance.periods import PeriodSpan, periods_of, school_year_label
 from activities.compliance.rules import RuleBook, is_checked, rule_summary
-from activities.models import Meeting, MeetingRule, MeetingType, Period
-from branchsite.dates import ONE_DAY, short_date
+from activities.models import (
+    LATE_MONTH_FOR_LAST_YEAR,
+    Meeting,
+    MeetingRule,
+    MeetingType,
+    Period,
+    year_counted_for,
+)
+from branchsite.dates import ONE_DAY, month_bounds, short_date
 from groups.models import Branch, PartyGroup
 
 # Meeting types in the order the grid lists them (three meetings, one lecture, then the rest).
@@ -269,7 +276,10 @@ def compliance_grid(
     if plans:
         # Whole quarters and calendar years reach beyond the school year; a yearly duty
         # held in January may count for the year before.
-        reach = (datetime.date(start.year, 1, 1), datetime.date(end.year + 1, 1, 31))
+        reach = (
+            datetime.date(start.year, 1, 1),
+            month_bounds(end.year + 1, LATE_MONTH_FOR_LAST_YEAR)[1],
+        )
         found = Meeting.objects.filter(
             branch=branch,
             held_on__range=reach,
@@ -281,7 +291,7 @@ def compliance_grid(
             "pk", "kind", "group_id", "held_on", "held_for_year"
         )
         for pk, kind, group_id, held_on, held_for_year in found:
-            reference = MeetingRef(pk, held_on, held_for_year or held_on.year)
+            reference = MeetingRef(pk, held_on, year_counted_for(held_on, held_for_year))
             meetings[(kind, None)].append(reference)
             if group_id is not None:
                 meetings[(kind, group_id)].append(reference)

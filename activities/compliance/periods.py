@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.compliance.calendar import SchoolCalendar
 from activities.models import Period
-from branchsite.dates import ONE_DAY, month_bounds, school_year_bounds, short_date
+from branchsite.dates import ONE_DAY, add_months, month_bounds, school_year_bounds, short_date
 
 QUARTER_NAMES = {
     1: _("First quarter"),
@@ -75,17 +75,13 @@ def _quarter_firsts(school_year: int) -> list[datetime.date]:
     firsts = []
     while first <= end:
         firsts.append(first)
-        month = first.month + 3
-        first = datetime.date(first.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        first = add_months(first, 3)
     return firsts
 
 
 def _month_starts(school_year: int) -> list[datetime.date]:
     start, _ = school_year_bounds(school_year)
-    return [
-        datetime.date(start.year + (start.month + i - 1) // 12, (start.month + i - 1) % 12 + 1, 1)
-        for i in range(12)
-    ]
+    return [add_months(start, months) for months in range(12)]
 
 
 def periods_of(calendar: SchoolCalendar, period: str, rule=None) -> list[PeriodSpan]:
