@@ -86,6 +86,8 @@ class BranchAdmin(BranchScopedAdmin):
                     "min_full_members_for_committee",
                     "normal_max_branch_size",
                     "min_group_size",
+                    "min_committee_size",
+                    "max_committee_size",
                     "min_secretary_standing_years",
                 ]
             },

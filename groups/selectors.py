@@ -20,6 +20,7 @@ from groups.models import (
     GroupRole,
     PartyGroup,
 )
+from groups.services import committee_eligibility_problems
 from members.models import Category, Member, Status
 
 
@@ -153,18 +154,9 @@ def term_warnings(
                 level="info",
             )
         )
-    for post in posts:
-        if post.member.category != Category.FULL:
-            warnings.append(
-                Warning(
-                    _(
-                        "%(name)s is a probationary member and cannot sit on the committee "
-                        "(no right to be elected, 党章 第七条)."
-                    )
-                    % {"name": post.member.name},
-                    level="danger",
-                )
-            )
+    # The same rule as the election's: no 预备党员, no one under 留党察看 (one query).
+    problems = committee_eligibility_problems([post.member for post in posts], today)
+    warnings += [Warning(message, level="danger") for message in problems.values()]
     # One person may hold two posts: the committee's size counts people (条例 第九条).
     people = len({post.member_id for post in posts})
     if committee_required and people < branch.min_committee_size:

@@ -5,10 +5,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from branchsite.audit import audited_save
+from branchsite.dates import long_date
 from groups.models import (
     Branch,
     CommitteeMembership,
@@ -21,20 +21,30 @@ from groups.models import (
 from members.models import Category, Member, Sanction
 
 
-def committee_eligibility_problem(member: Member, on: datetime.date) -> str | None:
-    """Why `member` cannot be elected to the committee on `on`, or None. A 预备党员 has no
-    right to be elected (党章 第七条), nor has a member under 留党察看 (党章 第四十一条)."""
-    # The category of today: a past term recorded late keeps members who are full now.
-    if member.category != Category.FULL:
-        return _(
-            "%(name)s is not a full member: a probationary member cannot be elected to the "
-            "committee (党章 第七条)."
-        ) % {"name": member.name}
-    if Sanction.objects.without_rights(on).filter(member=member).exists():
-        return _(
-            "%(name)s is under 留党察看 on %(date)s and cannot be elected (党章 第四十一条)."
-        ) % {"name": member.name, "date": date_format(on)}
-    return None
+def committee_eligibility_problems(members, on: datetime.date) -> dict[int, str]:
+    """Why each of `members` who cannot be elected to the committee on `on` cannot, by
+    member id (one query). A 预备党员 has no right to be elected (党章 第七条), nor has a
+    member under 留党察看 (党章 第四十一条)."""
+    members = list(members)
+    sanctioned = set(
+        Sanction.objects.without_rights(on)
+        .filter(member__in=[member.pk for member in members])
+        .values_list("member", flat=True)
+    )
+    problems = {}
+    for member in members:
+        # The category of today: a past term recorded late keeps members who are full now.
+        if member.category != Category.FULL:
+            problems[member.pk] = _(
+                "%(name)s is not a full member: a probationary member cannot be elected to "
+                "the committee (党章 第七条). Choose a full member instead."
+            ) % {"name": member.name}
+        elif member.pk in sanctioned:
+            problems[member.pk] = _(
+                "%(name)s is under 留党察看 on %(date)s and cannot be elected (党章 第四十一条). "
+                "Choose another full member."
+            ) % {"name": member.name, "date": long_date(on)}
+    return problems
 
 
 @transaction.atomic
@@ -53,15 +63,15 @@ def committee_term_start(
         audited_save(post, acting_user=acting_user)
     term = CommitteeTerm(branch=branch, number=number, elected_on=elected_on, ends_on=ends_on)
     audited_save(term, acting_user=acting_user)
+    problems = committee_eligibility_problems([member for _role, member in posts], elected_on)
     for role, member in posts:
         if member.branch_id != branch.pk:
             raise ValidationError(
                 _("%(name)s is not a member of %(branch)s.")
                 % {"name": member.name, "branch": branch.name}
             )
-        problem = committee_eligibility_problem(member, elected_on)
-        if problem:
-            raise ValidationError(problem)
+        if member.pk in problems:
+            raise ValidationError(problems[member.pk])
         audited_save(
             CommitteeMembership(term=term, member=member, role=role, started_on=elected_on),
             acting_user=acting_user,
@@ -126,7 +136,7 @@ def group_member_place(
                 % {
                     "name": member.name,
                     "group": current.group.name,
-                    "date": date_format(current.started_on),
+                    "date": long_date(current.started_on),
                 }
             )
         current.ended_on = started_on
@@ -167,7 +177,7 @@ def group_leader_appoint(
                     "%(name)s has held this role since %(date)s; the new appointment cannot "
                     "be dated earlier."
                 )
-                % {"name": previous.member.name, "date": date_format(previous.started_on)}
+                % {"name": previous.member.name, "date": long_date(previous.started_on)}
             )
         previous.ended_on = started_on
         audited_save(previous, acting_user=acting_user)

@@ -133,8 +133,27 @@ def test_a_probationary_member_cannot_be_elected_and_is_warned_about(world):
         term=term, member=probationary, role=CommitteeRole.MEMBER, started_on=term.elected_on
     )
     warnings = term_warnings(world.branch, term, term_posts(term), 9, timezone.localdate())
-    expected = "预备党员 是预备党员，没有被选举权，不能担任支委（党章第七条）。"
+    expected = (
+        "预备党员 不是正式党员：预备党员没有被选举权，不能担任支委（党章第七条）。请改选正式党员。"
+    )
     assert [w.level for w in warnings if w.message == expected] == ["danger"]
+
+
+@pytest.mark.parametrize(("today", "warned"), [(TO, True), (TO + datetime.timedelta(1), False)])
+def test_a_post_held_under_probation_is_warned_about_while_it_runs(world, today, warned):
+    """A post written past the services (the workbench of old) is still pointed out."""
+    sanction(world, world.member)
+    term = world.branch.terms.get()
+    CommitteeMembership.objects.create(
+        term=term, member=world.member, role=CommitteeRole.MEMBER, started_on=term.elected_on
+    )
+    warnings = term_warnings(world.branch, term, term_posts(term), 9, today)
+    danger = [w.message for w in warnings if w.level == "danger"]
+    expected = (
+        f"普通党员 在{TO.year}年{TO.month}月{TO.day}日处于留党察看期间，没有被选举权"
+        "（党章第四十一条）。请改选其他正式党员。"
+    )
+    assert danger == ([expected] if warned else [])
 
 
 def test_the_committee_size_counts_people_not_posts(world):
