@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from activities.elections.tally import load_election
 from activities.models import Attachment, MakeUpStudy, Meeting
 from groups.access import Roles, deny_access, roles_for
 from groups.models import Branch, GroupMembership, PartyGroup
@@ -139,3 +140,32 @@ def get_make_up_for_closer(request, pk: int):
     if not leads_member:
         raise PermissionDenied
     return make_up
+
+
+def _check_election_access(roles: Roles, branch_id: int, manage: bool) -> None:
+    if not roles.belongs_to_branch(branch_id):
+        raise Http404
+    if manage and not can_manage_elections(roles, branch_id):
+        raise PermissionDenied
+
+
+def can_manage_elections(roles: Roles, branch_id: int) -> bool:
+    """Elections are recorded by the branch's committee (the outgoing one chairs them)."""
+    return roles.can_manage_branch(branch_id)
+
+
+def get_branch_for_elections(request, pk: int, *, manage: bool = False) -> Branch:
+    """A branch whose elections the user may read: anyone of the branch (a result is
+    announced to every member). With `manage`, only its committee: the others of the
+    branch get 403, outsiders 404."""
+    branch = get_object_or_404(Branch, pk=pk)
+    _check_election_access(roles_for(request.user), branch.pk, manage)
+    return branch
+
+
+def get_election_for_user(request, pk: int, *, manage: bool = False):
+    """An election, loaded for its tally, that the user may read (or, with `manage`,
+    change): the rule of `get_branch_for_elections`."""
+    election = get_object_or_404(load_election(), pk=pk)
+    _check_election_access(roles_for(request.user), election.branch_id, manage)
+    return election

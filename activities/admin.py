@@ -12,9 +12,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import MeetingForm
-from activities.models import AgendaTemplate, Attendance, Meeting, MeetingRule, SchoolTerm
+from activities.models import (
+    AgendaTemplate,
+    Attendance,
+    Election,
+    Meeting,
+    MeetingRule,
+    SchoolTerm,
+)
 from activities.services import meeting_update
-from groups.admin_scoping import BranchScopedAdmin, ScopedInline, managed_branch_ids
+from groups.admin_scoping import (
+    BranchScopedAdmin,
+    ScopedInline,
+    ViewOnlyMixin,
+    managed_branch_ids,
+)
 
 
 class AttendanceInline(ScopedInline):
@@ -166,3 +178,19 @@ class SchoolTermAdmin(BranchScopedAdmin):
             },
         )
     ]
+
+
+@admin.register(Election)
+class ElectionAdmin(ViewOnlyMixin, BranchScopedAdmin):
+    """Elections are recorded step by step on the election pages, which check every count;
+    here the secretary finds them and reads their history."""
+
+    list_display = ["meeting", "kind", "seats", "approved_on", "term", "open_page"]
+    list_filter = ["kind"]
+    list_select_related = ["meeting", "term"]
+
+    @admin.display(description=_("page"))
+    def open_page(self, election):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("activities:election", args=[election.pk]), _("open")
+        )

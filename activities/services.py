@@ -19,8 +19,10 @@ from activities.models import (
     GROUP_TYPES,
     Attachment,
     Attendance,
+    Election,
     MakeUpStudy,
     Meeting,
+    MeetingType,
     Motion,
     Presence,
     validate_meeting_attachment,
@@ -148,6 +150,10 @@ def meeting_update(*, meeting: Meeting, acting_user) -> Meeting:
     attendees follows: new members are added as present, those no longer expected leave
     the list (with any make-up study they owed)."""
     before = Meeting.objects.get(pk=meeting.pk)
+    if meeting.kind != MeetingType.GENERAL and Election.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            gettext("This general meeting held an election: it stays a general meeting.")
+        )
     if meeting.reviewed_at is not None:
         meeting.changed_after_review = True
     audited_save(meeting, acting_user=acting_user)
@@ -299,7 +305,12 @@ def attachment_remove(*, attachment: Attachment, acting_user) -> None:
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, acting_user) -> None:
     """Delete a meeting with its attendance, make-up study, motions and attachments; the
-    history keeps the deleted rows."""
+    history keeps the deleted rows. A meeting that held an election stays while the
+    election does."""
+    if Election.objects.filter(meeting=meeting).exists():
+        raise ValidationError(
+            gettext("This meeting held an election: delete the election first, then the meeting.")
+        )
     files = [attachment.file for attachment in meeting.attachments.all()]
     for model_rows in (
         MakeUpStudy.objects.filter(attendance__meeting=meeting),

@@ -20,4 +20,6 @@ urlpatterns = [
     path("make-up/<int:pk>/close/", views.make_up_close, name="make_up_close"),
     # The compliance grid and attendance rates (activities/compliance/views.py).
     path("", include("activities.compliance.urls")),
+    # Committee elections (activities/elections/views.py).
+    path("", include("activities.elections.urls")),
 ]

@@ -40,7 +40,7 @@ from activities.forms import (
     MotionFormSet,
     agenda_templates,
 )
-from activities.models import MeetingType
+from activities.models import Election, MeetingType
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
 from groups.access import roles_for
@@ -164,6 +164,11 @@ def meeting_detail(request, pk):
             "can_review": can_review_meeting(roles, meeting),
             "attachment_form": AttachmentForm(),
             "is_general": meeting.kind == MeetingType.GENERAL,
+            "election": (
+                Election.objects.filter(meeting=meeting).first()
+                if meeting.kind == MeetingType.GENERAL
+                else None
+            ),
         },
     )
 
@@ -252,7 +257,11 @@ def meeting_delete(request, pk):
     meeting = get_meeting_for_editor(request, pk)
     if request.method == "POST":
         branch_id = meeting.branch_id
-        services.meeting_delete(meeting=meeting, acting_user=request.user)
+        try:
+            services.meeting_delete(meeting=meeting, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("activities:meeting", pk=meeting.pk)
         messages.success(request, _("The meeting record is deleted."))
         return redirect("activities:meeting_list", pk=branch_id)
     return render(
