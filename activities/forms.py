@@ -1,7 +1,5 @@
 """Forms of the meeting pages. They collect input; the services decide."""
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import F, Q
@@ -21,6 +19,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from activities.services import Absence
+from branchsite.dates import ONE_DAY
 from branchsite.widgets import DateInput
 from members.models import Member
 
@@ -127,7 +126,7 @@ class MeetingForm(forms.ModelForm):
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate() + datetime.timedelta(days=1):
+        if held_on > timezone.localdate() + ONE_DAY:
             raise forms.ValidationError(
                 gettext("Record a meeting after it is held; this date is in the future.")
             )

@@ -11,7 +11,7 @@ import datetime
 
 import chinese_calendar
 
-ONE_DAY = datetime.timedelta(days=1)
+from branchsite.dates import ONE_DAY
 
 
 def is_working_day(day: datetime.date) -> bool:

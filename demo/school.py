@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from branchsite.audit import audited_save
-from branchsite.dates import add_years
+from branchsite.dates import ONE_DAY, add_years
 from demo.recruits import seed_demo_recruitment
 from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
 from groups.services import committee_term_start, group_leader_appoint, group_member_place
@@ -252,5 +252,5 @@ def _fill_registry(member: Member, index: int, person: DemoPerson, today: dateti
     member.professional_title = TITLES[index % len(TITLES)]
     member.work_started_on = datetime.date(member.birth_date.year + 22, 8, 1)
     member.address = f"上海市奉贤区南桥镇解放东路{100 + index * 3}弄{index % 9 + 1}号"
-    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    last_month = today.replace(day=1) - ONE_DAY
     member.dues_paid_until = last_month.replace(day=1)

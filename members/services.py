@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branchsite.audit import audited_note, audited_save
-from branchsite.dates import add_years
+from branchsite.dates import ONE_DAY, add_years
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
 from members.models import (
     EXIT_GROUND_OUTCOMES,
+    ON_ROLL_STATUSES,
     Category,
     ExitKind,
     Member,
@@ -25,35 +26,26 @@ from members.models import (
     TransferState,
 )
 
-ON_ROLL = (Status.ACTIVE, Status.SUSPENDED)
 
-
-def _leave_groups(member: Member, on: datetime.date, acting_user) -> None:
-    """A member who leaves the branch leaves their group, group posts and committee posts
-    that day — and with them the access those posts gave."""
-    for row in [
-        *GroupMembership.objects.current().filter(member=member),
+def _leave_posts(
+    member: Member, *, last_day: datetime.date, leave_group: bool, acting_user
+) -> None:
+    """End the member's group-leader and committee posts on `last_day` — and with them the
+    access they gave — and, with `leave_group`, their group membership too. A row that
+    started after `last_day` ends the day it started."""
+    rows = [
         *GroupLeadership.objects.current().filter(member=member),
         *CommitteeMembership.objects.current().filter(member=member),
-    ]:
-        row.ended_on = max(row.started_on, on)
-        audited_save(row, acting_user=acting_user)
-
-
-def _leave_posts(member: Member, on: datetime.date, acting_user) -> None:
-    """End the member's committee and group-leader posts after `on`: on that day they no
-    longer hold them (their group membership stays)."""
-    last_day = on - datetime.timedelta(days=1)
-    for row in [
-        *GroupLeadership.objects.current().filter(member=member),
-        *CommitteeMembership.objects.current().filter(member=member),
-    ]:
+    ]
+    if leave_group:
+        rows = [*GroupMembership.objects.current().filter(member=member), *rows]
+    for row in rows:
         row.ended_on = max(row.started_on, last_day)
         audited_save(row, acting_user=acting_user)
 
 
 def _require_on_roll(member: Member) -> None:
-    if member.status not in ON_ROLL:
+    if member.status not in ON_ROLL_STATUSES:
         raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
 
 
@@ -79,7 +71,7 @@ def member_exit(
     member.status_since = on
     member.status_reason = reason
     audited_save(member, acting_user=acting_user)
-    _leave_groups(member, on, acting_user)
+    _leave_posts(member, last_day=on, leave_group=True, acting_user=acting_user)
     return member
 
 
@@ -91,7 +83,7 @@ def member_death_record(*, member: Member, on: datetime.date, reason: str, actin
     member.status_since = on
     member.status_reason = reason
     audited_save(member, acting_user=acting_user)
-    _leave_groups(member, on, acting_user)
+    _leave_posts(member, last_day=on, leave_group=True, acting_user=acting_user)
     return member
 
 
@@ -115,7 +107,10 @@ def sanction_record(
     )
     audited_save(sanction, acting_user=acting_user)
     if kind in (SanctionKind.PROBATION, SanctionKind.DISMISSAL):
-        _leave_posts(member, started_on, acting_user)
+        # From `started_on` they no longer hold them; their group membership stays.
+        _leave_posts(
+            member, last_day=started_on - ONE_DAY, leave_group=False, acting_user=acting_user
+        )
     return sanction
 
 
@@ -126,8 +121,7 @@ def sanction_probation_extend(*, sanction: Sanction, decision: str, acting_user)
     history keeps the first term and decision."""
     if sanction.kind != SanctionKind.PROBATION:
         raise ValidationError(_("Only 留党察看 can be extended."))
-    sanction.ends_on = add_years(sanction.ends_on + datetime.timedelta(days=1), 1)
-    sanction.ends_on -= datetime.timedelta(days=1)
+    sanction.ends_on = add_years(sanction.ends_on + ONE_DAY, 1) - ONE_DAY
     sanction.decision = decision
     audited_save(sanction, acting_user=acting_user)
     return sanction
@@ -173,7 +167,7 @@ def transfer_start(
 ) -> Transfer:
     """Open a transfer. Out: the member stays ours, and on our roll, until the other side
     accepts. In: the letter is recorded with the member's new record until we accept it."""
-    if direction == TransferDirection.OUT and member.status not in ON_ROLL:
+    if direction == TransferDirection.OUT and member.status not in ON_ROLL_STATUSES:
         raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
     transfer = Transfer(
         member=member,
@@ -197,7 +191,7 @@ def transfer_accept(*, transfer: Transfer, on: datetime.date, acting_user) -> Tr
         member.status_since = on
         member.status_reason = transfer.other_organisation
         audited_save(member, acting_user=acting_user)
-        _leave_groups(member, on, acting_user)
+        _leave_posts(member, last_day=on, leave_group=True, acting_user=acting_user)
     return transfer
 
 

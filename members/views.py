@@ -33,7 +33,7 @@ from members.forms import (
     TransferCompleteForm,
     TransferOutForm,
 )
-from members.models import SanctionKind, Status, TransferDirection, TransferState
+from members.models import ON_ROLL_STATUSES, SanctionKind, Status, TransferDirection, TransferState
 
 PAGE_SIZE = 50
 TABS = {
@@ -115,8 +115,11 @@ class MemberAction:
     title: str
     form_class: type
     perform: Callable  # (member, cleaned_data, acting_user) -> success message
-    available: Callable  # (member) -> bool
+    refusal: Callable  # (member) -> why the action does not apply to them now, or None
     warning: str = ""
+
+    def available(self, member) -> bool:
+        return self.refusal(member) is None
 
 
 def _pending_transfer(member):
@@ -209,8 +212,64 @@ def _password_reset(member, data, user):
     return gettext("%(name)s's password has been reset.") % {"name": member.name}
 
 
-def _on_roll(member):
-    return member.status in (Status.ACTIVE, Status.SUSPENDED)
+# Each refusal says why an action does not apply to the member now, or returns None.
+
+
+def _off_roll(member):
+    if member.status not in ON_ROLL_STATUSES:
+        return gettext("%(name)s is no longer on the roll (%(status)s).") % {
+            "name": member.name,
+            "status": member.get_status_display(),
+        }
+    return None
+
+
+def _transfer_out_refusal(member):
+    if refusal := _off_roll(member):
+        return refusal
+    if _pending_transfer(member) is not None:
+        return gettext("%(name)s already has a transfer in progress; complete it first.") % {
+            "name": member.name
+        }
+    return None
+
+
+def _transfer_complete_refusal(member):
+    if _pending_transfer(member) is None:
+        return gettext("%(name)s has no transfer in progress.") % {"name": member.name}
+    return None
+
+
+def _suspend_refusal(member):
+    if member.status != Status.ACTIVE:
+        return gettext(
+            "Only a member with normal status can be suspended; %(name)s is %(status)s."
+        ) % {"name": member.name, "status": member.get_status_display()}
+    return None
+
+
+def _restore_refusal(member):
+    if member.status != Status.SUSPENDED:
+        return gettext("%(name)s's membership is not suspended.") % {"name": member.name}
+    return None
+
+
+def _account_refusal(member):
+    if member.user_id is not None:
+        return gettext("%(name)s already has an account.") % {"name": member.name}
+    if member.status != Status.ACTIVE:
+        return gettext(
+            "Only a member with normal status can be given a login account; %(name)s is %(status)s."
+        ) % {"name": member.name, "status": member.get_status_display()}
+    return None
+
+
+def _password_refusal(member):
+    if member.user_id is None:
+        return gettext("%(name)s has no account yet.") % {"name": member.name}
+    if member.user.is_staff or member.user.is_superuser:
+        return gettext("This account's password is changed by its owner or the site administrator.")
+    return None
 
 
 MEMBER_ACTIONS = {
@@ -218,43 +277,43 @@ MEMBER_ACTIONS = {
         _("Transfer out of the branch"),
         TransferOutForm,
         _transfer_out,
-        lambda m: _on_roll(m) and _pending_transfer(m) is None,
+        _transfer_out_refusal,
     ),
     "transfer-complete": MemberAction(
         _("Complete the transfer"),
         TransferCompleteForm,
         _transfer_complete,
-        lambda m: _pending_transfer(m) is not None,
+        _transfer_complete_refusal,
     ),
     "suspend": MemberAction(
         _("Suspend membership"),
         MemberStatusForm,
         _suspend,
-        lambda m: m.status == Status.ACTIVE,
+        _suspend_refusal,
     ),
     "restore": MemberAction(
         _("Restore membership"),
         MemberStatusForm,
         _restore,
-        lambda m: m.status == Status.SUSPENDED,
+        _restore_refusal,
     ),
     "account": MemberAction(
         _("Create a login account"),
         AccountCreateForm,
         _account_create,
-        lambda m: m.user_id is None and m.status == Status.ACTIVE,
+        _account_refusal,
     ),
     "password": MemberAction(
         _("Reset password"),
         PasswordResetForm,
         _password_reset,
-        lambda m: m.user_id is not None and not (m.user.is_staff or m.user.is_superuser),
+        _password_refusal,
     ),
     "sanction": MemberAction(
         _("Record a disciplinary sanction"),
         SanctionForm,
         _sanction,
-        _on_roll,
+        _off_roll,
         warning=_(
             "留党察看 takes away the vote and the right to elect and be elected until its last "
             "day; it and 撤销党内职务 end the member's posts in the branch from the first day."
@@ -264,7 +323,7 @@ MEMBER_ACTIONS = {
         _("Record death"),
         MemberStatusForm,
         _death,
-        _on_roll,
+        _off_roll,
         warning=_(
             "The member leaves every list and their party group on this date. Their record "
             "and history are kept. This cannot be undone from this page."
@@ -274,7 +333,7 @@ MEMBER_ACTIONS = {
         _("Record leaving the Party"),
         MemberExitForm,
         _exit,
-        _on_roll,
+        _off_roll,
         warning=_(
             "The member leaves every list and their party group on this date. Their record "
             "and history are kept. This cannot be undone from this page."
@@ -290,10 +349,9 @@ def member_action(request, pk, action):
     spec = MEMBER_ACTIONS.get(action)
     if spec is None:
         raise Http404
-    if not spec.available(member):
-        messages.warning(
-            request, gettext("This action does not apply to %(name)s now.") % {"name": member.name}
-        )
+    refusal = spec.refusal(member)
+    if refusal is not None:
+        messages.warning(request, refusal)
         return redirect("members:member_detail", pk=member.pk)
     form = spec.form_class(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():

@@ -26,7 +26,7 @@ from activities.services import (
     meeting_update,
 )
 from branchsite.audit import audited_save
-from branchsite.dates import month_bounds, school_year_of
+from branchsite.dates import ONE_DAY, month_bounds, school_year_of
 from demo.meetings.calendar import (
     PUBLIC_HOLIDAYS,
     next_weekday,
@@ -58,7 +58,7 @@ class MeetingRecorder:
         self.random = random.Random(RANDOM_SEED)
         self.year = school_year_of(today)
         self.first_day = datetime.date(self.year - 1, 9, 1)
-        self.last_day = today - datetime.timedelta(days=1)
+        self.last_day = today - ONE_DAY
         self.gaps = planned_gaps(self.year)
         self.terms = school_terms(self.year - 1) + school_terms(self.year)
 

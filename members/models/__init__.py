@@ -18,6 +18,7 @@ from members.models.recruitment import (
 from members.models.registry import (
     ETHNIC_GROUPS,
     EXIT_GROUND_OUTCOMES,
+    ON_ROLL_STATUSES,
     PARTY_MEMBER_CATEGORIES,
     Category,
     Education,
@@ -34,6 +35,7 @@ from members.models.transfers import Transfer, TransferDirection, TransferQueryS
 __all__ = [
     "ETHNIC_GROUPS",
     "EXIT_GROUND_OUTCOMES",
+    "ON_ROLL_STATUSES",
     "PARTY_MEMBER_CATEGORIES",
     "RECRUITMENT_DOCUMENT_TYPES",
     "Category",

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branchsite.dates import add_years, long_date
+from branchsite.dates import ONE_DAY, add_years, long_date
 from members.models.registry import Member
 
 # 留党察看最长不超过两年 (党章 第四十一条; 纪律处分条例: 一年, or two, or one extended by one).
@@ -86,7 +86,7 @@ class Sanction(models.Model):
     def clean(self):
         super().clean()
         if self.kind == SanctionKind.PROBATION and self.started_on and self.ends_on:
-            last_day = add_years(self.started_on, MAX_PROBATION_YEARS) - datetime.timedelta(1)
+            last_day = add_years(self.started_on, MAX_PROBATION_YEARS) - ONE_DAY
             if self.ends_on > last_day:
                 raise ValidationError(
                     {

@@ -12,11 +12,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branchsite.dates import long_date
 from branchsite.uploads import check_upload
 from members.models.registry import Category, Member
 
@@ -227,7 +227,7 @@ class TimeRule(models.Model):
             "rule": self.get_code_display(),
             "value": self.value,
             "unit": self.get_unit_display(),
-            "date": date_format(self.effective_from),
+            "date": long_date(self.effective_from),
         }
 
 
@@ -300,4 +300,4 @@ class RecruitmentRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member} · {self.step.name} · {date_format(self.done_on)}"
+        return f"{self.member} · {self.step.name} · {long_date(self.done_on)}"

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branchsite.dates import long_date
 from groups.models import GroupMembership
 from members.validators import (
     birth_date_from_id,
@@ -69,6 +69,10 @@ class Status(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+# The statuses of the members on the roll (the branch's lists; `MemberQuerySet.on_roll`).
+ON_ROLL_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
+
+
 class ExitKind(models.TextChoices):
     """How a member left the Party (出党), each with its own procedure and wording in reports
     (党章 第九条, 第四十一条; 不予承认 and 取消预备党员资格: an admission that does not stand)."""
@@ -113,9 +117,7 @@ class MemberQuerySet(models.QuerySet):
     def on_roll(self):
         """Party members the branch counts today: probationary or full, not transferred out,
         not exited. Applicants, activists and candidates are not Party members yet."""
-        return self.filter(
-            status__in=[Status.ACTIVE, Status.SUSPENDED], category__in=PARTY_MEMBER_CATEGORIES
-        )
+        return self.filter(status__in=ON_ROLL_STATUSES, category__in=PARTY_MEMBER_CATEGORIES)
 
     def in_groups(self, groups):
         """Members whose current party group is one of `groups` (objects or ids)."""
@@ -357,7 +359,7 @@ class Member(models.Model):
                     "The identity number says born on %(id_date)s, but the date of birth is "
                     "%(date)s. Correct whichever is wrong."
                 )
-                % {"id_date": date_format(born), "date": date_format(self.birth_date)}
+                % {"id_date": long_date(born), "date": long_date(self.birth_date)}
             ]
         gender = gender_from_id(self.id_number)
         if not self.gender:

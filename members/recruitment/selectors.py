@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from groups.models import Branch
-from members.models import Category, Member, RecruitmentRecord, RecruitmentStep, Status
+from members.models import (
+    ON_ROLL_STATUSES,
+    Category,
+    Member,
+    RecruitmentRecord,
+    RecruitmentStep,
+    Status,
+)
 from members.recruitment.rules import RuleBook
 from members.recruitment.stages import RECRUITING_STAGES, STAGE_ENTRY_STEP, STAGES, StepCode
 from members.recruitment.timeline import Timeline, probation_end, records_prefetch
@@ -23,10 +30,7 @@ def _pipeline_members(branch: Branch, *, with_people: bool = False):
         Member.objects.filter(branch=branch)
         .filter(
             Q(status=Status.ACTIVE, category__in=RECRUITING_STAGES)
-            | Q(
-                status__in=[Status.ACTIVE, Status.SUSPENDED],
-                category=Category.PROBATIONARY,
-            )
+            | Q(status__in=ON_ROLL_STATUSES, category=Category.PROBATIONARY)
         )
         .prefetch_related(records_prefetch(with_people=with_people))
         .order_by("name", "pk")

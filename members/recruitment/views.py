@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branchsite.dates import long_date
 from branchsite.staging import Staging
 from branchsite.widgets import DateInput
 from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
@@ -358,7 +358,7 @@ def _report_recorded(request, result: recruitment.StepRecorded, category_before:
         % {
             "step": record.step.name,
             "name": member.name,
-            "date": date_format(record.done_on),
+            "date": long_date(record.done_on),
         },
     )
     if member.category != category_before:

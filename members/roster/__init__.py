@@ -25,69 +25,21 @@ when the cell is edited.
 The package, one module per concept: `columns` (the column spec, header normalisation),
 `exporting`, `reading` (defensive file reading, with `xls_extent` for .xls), `cells` (cell
 parsers), `importing` (planning and the bulk writer) and `error_workbook`, and the
-workbench's import pages (`views`, not imported here). The names below are its public interface.
+workbench's import pages (`views`, not imported here). The names below are its public
+interface, what the rest of the project uses; tests of one concept import from its module.
 """
 
-from members.roster.cells import (
-    CellError,
-    display_value,
-    parse_cell,
-    parse_choice,
-    parse_date,
-    parse_ethnicity,
-    parse_id_number,
-    parse_name,
-    parse_phone,
-)
-from members.roster.columns import (
-    CHOICE_SPELLINGS,
-    COLUMNS,
-    COLUMNS_BY_KEY,
-    EXPORT_COLUMNS,
-    HEADER_KEYS,
-    IMPORTED_FIELDS,
-    RosterColumn,
-    normalise_header,
-)
+from members.roster.columns import COLUMNS
 from members.roster.error_workbook import roster_error_workbook
 from members.roster.exporting import export_value, roster_title, roster_workbook
-from members.roster.importing import (
-    Action,
-    Change,
-    ImportResult,
-    RowError,
-    RowOutcome,
-    roster_import,
-)
-from members.roster.reading import RosterFileError, RosterRow, RosterSheet, roster_read
+from members.roster.importing import Action, roster_import
+from members.roster.reading import RosterFileError, roster_read
 
 __all__ = [
-    "CHOICE_SPELLINGS",
     "COLUMNS",
-    "COLUMNS_BY_KEY",
-    "EXPORT_COLUMNS",
-    "HEADER_KEYS",
-    "IMPORTED_FIELDS",
     "Action",
-    "CellError",
-    "Change",
-    "ImportResult",
-    "RosterColumn",
     "RosterFileError",
-    "RosterRow",
-    "RosterSheet",
-    "RowError",
-    "RowOutcome",
-    "display_value",
     "export_value",
-    "normalise_header",
-    "parse_cell",
-    "parse_choice",
-    "parse_date",
-    "parse_ethnicity",
-    "parse_id_number",
-    "parse_name",
-    "parse_phone",
     "roster_error_workbook",
     "roster_import",
     "roster_read",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from groups import services as group_services
 from groups.models import GroupLeadership, GroupMembership
+from members import services as member_services
 from members.models import (
     ExitGround,
     ExitKind,
@@ -18,6 +19,7 @@ from members.models import (
     SanctionKind,
     Status,
     Transfer,
+    TransferDirection,
     TransferState,
 )
 from tests.factories import PASSWORD, member_in_group
@@ -154,9 +156,60 @@ def test_completing_a_transfer_before_its_letter_is_refused_in_chinese(world, se
     assert Transfer.objects.get(member=world.member).state == TransferState.PENDING
 
 
-def test_an_action_that_does_not_apply_redirects_with_a_message(world, secretary_client):
-    response = secretary_client.get(action_url(world.member, "restore"), follow=True)
-    assert "此操作目前不适用于普通党员" in response.content.decode()
+def _transferred_out(member):
+    Member.objects.filter(pk=member.pk).update(status=Status.TRANSFERRED_OUT)
+    return member
+
+
+def _suspended(member):
+    Member.objects.filter(pk=member.pk).update(status=Status.SUSPENDED)
+    return member
+
+
+def _without_account(member):
+    Member.objects.filter(pk=member.pk).update(user=None)
+    return member
+
+
+def _with_pending_transfer(member):
+    member_services.transfer_start(
+        member=member,
+        direction=TransferDirection.OUT,
+        other_organisation="实验中学党支部",
+        issued_on=datetime.date(2026, 11, 2),
+        acting_user=None,
+    )
+    return member
+
+
+@pytest.mark.parametrize(
+    "action, prepare, reason",
+    [
+        ("restore", lambda m: m, "普通党员未被停止党籍"),
+        ("suspend", _suspended, "只有党籍状态正常的党员才能停止党籍；普通党员目前为“停止党籍”"),
+        ("exit", _transferred_out, "普通党员已不在册（已转出）"),
+        ("sanction", _transferred_out, "普通党员已不在册（已转出）"),
+        ("transfer-out", _transferred_out, "普通党员已不在册（已转出）"),
+        ("transfer-out", _with_pending_transfer, "普通党员已有正在办理的组织关系转接，请先办结"),
+        ("transfer-complete", lambda m: m, "普通党员没有正在办理的组织关系转接"),
+        ("account", lambda m: m, "普通党员已有登录账号"),
+        (
+            "account",
+            lambda m: _suspended(_without_account(m)),
+            "只有党籍状态正常的党员才能开通登录账号；普通党员目前为“停止党籍”",
+        ),
+        ("password", _without_account, "普通党员还没有登录账号"),
+    ],
+)
+def test_an_action_that_does_not_apply_says_why_on_the_member_page(
+    world, secretary_client, action, prepare, reason
+):
+    member = prepare(world.member)
+
+    response = secretary_client.get(action_url(member, action), follow=True)
+
+    assert response.redirect_chain == [(reverse("members:member_detail", args=[member.pk]), 302)]
+    assert reason in response.content.decode()
 
 
 def test_the_secretary_creates_an_account_and_the_new_leader_logs_in_to_their_group(
@@ -216,7 +269,10 @@ def test_the_secretary_cannot_reset_their_own_or_a_staff_password_here(world, se
     world.leader_b.user.is_staff = True
     world.leader_b.user.save()
     response = secretary_client.get(action_url(world.leader_b, "password"), follow=True)
-    assert "此操作目前不适用于乙组长" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "members:member_detail", args=[world.leader_b.pk]
+    )
+    assert "由本人或系统管理员修改" in response.content.decode()
     assert Client().login(username="leader_b", password=PASSWORD)
 
 

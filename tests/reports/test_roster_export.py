@@ -13,7 +13,8 @@ from openpyxl.utils import get_column_letter
 
 from groups.models import GroupMembership
 from members.models import Category, Education, Employment, Gender, Member, Status
-from members.roster import COLUMNS, EXPORT_COLUMNS, roster_import, roster_read
+from members.roster import COLUMNS, roster_import, roster_read
+from members.roster.columns import EXPORT_COLUMNS
 from members.selectors import party_age
 from members.validators import id_check_character
 from tests.factories import MemberFactory, member_in_group

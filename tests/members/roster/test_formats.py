@@ -12,16 +12,9 @@ from openpyxl import load_workbook
 
 from groups.models import GroupMembership
 from members.models import Member
-from members.roster import (
-    COLUMNS_BY_KEY,
-    RosterFileError,
-    cells,
-    parse_cell,
-    reading,
-    roster_error_workbook,
-    roster_read,
-)
-from members.roster.cells import CellError
+from members.roster import RosterFileError, cells, reading, roster_error_workbook, roster_read
+from members.roster.cells import CellError, parse_cell
+from members.roster.columns import COLUMNS_BY_KEY
 from members.roster.xls_extent import xls_extents
 from tests.members.roster.other_formats import as_ods, as_xls
 from tests.members.roster.test_importing import (

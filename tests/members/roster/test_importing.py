@@ -16,16 +16,15 @@ from groups.models import GroupMembership
 from members.models import Category, Gender, Member
 from members.roster import (
     Action,
-    CellError,
     RosterFileError,
     cells,
     importing,
-    parse_date,
     reading,
     roster_error_workbook,
     roster_import,
     roster_read,
 )
+from members.roster.cells import CellError, parse_date
 from members.validators import id_check_character, validate_id_number
 from tests.factories import MemberFactory, UserFactory, member_in_group
 
