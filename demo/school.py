@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from activities.elections.services import election_save
+from activities.models import Election
 from branchsite.audit import audited_save
 from branchsite.dates import ONE_DAY, add_years
 from demo.recruits import seed_demo_recruitment
@@ -109,6 +111,8 @@ PREVIOUS_COMMITTEE = [
     (CommitteeRole.ORGANISATION, "周敏"),
     (CommitteeRole.PUBLICITY, "朱建平"),
 ]
+# The next committee's candidates: one more than the seats (差额).
+ELECTION_CANDIDATES = [name for _role, name in COMMITTEE] + ["朱建平"]
 VIEWER_USERNAME = "shangji"
 
 
@@ -220,6 +224,17 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
     )
     # Two applicants, two activists and a candidate, so the recruitment to-do list has work.
     seed_demo_recruitment(branch, today)
+    # The next 换届 is being prepared: requested, candidates approved, the meeting to come.
+    election_save(
+        election=Election(
+            branch=branch,
+            seats=len(COMMITTEE),
+            requested_on=today - datetime.timedelta(days=14),
+            candidates_approved_on=today - datetime.timedelta(days=4),
+        ),
+        candidates=[members[name] for name in ELECTION_CANDIDATES],
+        acting_user=None,
+    )
     return branch
 
 

@@ -128,3 +128,13 @@ def test_it_shows_the_term_warning_on_the_overview(demo):
     term_warnings = [w for w in response.context["warnings"] if "换届" in w.message]
     assert len(term_warnings) == 1
     assert response.context["group_warning_count"] == 0
+
+
+def test_it_prepares_the_next_election_with_more_candidates_than_seats(demo):
+    election = demo.elections.get()
+    assert election.meeting is None and election.term is None
+    assert (election.seats, election.candidates.count()) == (5, 6)
+    client = Client()
+    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+    page = client.get(reverse("activities:election", args=[election.pk])).content.decode()
+    assert "筹备中：待召开党员大会" in page and "朱建平" in page
