@@ -4,6 +4,7 @@ re-exported here, so `from members.models import X` works and Django finds the m
 the app loads."""
 
 from members.models.discipline import Sanction, SanctionKind, SanctionQuerySet
+from members.models.dues import DuesBasis, DuesBracket, DuesCategory, DuesPayment, SpecialDues
 from members.models.recruitment import (
     RECRUITMENT_DOCUMENT_TYPES,
     PeopleRole,
@@ -39,6 +40,10 @@ __all__ = [
     "PARTY_MEMBER_CATEGORIES",
     "RECRUITMENT_DOCUMENT_TYPES",
     "Category",
+    "DuesBasis",
+    "DuesBracket",
+    "DuesCategory",
+    "DuesPayment",
     "Education",
     "Employment",
     "ExitGround",
@@ -52,6 +57,7 @@ __all__ = [
     "Sanction",
     "SanctionKind",
     "SanctionQuerySet",
+    "SpecialDues",
     "Status",
     "TimeRule",
     "TimeRuleCode",

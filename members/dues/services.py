@@ -1,0 +1,161 @@
+"""Writes to the dues ledger: bases, a month's collection, a member's back or advance
+payment, special dues. Each validates, saves in one transaction and records who acted."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from branchsite.audit import audited_save
+from branchsite.dates import add_months
+from members.dues.ledger import first_of
+from members.dues.rules import DuesSchedules
+from members.models import DuesBasis, DuesPayment, Member, SpecialDues
+
+# 第十二条: 经党支部同意，可以每季度交纳一次 — at most a quarter paid ahead.
+MAX_MONTHS_AHEAD = 3
+
+
+@transaction.atomic
+def dues_basis_set(
+    *,
+    member: Member,
+    category: str,
+    monthly_base,
+    starts_on: datetime.date,
+    acting_user,
+    note: str = "",
+) -> DuesBasis:
+    """Set a member's category and base from the month of `starts_on` (核定基数); a basis
+    from the same month is replaced, earlier ones stay for their months."""
+    month = first_of(starts_on)
+    basis = DuesBasis.objects.filter(member=member, starts_on=month).first() or DuesBasis(
+        member=member, starts_on=month
+    )
+    basis.category, basis.monthly_base, basis.note = category, monthly_base, note.strip()
+    audited_save(basis, acting_user=acting_user)
+    return basis
+
+
+def _payment_problem(member: Member, month: datetime.date, paid_on: datetime.date, amount):
+    if amount is None:
+        return gettext("%(name)s has no dues base for %(month)s: set the base first.") % {
+            "name": member.name,
+            "month": f"{month:%Y-%m}",
+        }
+    if member.joined_on and month < first_of(member.joined_on):
+        return gettext("%(name)s joined on %(joined)s and owes no dues for %(month)s.") % {
+            "name": member.name,
+            "joined": member.joined_on.isoformat(),
+            "month": f"{month:%Y-%m}",
+        }
+    if month > add_months(first_of(paid_on), MAX_MONTHS_AHEAD - 1):
+        return gettext(
+            "Dues are paid at most a quarter ahead: %(month)s is too far after %(paid)s."
+        ) % {"month": f"{month:%Y-%m}", "paid": paid_on.isoformat()}
+    return None
+
+
+@transaction.atomic
+def dues_pay(
+    *,
+    member: Member,
+    months: Iterable[datetime.date],
+    paid_on: datetime.date,
+    acting_user,
+    by_proxy: bool = False,
+    note: str = "",
+    schedules: DuesSchedules | None = None,
+) -> list[DuesPayment]:
+    """Record `member`'s dues for `months` (a back payment, a quarter ahead) at the amount
+    each month's basis gives. A month already paid is refused, not paid twice."""
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": gettext("The date cannot be in the future.")})
+    schedules = schedules or DuesSchedules.load()
+    bases = list(member.dues_bases.order_by("-starts_on"))
+    paid = set(member.dues_payments.values_list("month", flat=True))
+    payments, problems = [], []
+    for month in sorted({first_of(month) for month in months}):
+        basis = next((basis for basis in bases if basis.starts_on <= month), None)
+        amount = (
+            schedules.monthly_amount(basis.category, basis.monthly_base, month) if basis else None
+        )
+        problem = _payment_problem(member, month, paid_on, amount)
+        if problem is None and month in paid:
+            problem = gettext("%(name)s's dues for %(month)s are already recorded.") % {
+                "name": member.name,
+                "month": f"{month:%Y-%m}",
+            }
+        if problem:
+            problems.append(problem)
+            continue
+        payments.append(
+            DuesPayment(
+                member=member,
+                month=month,
+                amount=amount,
+                paid_on=paid_on,
+                by_proxy=by_proxy,
+                note=note.strip(),
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+    for payment in payments:
+        audited_save(payment, acting_user=acting_user, exclude=["member"])
+    return payments
+
+
+@transaction.atomic
+def dues_collect(
+    *,
+    members: Iterable[Member],
+    month: datetime.date,
+    paid_on: datetime.date,
+    acting_user,
+    not_paid: Iterable[int] = (),
+    by_proxy: Iterable[int] = (),
+) -> list[DuesPayment]:
+    """A month's collection for a branch or a group on one screen: everyone in `members`
+    who owes `month` and has not paid it pays the computed amount, except those in
+    `not_paid` (member ids); those in `by_proxy` had it handed in for them. All or nothing:
+    one member without a base stops the whole collection, with every problem listed."""
+    schedules = DuesSchedules.load()
+    not_paid, by_proxy = set(not_paid), set(by_proxy)
+    payments, problems = [], []
+    for member in members:
+        if member.pk in not_paid:
+            continue
+        if member.joined_on and first_of(month) < first_of(member.joined_on):
+            continue
+        if member.dues_payments.filter(month=first_of(month)).exists():
+            continue
+        try:
+            payments += dues_pay(
+                member=member,
+                months=[month],
+                paid_on=paid_on,
+                acting_user=acting_user,
+                by_proxy=member.pk in by_proxy,
+                schedules=schedules,
+            )
+        except ValidationError as error:
+            problems += error.messages
+    if problems:
+        raise ValidationError(problems)
+    return payments
+
+
+@transaction.atomic
+def special_dues_record(
+    *, member: Member, amount, paid_on: datetime.date, purpose: str, acting_user
+) -> SpecialDues:
+    """特殊党费: a voluntary extra payment, kept apart from the regular dues."""
+    if not purpose.strip():
+        raise ValidationError({"purpose": gettext("Say what the special dues are for.")})
+    special = SpecialDues(member=member, amount=amount, paid_on=paid_on, purpose=purpose.strip())
+    audited_save(special, acting_user=acting_user)
+    return special
