@@ -102,6 +102,7 @@ class BranchAdmin(BranchScopedAdmin):
                 ]
             },
         ),
+        (_("Member evaluation"), {"fields": ["excellent_cap_denominator"]}),
     ]
 
 

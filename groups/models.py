@@ -32,6 +32,8 @@ DEFAULT_MIN_SECRETARY_STANDING_YEARS = 1
 DEFAULT_ABSENCES_IN_A_ROW = 2
 DEFAULT_LOW_ATTENDANCE_RATE_PERCENT = 80
 DEFAULT_MIN_MEETINGS_FOR_RATE = 5
+# 民主评议党员: 优秀 for at most one in three 正式党员 (预备党员 not counted).
+DEFAULT_EXCELLENT_CAP_DENOMINATOR = 3
 
 COMMITTEE_SIZE_SOURCE = _(
     "Source: 中国共产党支部工作条例（试行）2018, 第九条 (党支部委员会由3至5人组成，一般不超过7人); "
@@ -124,6 +126,17 @@ class Branch(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_(
             "Local practice: a rate under 80 percent of at least 5 meetings is a common rule."
+        ),
+    )
+
+    excellent_cap_denominator = models.PositiveSmallIntegerField(
+        _("优秀 for at most one in … full members"),
+        default=DEFAULT_EXCELLENT_CAP_DENOMINATOR,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "民主评议党员: the yearly notices of the 中组部 on 组织生活会 and 民主评议党员 "
+            "(评定为优秀的比例一般不超过党员总数的1/3); the total is the full members whose "
+            "organisational relation is in the branch, probationary members not counted."
         ),
     )
 

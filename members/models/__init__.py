@@ -5,6 +5,14 @@ the app loads."""
 
 from members.models.discipline import Sanction, SanctionKind, SanctionQuerySet
 from members.models.dues import DuesBasis, DuesBracket, DuesCategory, DuesPayment, SpecialDues
+from members.models.evaluation import (
+    Assessment,
+    BallotCast,
+    EvaluationRound,
+    Grade,
+    GradeCount,
+    RoundState,
+)
 from members.models.recruitment import (
     RECRUITMENT_DOCUMENT_TYPES,
     PeopleRole,
@@ -39,6 +47,8 @@ __all__ = [
     "ON_ROLL_STATUSES",
     "PARTY_MEMBER_CATEGORIES",
     "RECRUITMENT_DOCUMENT_TYPES",
+    "Assessment",
+    "BallotCast",
     "Category",
     "DuesBasis",
     "DuesBracket",
@@ -46,14 +56,18 @@ __all__ = [
     "DuesPayment",
     "Education",
     "Employment",
+    "EvaluationRound",
     "ExitGround",
     "ExitKind",
     "Gender",
+    "Grade",
+    "GradeCount",
     "Member",
     "MemberQuerySet",
     "PeopleRole",
     "RecruitmentRecord",
     "RecruitmentStep",
+    "RoundState",
     "Sanction",
     "SanctionKind",
     "SanctionQuerySet",

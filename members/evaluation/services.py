@@ -1,0 +1,204 @@
+"""Writes to a 民主评议党员 round: open it, cast the anonymous ballot, close the ballot, set
+the final grades within the cap, close the round. The anonymity rules are the threat model
+in `members.models.evaluation`: a vote touches only counters, never a row of its own, and
+nothing about it is logged or kept in the audit history."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils.translation import gettext
+
+from branchsite.audit import audited_bulk_create, audited_save
+from groups.models import Branch
+from members.models import (
+    Assessment,
+    BallotCast,
+    Category,
+    EvaluationRound,
+    Grade,
+    GradeCount,
+    Member,
+    RoundState,
+    Sanction,
+    Status,
+)
+
+
+@transaction.atomic
+def round_open(
+    *, branch: Branch, year: int, opened_on: datetime.date, acting_user
+) -> EvaluationRound:
+    """Open a round for `year`: every member on the roll in good standing takes part; the
+    full members are graded, the probationary ones (参加评议，不评定等次) and those under
+    留党察看 on the day are not. The ballot's counters are created now, before any vote."""
+    if EvaluationRound.objects.filter(branch=branch, state=RoundState.OPEN).exists():
+        raise ValidationError(gettext("A round is already open: close its ballot first."))
+    evaluation = EvaluationRound(branch=branch, year=year, opened_on=opened_on)
+    audited_save(evaluation, acting_user=acting_user)
+    members = list(
+        Member.objects.filter(
+            branch=branch,
+            status=Status.ACTIVE,
+            category__in=[Category.FULL, Category.PROBATIONARY],
+        ).order_by("name", "pk")
+    )
+    sanctioned = set(
+        Sanction.objects.without_rights(opened_on)
+        .filter(member__in=members)
+        .values_list("member", flat=True)
+    )
+    assessments = [
+        Assessment(
+            round=evaluation,
+            member=member,
+            graded=member.category == Category.FULL and member.pk not in sanctioned,
+        )
+        for member in members
+    ]
+    audited_bulk_create(Assessment, assessments, acting_user=acting_user)
+    GradeCount.objects.bulk_create(
+        GradeCount(round=evaluation, member=row.member, grade=grade)
+        for row in assessments
+        if row.graded
+        for grade in Grade.values
+    )
+    return evaluation
+
+
+def ballot_for(evaluation: EvaluationRound, voter: Member) -> list[Member]:
+    """Whom `voter` grades: every graded member of the round but themself."""
+    return [
+        row.member
+        for row in evaluation.assessments.select_related("member").order_by("member__name")
+        if row.graded and row.member_id != voter.pk
+    ]
+
+
+@transaction.atomic
+def ballot_cast(*, evaluation: EvaluationRound, voter: Member, grades: Mapping[int, str]) -> None:
+    """Cast `voter`'s ballot: one grade for every member on it ({member id: grade}). The
+    vote adds to the counters and marks that the voter has voted; it writes no row of its
+    own, no history and no log line."""
+    evaluation = EvaluationRound.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.state != RoundState.OPEN:
+        raise ValidationError(gettext("The ballot is closed."))
+    if not evaluation.assessments.filter(member=voter).exists():
+        raise ValidationError(gettext("You do not take part in this round."))
+    expected = {member.pk for member in ballot_for(evaluation, voter)}
+    if set(grades) != expected:
+        raise ValidationError(gettext("Give one grade to every member on the ballot."))
+    if not set(grades.values()) <= set(Grade.values):
+        raise ValidationError(gettext("Choose one of the four grades."))
+    try:
+        with transaction.atomic():
+            BallotCast.objects.create(round=evaluation, voter=voter)
+    except IntegrityError:
+        raise ValidationError(gettext("You have already voted in this round.")) from None
+    chosen = Q()
+    for member_id, grade in grades.items():
+        chosen |= Q(member_id=member_id, grade=grade)
+    # Every counter of the round is rewritten, +1 where chosen and +0 elsewhere.
+    GradeCount.objects.filter(round=evaluation).update(
+        count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
+    )
+
+
+@transaction.atomic
+def ballot_close(
+    *, evaluation: EvaluationRound, closed_on: datetime.date, acting_user
+) -> EvaluationRound:
+    """Close the ballot: the tally can be read from now on, and every counter is rewritten
+    once more in this transaction."""
+    if evaluation.state != RoundState.OPEN:
+        raise ValidationError(gettext("The ballot is already closed."))
+    evaluation.state, evaluation.ballot_closed_on = RoundState.COUNTED, closed_on
+    audited_save(evaluation, acting_user=acting_user)
+    GradeCount.objects.filter(round=evaluation).update(count=F("count"))
+    return evaluation
+
+
+def tally(evaluation: EvaluationRound) -> dict[int, dict[str, int]]:
+    """{member id: {grade: votes}} once the ballot is closed; refused while it is open."""
+    if evaluation.state == RoundState.OPEN:
+        raise ValidationError(gettext("The tally is shown once the ballot is closed."))
+    counts: dict[int, dict[str, int]] = {}
+    for member_id, grade, count in evaluation.counts.values_list("member", "grade", "count"):
+        counts.setdefault(member_id, {})[grade] = count
+    return counts
+
+
+def most_given(counts: Mapping[str, int]) -> set[str]:
+    """The grades given most often (more than one when level; none without votes)."""
+    top = max(counts.values(), default=0)
+    return {grade for grade, count in counts.items() if count == top and top > 0}
+
+
+def excellent_cap(evaluation: EvaluationRound) -> int:
+    """At most one in `excellent_cap_denominator` of the graded full members is 优秀."""
+    graded = evaluation.assessments.filter(graded=True).count()
+    return graded // evaluation.branch.excellent_cap_denominator
+
+
+@transaction.atomic
+def grade_set(*, assessment: Assessment, grade: str, reason: str, acting_user) -> Assessment:
+    """The committee's final grade for one member (组织评定): a graded member only, within the
+    cap on 优秀, with a reason where it is not the ballot's most frequent grade."""
+    evaluation = EvaluationRound.objects.select_for_update().get(pk=assessment.round_id)
+    if evaluation.state != RoundState.COUNTED:
+        raise ValidationError(
+            gettext("Grades are set after the ballot closes, before the round does.")
+        )
+    if not assessment.graded:
+        raise ValidationError(gettext("A probationary member takes part but gets no grade."))
+    if grade == Grade.EXCELLENT:
+        others = (
+            evaluation.assessments.filter(final_grade=Grade.EXCELLENT)
+            .exclude(pk=assessment.pk)
+            .count()
+        )
+        cap = excellent_cap(evaluation)
+        if others + 1 > cap:
+            raise ValidationError(
+                gettext(
+                    "At most %(cap)s members may be graded 优秀 (one in %(denominator)s of the "
+                    "%(graded)s graded full members); %(others)s already are."
+                )
+                % {
+                    "cap": cap,
+                    "denominator": evaluation.branch.excellent_cap_denominator,
+                    "graded": evaluation.assessments.filter(graded=True).count(),
+                    "others": others,
+                }
+            )
+    counts = tally(evaluation).get(assessment.member_id, {})
+    if grade not in most_given(counts) and not reason.strip():
+        raise ValidationError(
+            {
+                "reason": gettext(
+                    "The grade differs from the one the ballot gave most often: give the reason."
+                )
+            }
+        )
+    assessment.final_grade, assessment.reason = grade, reason.strip()
+    audited_save(assessment, acting_user=acting_user, exclude=["round", "member"])
+    return assessment
+
+
+@transaction.atomic
+def round_close(
+    *, evaluation: EvaluationRound, closed_on: datetime.date, acting_user
+) -> EvaluationRound:
+    """Close the round once every graded member has a final grade; it cannot change after."""
+    if evaluation.state != RoundState.COUNTED:
+        raise ValidationError(gettext("Close the ballot and set the grades first."))
+    missing = evaluation.assessments.filter(graded=True, final_grade="").count()
+    if missing:
+        raise ValidationError(
+            gettext("%(count)s graded members have no final grade yet.") % {"count": missing}
+        )
+    evaluation.state, evaluation.closed_on = RoundState.CLOSED, closed_on
+    audited_save(evaluation, acting_user=acting_user)
+    return evaluation

@@ -1,0 +1,182 @@
+"""民主评议党员: the yearly evaluation round, its anonymous ballot (民主测评), and the
+committee's final grades.
+
+The ballot is anonymous, and the data at rest proves it. Threat model — who must not be able
+to tell which grade a given member gave:
+- the secretary and the committee, on every page and export;
+- an administrator in the workbench (no admin lists the tallies while the ballot is open, and
+  none shows a ballot, because there is none);
+- anyone who can run SQL over every table, during the round or after it.
+
+How:
+- There are no ballot rows. A vote adds one to counters (`GradeCount`: round, member graded,
+  grade, count), created all at once when the ballot opens, before anyone votes, so their
+  keys say nothing about who voted when. Counters carry no voter, no timestamp and no user.
+- Each vote rewrites every counter of the round in one UPDATE (+1 where chosen, +0 elsewhere),
+  so no counter is "the one changed by the last transaction" (PostgreSQL's xmin), and closing
+  the ballot rewrites them all once more.
+- Who has voted is public and separate (`BallotCast`: round, voter; no timestamp), written in
+  the same transaction as the counters; one per voter (a unique constraint), and a voter adds
+  only to counters, so nobody can change another's vote.
+- django-simple-history, which records the acting user, tracks neither counters nor casts;
+  the services log nothing about a vote.
+- Tallies are shown only once the ballot is closed.
+Out of scope, and said so: someone reading the database's raw files or write-ahead log while
+votes are cast (old row versions stay on disk until overwritten), and a round with one voter.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from groups.models import Branch
+from members.models.registry import Member
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    QUALIFIED = "qualified", _("Qualified (合格)")
+    BASIC = "basic", _("Basically qualified (基本合格)")
+    UNQUALIFIED = "unqualified", _("Unqualified (不合格)")
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", _("Ballot open")
+    COUNTED = "counted", _("Ballot closed, grades to set")
+    CLOSED = "closed", _("Closed")
+
+
+class EvaluationRound(models.Model):
+    """One branch's 民主评议党员 for one year (年度). The round itself is not anonymous: its
+    history names who opened and closed it."""
+
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.CASCADE,
+        related_name="evaluation_rounds",
+        verbose_name=_("branch"),
+    )
+    year = models.PositiveSmallIntegerField(_("year evaluated"))
+    opened_on = models.DateField(_("opened on"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    )
+    ballot_closed_on = models.DateField(_("ballot closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member evaluation")
+        verbose_name_plural = _("member evaluations")
+        ordering = ["branch", "-year", "-opened_on"]
+
+    def __str__(self):
+        return _("%(year)s member evaluation") % {"year": self.year}
+
+
+class BallotCast(models.Model):
+    """That a member has voted in a round (public: everyone sees who has voted). Nothing
+    here, nor anywhere, says how."""
+
+    round = models.ForeignKey(
+        EvaluationRound, on_delete=models.CASCADE, related_name="casts", verbose_name=_("round")
+    )
+    voter = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="ballots_cast", verbose_name=_("voter")
+    )
+
+    class Meta:
+        verbose_name = _("ballot cast")
+        verbose_name_plural = _("ballots cast")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "voter"],
+                name="one_ballot_per_voter_per_round",
+                violation_error_message=_("This member has already voted in this round."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.voter)
+
+
+class GradeCount(models.Model):
+    """How many voters gave `member` `grade` in `round`: the anonymous tally. No voter, no
+    time, no history (see the module's threat model)."""
+
+    round = models.ForeignKey(
+        EvaluationRound, on_delete=models.CASCADE, related_name="counts", verbose_name=_("round")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    count = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        verbose_name = _("grade count")
+        verbose_name_plural = _("grade counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "member", "grade"],
+                name="one_count_per_member_and_grade",
+                violation_error_message=_("This grade is already counted for this member."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_grade_display()} {self.count}"
+
+
+class Assessment(models.Model):
+    """One member's place in a round: graded (正式党员) or taking part without a grade
+    (预备党员: 参加评议，不评定等次), their self-assessment, the group's recommendation, and
+    the final grade the committee or the general meeting sets (组织评定)."""
+
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("round"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("member")
+    )
+    graded = models.BooleanField(_("graded"), default=True)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    recommended_excellent = models.BooleanField(
+        _("recommended as excellent by the group"), default=False
+    )
+    final_grade = models.CharField(
+        _("final grade"), max_length=12, choices=Grade.choices, blank=True
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Needed where the final grade differs from the ballot's most frequent grade."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member's evaluation")
+        verbose_name_plural = _("members' evaluations")
+        ordering = ["round", "member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "member"],
+                name="one_assessment_per_member_per_round",
+                violation_error_message=_("This member is already in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(graded=True) | Q(final_grade=""),
+                name="ungraded_members_get_no_grade",
+                violation_error_message=_("A probationary member takes part but gets no grade."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.round}"
