@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
     path("recruitment/", include("members.recruitment.urls")),
+    path("evaluation/", include("members.evaluation.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from groups.access import Roles, deny_access, roles_for
 from groups.models import Branch
-from members.models import Member
+from members.models import EvaluationRound, Member
 
 
 def can_export_roster(roles: Roles, branch) -> bool:
@@ -80,3 +80,25 @@ def can_see_personal_data(request, member: Member) -> bool:
     return roles.can_manage_branch(member.branch_id) or (
         roles.member is not None and roles.member.pk == member.pk
     )
+
+
+def get_evaluation_for_voter(request, pk: int):
+    """A round the user votes in: their member record takes part in it. Outsiders 404,
+    others of the branch 403."""
+    evaluation = get_object_or_404(EvaluationRound.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if roles.member is None or not evaluation.assessments.filter(member=roles.member).exists():
+        deny_access(roles, evaluation.branch_id)
+    return evaluation
+
+
+def get_evaluation_for_reader(request, pk: int):
+    """A round whose progress the user may read: the committee and viewers (everything),
+    a group leader (who has voted in their groups: `led_groups_in`). Members get 403."""
+    evaluation = get_object_or_404(EvaluationRound.objects.select_related("branch"), pk=pk)
+    roles = roles_for(request.user)
+    if not (
+        roles.can_view_branch(evaluation.branch_id) or roles.led_groups_in(evaluation.branch_id)
+    ):
+        deny_access(roles, evaluation.branch_id)
+    return evaluation

@@ -5,6 +5,7 @@ instance."""
 import datetime
 import itertools
 import random
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -40,6 +41,8 @@ def sample_values(field) -> list:
         values = [0, 1, 2]
     elif isinstance(field, models.CharField):
         values = ["", "x"]
+    elif isinstance(field, models.DecimalField):
+        values = [Decimal("0"), Decimal("0.5"), Decimal("1")]
     elif isinstance(field, models.TimeField):
         values = [datetime.time(9), datetime.time(10), datetime.time(11)]
     elif isinstance(field, models.ForeignKey):

@@ -364,7 +364,8 @@ def test_the_default_rules_judge_the_yearly_duties_per_calendar_year_and_name_th
     for kind in (MeetingType.LIFE, MeetingType.EVALUATION):
         assert defaults[kind].period == Period.CALENDAR_YEAR
         assert (defaults[kind].due_month, defaults[kind].due_day) == (12, 31)
-        assert "第二十一条、第二十二条" in defaults[kind].source
+    assert "第二十一条、第二十二条" in defaults[MeetingType.LIFE].source
+    assert "第十八条" in defaults[MeetingType.EVALUATION].source
     # The 条例 sets no 党课 frequency for a branch: quarterly is local practice.
     assert defaults[MeetingType.LECTURE].period == Period.QUARTER
     assert "地方惯例" in defaults[MeetingType.LECTURE].source

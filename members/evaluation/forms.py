@@ -1,0 +1,38 @@
+"""Forms of the evaluation pages. They collect input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branchsite.widgets import DateInput
+from members.models import Grade
+
+
+class RoundOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
+    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+
+
+class BallotForm(forms.Form):
+    """One grade for every member on the ballot: nothing to type."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            self.fields[f"grade_{member.pk}"] = forms.ChoiceField(
+                label=member.name,
+                choices=Grade.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a grade for this member.")},
+            )
+
+    def grades(self) -> dict[int, str]:
+        return {member.pk: self.cleaned_data[f"grade_{member.pk}"] for member in self.members}
+
+    def rows(self):
+        return [(member, self[f"grade_{member.pk}"]) for member in self.members]
+
+
+class GradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Final grade"), choices=Grade.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -1,0 +1,81 @@
+"""What the evaluation pages read, in a fixed number of queries for any number of members."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from groups.models import GroupMembership
+from members.evaluation.services import excellent_cap, most_given, tally
+from members.models import Assessment, EvaluationRound, Grade, RoundState
+
+
+@dataclass
+class ProgressRow:
+    assessment: Assessment
+    voted: bool
+    group_name: str
+    counts: dict | None  # {grade: votes}, once the ballot is closed; None before
+    most_given: set
+
+    @property
+    def count_list(self) -> list[tuple[str, int, bool]]:
+        """(grade, votes, given most) in the order of the grades, for the tally's columns."""
+        return [
+            (grade, (self.counts or {}).get(grade, 0), grade in self.most_given)
+            for grade in Grade.values
+        ]
+
+
+@dataclass
+class Progress:
+    rows: list[ProgressRow]
+    excellent_cap: int
+    excellent_now: int
+
+    @property
+    def voted(self) -> int:
+        return sum(1 for row in self.rows if row.voted)
+
+    @property
+    def remaining(self) -> list[ProgressRow]:
+        return [row for row in self.rows if not row.voted]
+
+
+def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
+    """Who takes part, who has voted, and (once the ballot is closed, for the whole branch
+    only) each graded member's tally. `groups` limits the rows to those groups' members (a
+    leader's view), without tallies."""
+    assessments = list(
+        Assessment.objects.filter(round=evaluation)
+        .select_related("member")
+        .prefetch_related(
+            Prefetch(
+                "member__group_memberships",
+                queryset=GroupMembership.objects.current().select_related("group"),
+                to_attr="current_groups",
+            )
+        )
+        .order_by("member__name")
+    )
+    voted = set(evaluation.casts.values_list("voter", flat=True))
+    counts = tally(evaluation) if evaluation.state != RoundState.OPEN and groups is None else {}
+    rows = []
+    for assessment in assessments:
+        current = assessment.member.current_groups
+        if groups is not None and not any(m.group_id in groups for m in current):
+            continue
+        member_counts = counts.get(assessment.member_id) if assessment.graded else None
+        rows.append(
+            ProgressRow(
+                assessment=assessment,
+                voted=assessment.member_id in voted,
+                group_name=current[0].group.name if current else "",
+                counts=member_counts,
+                most_given=most_given(member_counts or {}),
+            )
+        )
+    return Progress(
+        rows=rows,
+        excellent_cap=excellent_cap(evaluation),
+        excellent_now=sum(1 for a in assessments if a.final_grade == "excellent"),
+    )

@@ -1,0 +1,171 @@
+"""民主评议党员 pages: the member's phone ballot, and the committee's progress, tally and
+final grades. Access: members.access; writes: members.evaluation.services. No page shows
+how anyone voted: the ballot page shows a voter their own choices only before submitting."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups.access import get_branch_for_user, roles_for
+from members.access import get_evaluation_for_reader, get_evaluation_for_voter
+from members.evaluation import services
+from members.evaluation.forms import BallotForm, GradeForm, RoundOpenForm
+from members.evaluation.selectors import round_progress
+from members.models import Assessment, EvaluationRound, Grade, RoundState
+
+
+@login_required
+def round_list(request, pk):
+    branch = get_branch_for_user(request, pk)
+    can_manage = roles_for(request.user).can_manage_branch(branch.pk)
+    today = timezone.localdate()
+    form = RoundOpenForm(request.POST or None, initial={"year": today.year, "opened_on": today})
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                evaluation = services.round_open(
+                    branch=branch,
+                    year=form.cleaned_data["year"],
+                    opened_on=form.cleaned_data["opened_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The round is open: members can vote now."))
+                return redirect("evaluation:round", pk=evaluation.pk)
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {
+            "branch": branch,
+            "rounds": EvaluationRound.objects.filter(branch=branch),
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def round_detail(request, pk):
+    evaluation = get_evaluation_for_reader(request, pk)
+    roles = roles_for(request.user)
+    full = roles.can_view_branch(evaluation.branch_id)
+    progress = round_progress(
+        evaluation, groups=None if full else roles.led_groups_in(evaluation.branch_id)
+    )
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "branch": evaluation.branch,
+            "evaluation": evaluation,
+            "progress": progress,
+            "full": full,
+            "can_manage": roles.can_manage_branch(evaluation.branch_id),
+            "grades": Grade.choices,
+        },
+    )
+
+
+@login_required
+def ballot(request, pk):
+    evaluation = get_evaluation_for_voter(request, pk)
+    voter = roles_for(request.user).member
+    voted = evaluation.casts.filter(voter=voter).exists()
+    if voted or evaluation.state != RoundState.OPEN:
+        return render(
+            request,
+            "evaluation/ballot_done.html",
+            {"evaluation": evaluation, "voted": voted},
+        )
+    form = BallotForm(request.POST or None, members=services.ballot_for(evaluation, voter))
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "back":
+        if request.POST.get("confirmed") != "1":
+            counts = {value: 0 for value, _label in Grade.choices}
+            for grade in form.grades().values():
+                counts[grade] += 1
+            return render(
+                request,
+                "evaluation/ballot_confirm.html",
+                {
+                    "evaluation": evaluation,
+                    "form": form,
+                    "counts": [(label, counts[value]) for value, label in Grade.choices],
+                },
+            )
+        try:
+            services.ballot_cast(evaluation=evaluation, voter=voter, grades=form.grades())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("evaluation:ballot", pk=evaluation.pk)
+    return render(request, "evaluation/ballot.html", {"evaluation": evaluation, "form": form})
+
+
+def _manager_round(request, pk) -> EvaluationRound:
+    evaluation = get_evaluation_for_reader(request, pk)
+    if not roles_for(request.user).can_manage_branch(evaluation.branch_id):
+        raise PermissionDenied
+    return evaluation
+
+
+@login_required
+@require_POST
+def ballot_close(request, pk):
+    evaluation = _manager_round(request, pk)
+    try:
+        services.ballot_close(
+            evaluation=evaluation, closed_on=timezone.localdate(), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The ballot is closed; the tally is shown below."))
+    return redirect("evaluation:round", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    evaluation = _manager_round(request, pk)
+    try:
+        services.round_close(
+            evaluation=evaluation, closed_on=timezone.localdate(), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The round is closed."))
+    return redirect("evaluation:round", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def grade(request, pk):
+    assessment = get_object_or_404(Assessment.objects.select_related("member"), pk=pk)
+    _manager_round(request, assessment.round_id)
+    form = GradeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grade_set(
+                assessment=assessment,
+                grade=form.cleaned_data["grade"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, f"{assessment.member.name}：{' '.join(error.messages)}")
+        else:
+            messages.success(
+                request, _("%(name)s's grade is saved.") % {"name": assessment.member.name}
+            )
+    else:
+        messages.error(request, _("Choose a grade."))
+    return redirect("evaluation:round", pk=assessment.round_id)
