@@ -33,7 +33,15 @@ from members.forms import (
     TransferCompleteForm,
     TransferOutForm,
 )
-from members.models import ON_ROLL_STATUSES, SanctionKind, Status, TransferDirection, TransferState
+from members.models import (
+    ON_ROLL_STATUSES,
+    EvaluationRound,
+    RoundState,
+    SanctionKind,
+    Status,
+    TransferDirection,
+    TransferState,
+)
 
 PAGE_SIZE = 50
 TABS = {
@@ -107,6 +115,12 @@ def member_detail(request, pk):
             if can_act_on_member(roles, member) and spec.available(member)
         ],
     }
+    if context["is_own_record"]:
+        context["open_ballots"] = list(
+            EvaluationRound.objects.filter(
+                state=RoundState.OPEN, assessments__member=member
+            ).exclude(casts__voter=member)
+        )
     return render(request, "members/member_detail.html", context)
 
 

@@ -225,3 +225,21 @@ def test_the_round_page_costs_the_same_for_more_members(
         )
 
     query_counter.assert_constant(lambda: secretary_client.get(url), grow_round)
+
+
+def test_a_member_is_asked_to_vote_on_their_own_page_until_they_have(
+    world, evaluation, member_client
+):
+    page_url = reverse("members:member_detail", args=[world.member.pk])
+    assert (
+        reverse("evaluation:ballot", args=[evaluation.pk])
+        in member_client.get(page_url).content.decode()
+    )
+    member_client.post(
+        reverse("evaluation:ballot", args=[evaluation.pk]),
+        ballot_data(evaluation, world.member) | {"confirmed": "1"},
+    )
+    assert (
+        reverse("evaluation:ballot", args=[evaluation.pk])
+        not in member_client.get(page_url).content.decode()
+    )
