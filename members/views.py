@@ -23,6 +23,7 @@ from members.access import (
     get_member_for_user,
     get_roster_for_user,
 )
+from members.evaluation import selectors as evaluation_selectors
 from members.forms import (
     AccountCreateForm,
     MemberExitForm,
@@ -35,8 +36,6 @@ from members.forms import (
 )
 from members.models import (
     ON_ROLL_STATUSES,
-    EvaluationRound,
-    RoundState,
     SanctionKind,
     Status,
     TransferDirection,
@@ -115,12 +114,8 @@ def member_detail(request, pk):
             if can_act_on_member(roles, member) and spec.available(member)
         ],
     }
-    if context["is_own_record"]:
-        context["open_ballots"] = list(
-            EvaluationRound.objects.filter(
-                state=RoundState.OPEN, assessments__member=member
-            ).exclude(casts__voter=member)
-        )
+    if context["is_own_record"] or context["can_view_branch"]:
+        context["evaluations"] = evaluation_selectors.member_evaluations(member)
     return render(request, "members/member_detail.html", context)
 
 

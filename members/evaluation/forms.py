@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branchsite.widgets import DateInput
-from members.models import Grade
+from members.models import EvaluationRound, Grade
 
 
 class RoundOpenForm(forms.Form):
@@ -36,3 +36,33 @@ class BallotForm(forms.Form):
 class GradeForm(forms.Form):
     grade = forms.ChoiceField(label=_("Final grade"), choices=Grade.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class SelfAssessmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Self-assessment"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Against the standard of a qualified Party member and the oath: your political "
+            "study, your work and teaching, your conduct, and what you will improve."
+        ),
+    )
+
+
+class FollowUpForm(forms.Form):
+    plan = forms.CharField(label=_("Improvement plan"), max_length=2000)
+    due = forms.DateField(label=_("Due by"), widget=DateInput())
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), required=False)
+
+
+class StepsForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationRound
+        fields = [
+            "study_from",
+            "self_assessment_due",
+            "peer_review_on",
+            "notified_on",
+            "reported_on",
+        ]
+        widgets = {name: DateInput() for name in fields}

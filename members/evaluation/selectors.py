@@ -6,13 +6,14 @@ from django.db.models import Prefetch
 
 from groups.models import GroupMembership
 from members.evaluation.services import excellent_cap, most_given, tally
-from members.models import Assessment, EvaluationRound, Grade, RoundState
+from members.models import Assessment, BallotCast, EvaluationRound, Grade, RoundState
 
 
 @dataclass
 class ProgressRow:
     assessment: Assessment
     voted: bool
+    group_id: int | None
     group_name: str
     counts: dict | None  # {grade: votes}, once the ballot is closed; None before
     most_given: set
@@ -69,6 +70,7 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
             ProgressRow(
                 assessment=assessment,
                 voted=assessment.member_id in voted,
+                group_id=current[0].group_id if current else None,
                 group_name=current[0].group.name if current else "",
                 counts=member_counts,
                 most_given=most_given(member_counts or {}),
@@ -79,3 +81,36 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
         excellent_cap=excellent_cap(evaluation),
         excellent_now=sum(1 for a in assessments if a.final_grade == "excellent"),
     )
+
+
+@dataclass
+class MemberEvaluation:
+    assessment: Assessment
+    voted: bool
+
+    @property
+    def round(self) -> EvaluationRound:
+        return self.assessment.round
+
+    @property
+    def may_vote(self) -> bool:
+        return self.round.state == RoundState.OPEN and not self.voted
+
+    @property
+    def result(self) -> str:
+        """The final grade once the round is closed (预备党员: 不评定等次)."""
+        if self.round.state != RoundState.CLOSED:
+            return ""
+        return self.assessment.get_final_grade_display()
+
+
+def member_evaluations(member) -> list[MemberEvaluation]:
+    """The rounds `member` takes part in, newest first, whether they have voted, and their
+    result once the round is closed (2 queries)."""
+    voted = set(BallotCast.objects.filter(voter=member).values_list("round", flat=True))
+    return [
+        MemberEvaluation(assessment=assessment, voted=assessment.round_id in voted)
+        for assessment in Assessment.objects.filter(member=member)
+        .select_related("round")
+        .order_by("-round__year", "-round__opened_on")
+    ]

@@ -202,3 +202,69 @@ def round_close(
     evaluation.state, evaluation.closed_on = RoundState.CLOSED, closed_on
     audited_save(evaluation, acting_user=acting_user)
     return evaluation
+
+
+@transaction.atomic
+def self_assessment_save(
+    *, assessment: Assessment, text: str, written_on: datetime.date, acting_user
+) -> Assessment:
+    """个人自评: the member's own self-assessment against the 合格党员 standard, until the
+    round closes."""
+    if assessment.round.state == RoundState.CLOSED:
+        raise ValidationError(gettext("The round is closed."))
+    if not text.strip():
+        raise ValidationError({"text": gettext("Write the self-assessment.")})
+    assessment.self_assessment, assessment.self_assessed_on = text.strip(), written_on
+    audited_save(assessment, acting_user=acting_user, exclude=["round", "member"])
+    return assessment
+
+
+@transaction.atomic
+def excellent_recommend(*, assessment: Assessment, recommended: bool, acting_user) -> Assessment:
+    """A group's recommendation of a member as 优秀, shown beside the tally when the
+    committee decides. Only a graded member can be recommended."""
+    if assessment.round.state == RoundState.CLOSED:
+        raise ValidationError(gettext("The round is closed."))
+    if recommended and not assessment.graded:
+        raise ValidationError(gettext("A probationary member takes part but gets no grade."))
+    assessment.recommended_excellent = recommended
+    audited_save(assessment, acting_user=acting_user, exclude=["round", "member"])
+    return assessment
+
+
+@transaction.atomic
+def follow_up_set(
+    *,
+    assessment: Assessment,
+    plan: str,
+    due: datetime.date | None,
+    done_on: datetime.date | None,
+    acting_user,
+) -> Assessment:
+    """组织处置 of a member graded 基本合格 or 不合格: the improvement plan (限期改正) with its
+    deadline, and when it was done. 劝退 and 除名 are recorded through the member's status
+    actions."""
+    if assessment.final_grade not in (Grade.BASIC, Grade.UNQUALIFIED):
+        raise ValidationError(gettext("A follow-up is for members graded 基本合格 or 不合格."))
+    if not plan.strip() or due is None:
+        raise ValidationError(gettext("Write the improvement plan and its deadline."))
+    assessment.follow_up, assessment.follow_up_due = plan.strip(), due
+    assessment.follow_up_done_on = done_on
+    audited_save(assessment, acting_user=acting_user, exclude=["round", "member"])
+    return assessment
+
+
+@transaction.atomic
+def round_steps_save(*, evaluation: EvaluationRound, acting_user, **dates) -> EvaluationRound:
+    """The dates of the round's steps (学习教育, 个人自评, 党员互评, 通报本人, 报上级)."""
+    allowed = {"study_from", "self_assessment_due", "peer_review_on", "notified_on", "reported_on"}
+    for name, value in dates.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(evaluation, name, value)
+    if evaluation.reported_on and evaluation.state != RoundState.CLOSED:
+        raise ValidationError(
+            {"reported_on": gettext("The result is reported once the round is closed.")}
+        )
+    audited_save(evaluation, acting_user=acting_user, exclude=["branch"])
+    return evaluation

@@ -11,4 +11,8 @@ urlpatterns = [
     path("rounds/<int:pk>/close-ballot/", views.ballot_close, name="ballot_close"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("assessments/<int:pk>/grade/", views.grade, name="grade"),
+    path("rounds/<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
+    path("rounds/<int:pk>/steps/", views.round_steps, name="steps"),
+    path("assessments/<int:pk>/recommend/", views.recommend, name="recommend"),
+    path("assessments/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
 ]

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from groups.access import get_branch_for_user, roles_for
 from members.access import get_evaluation_for_reader, get_evaluation_for_voter
 from members.evaluation import services
-from members.evaluation.forms import BallotForm, GradeForm, RoundOpenForm
+from members.evaluation.forms import (
+    BallotForm,
+    FollowUpForm,
+    GradeForm,
+    RoundOpenForm,
+    SelfAssessmentForm,
+    StepsForm,
+)
 from members.evaluation.selectors import round_progress
 from members.models import Assessment, EvaluationRound, Grade, RoundState
 
@@ -69,7 +76,9 @@ def round_detail(request, pk):
             "progress": progress,
             "full": full,
             "can_manage": roles.can_manage_branch(evaluation.branch_id),
+            "led_groups": roles.led_group_ids,
             "grades": Grade.choices,
+            "steps_form": StepsForm(instance=evaluation),
         },
     )
 
@@ -168,4 +177,96 @@ def grade(request, pk):
             )
     else:
         messages.error(request, _("Choose a grade."))
+    return redirect("evaluation:round", pk=assessment.round_id)
+
+
+@login_required
+def self_assessment(request, pk):
+    evaluation = get_evaluation_for_voter(request, pk)
+    assessment = evaluation.assessments.get(member=roles_for(request.user).member)
+    form = SelfAssessmentForm(request.POST or None, initial={"text": assessment.self_assessment})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assessment_save(
+                assessment=assessment,
+                text=form.cleaned_data["text"],
+                written_on=timezone.localdate(),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your self-assessment is saved."))
+            return redirect("members:member_detail", pk=assessment.member_id)
+    return render(
+        request,
+        "evaluation/self_assessment.html",
+        {"evaluation": evaluation, "assessment": assessment, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def round_steps(request, pk):
+    evaluation = _manager_round(request, pk)
+    form = StepsForm(request.POST, instance=evaluation)
+    if form.is_valid():
+        try:
+            services.round_steps_save(
+                evaluation=evaluation,
+                acting_user=request.user,
+                **{name: form.cleaned_data[name] for name in StepsForm.Meta.fields},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The dates are saved."))
+    else:
+        messages.error(request, _("Check the dates."))
+    return redirect("evaluation:round", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def recommend(request, pk):
+    assessment = get_object_or_404(Assessment.objects.select_related("member", "round"), pk=pk)
+    get_evaluation_for_reader(request, assessment.round_id)
+    roles = roles_for(request.user)
+    leads = (
+        assessment.member.group_memberships.current().filter(group__in=roles.led_group_ids).exists()
+    )
+    if not (roles.can_manage_branch(assessment.round.branch_id) or leads):
+        raise PermissionDenied
+    try:
+        services.excellent_recommend(
+            assessment=assessment,
+            recommended=request.POST.get("recommended") == "1",
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("evaluation:round", pk=assessment.round_id)
+
+
+@login_required
+@require_POST
+def follow_up(request, pk):
+    assessment = get_object_or_404(Assessment.objects.select_related("member"), pk=pk)
+    _manager_round(request, assessment.round_id)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_set(
+                assessment=assessment,
+                plan=form.cleaned_data["plan"],
+                due=form.cleaned_data["due"],
+                done_on=form.cleaned_data["done_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The follow-up is saved."))
+    else:
+        messages.error(request, _("Write the improvement plan and its deadline."))
     return redirect("evaluation:round", pk=assessment.round_id)

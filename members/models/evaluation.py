@@ -64,6 +64,13 @@ class EvaluationRound(models.Model):
     )
     ballot_closed_on = models.DateField(_("ballot closed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The steps before the ballot and after the grades (支部工作条例: 学习教育, 个人自评, 党员互评,
+    # 民主测评, 组织评定, then 通报本人 and 报上级), each with its date.
+    study_from = models.DateField(_("study from"), null=True, blank=True)
+    self_assessment_due = models.DateField(_("self-assessments due by"), null=True, blank=True)
+    peer_review_on = models.DateField(_("peer review (党员互评) on"), null=True, blank=True)
+    notified_on = models.DateField(_("members told their grades on"), null=True, blank=True)
+    reported_on = models.DateField(_("reported to the upper committee on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -146,6 +153,7 @@ class Assessment(models.Model):
     )
     graded = models.BooleanField(_("graded"), default=True)
     self_assessment = models.TextField(_("self-assessment"), blank=True)
+    self_assessed_on = models.DateField(_("self-assessment written on"), null=True, blank=True)
     recommended_excellent = models.BooleanField(
         _("recommended as excellent by the group"), default=False
     )
@@ -158,6 +166,11 @@ class Assessment(models.Model):
         blank=True,
         help_text=_("Needed where the final grade differs from the ballot's most frequent grade."),
     )
+    # 组织处置: 基本合格 gets an improvement plan with a deadline; 不合格 限期改正 as well, or 劝退
+    # / 除名 through the member's status actions.
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due by"), null=True, blank=True)
+    follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
