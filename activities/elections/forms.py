@@ -44,6 +44,7 @@ class ElectionForm(forms.ModelForm):
         self.fields["meeting"].queryset = Meeting.objects.filter(
             free, branch=branch, kind=MeetingType.GENERAL
         ).order_by("-held_on")
+        self.fields["meeting"].empty_label = _("(not held yet)")
         self.fields["meeting"].label_from_instance = lambda meeting: (
             f"{meeting.held_on:%Y-%m-%d} {meeting.topic}"
         )

@@ -248,6 +248,8 @@ def election_decide(
         raise ValidationError(
             gettext("Candidates are level at the last seat: they must be voted on again.")
         )
+    if approved_on is None and not accepted_fewer:
+        raise ValidationError({"approved_on": gettext("Enter the date of the approval.")})
     if approved_on is not None:
         if approved_on < election.meeting.held_on:
             raise ValidationError(

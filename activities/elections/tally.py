@@ -22,6 +22,7 @@ from activities.models import (
     ElectionRound,
     Presence,
 )
+from groups.models import CommitteeMembership
 
 
 def load_election(queryset=None):
@@ -39,6 +40,10 @@ def load_election(queryset=None):
             ),
         ),
         Prefetch("meeting__attendances", queryset=Attendance.objects.order_by("pk")),
+        Prefetch(
+            "term__posts",
+            queryset=CommitteeMembership.objects.select_related("member").order_by("role"),
+        ),
     )
 
 

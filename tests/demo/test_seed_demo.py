@@ -138,3 +138,35 @@ def test_it_prepares_the_next_election_with_more_candidates_than_seats(demo):
     assert client.login(username="shuji", password=DEFAULT_PASSWORD)
     page = client.get(reverse("activities:election", args=[election.pk])).content.decode()
     assert "筹备中：待召开党员大会" in page and "朱建平" in page
+
+
+def test_it_closes_last_years_evaluation_within_the_cap_and_opens_this_years(demo):
+    from members.models import Assessment, Grade, RoundState
+
+    closed, current = demo.evaluation_rounds.order_by("year")
+    assert (closed.state, current.state) == (RoundState.CLOSED, RoundState.OPEN)
+    graded = Assessment.objects.filter(round=closed, graded=True)
+    excellent = sorted(
+        graded.filter(final_grade=Grade.EXCELLENT).values_list("member__name", flat=True)
+    )
+    assert excellent == ["叶秀华", "韩美华"]
+    assert len(excellent) <= graded.count() // demo.excellent_cap_denominator
+    basic = graded.get(final_grade=Grade.BASIC)
+    assert basic.follow_up and basic.follow_up_due
+    assert closed.casts.count() == Assessment.objects.filter(round=closed).count() - 2
+    assert 0 < current.casts.count() < Assessment.objects.filter(round=current).count()
+
+
+def test_it_collects_a_year_of_dues_with_two_members_behind(demo):
+    from django.utils import timezone
+
+    from members.dues.ledger import branch_dues
+    from members.models import SpecialDues
+
+    ledger = branch_dues(demo.members.on_roll(), today=timezone.localdate())
+    behind = {row.member.name: row.months_behind for row in ledger.in_arrears}
+    assert behind == {"林涛": 3, "郑雯": 6}
+    assert ledger.without_basis == []
+    assert SpecialDues.objects.filter(member__branch=demo).count() == 10
+    late = next(row for row in ledger.members if row.member.name == "王秀英")
+    assert late.unpaid_months == [] and late.months_behind == 0
