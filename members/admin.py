@@ -150,4 +150,5 @@ class MemberAdmin(BranchScopedAdmin):
 
 
 # The recruitment pipeline keeps its admin classes in its own package.
+from members.dues import admin as dues_admin  # noqa: E402, F401
 from members.recruitment import admin as recruitment_admin  # noqa: E402, F401

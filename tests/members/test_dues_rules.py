@@ -95,3 +95,19 @@ def test_before_the_first_schedule_the_first_applies(schedules):
 )
 def test_half_a_fen_rounds_up(amount, fen):
     assert to_fen(Decimal(amount)) == Decimal(fen)
+
+
+def test_the_brackets_are_read_by_the_committee_and_changed_by_the_site_administrator(
+    world, secretary_client
+):
+    from django.urls import reverse
+
+    bracket = DuesBracket.objects.first()
+    assert secretary_client.get(reverse("admin:members_duesbracket_changelist")).status_code == 200
+    response = secretary_client.post(
+        reverse("admin:members_duesbracket_change", args=[bracket.pk]),
+        {"category": bracket.category, "rate_percent": "9", "effective_from": "2008-04-01"},
+    )
+    assert response.status_code == 403
+    bracket.refresh_from_db()
+    assert bracket.rate_percent != Decimal("9")
