@@ -144,6 +144,7 @@ bench: venv-dev ## 性能基准 / Benchmarks
 	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings (throwaway SQLite)")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
+	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation
 
 clean-db: ## 删除本地 SQLite 数据库（下次 setup 重建）/ Delete db.sqlite3 (rebuilt by the next setup)
 	rm -f $(CURDIR)/db.sqlite3

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext
 
 from branchsite.audit import audited_bulk_create, audited_save
@@ -97,13 +97,14 @@ def ballot_cast(*, evaluation: EvaluationRound, voter: Member, grades: Mapping[i
             BallotCast.objects.create(round=evaluation, voter=voter)
     except IntegrityError:
         raise ValidationError(gettext("You have already voted in this round.")) from None
-    chosen = Q()
-    for member_id, grade in grades.items():
-        chosen |= Q(member_id=member_id, grade=grade)
+    counters = GradeCount.objects.filter(round=evaluation)
+    chosen = [
+        pk
+        for pk, member_id, grade in counters.values_list("pk", "member_id", "grade")
+        if grades.get(member_id) == grade
+    ]
     # Every counter of the round is rewritten, +1 where chosen and +0 elsewhere.
-    GradeCount.objects.filter(round=evaluation).update(
-        count=F("count") + Case(When(chosen, then=Value(1)), default=Value(0))
-    )
+    counters.update(count=F("count") + Case(When(pk__in=chosen, then=Value(1)), default=Value(0)))
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ how anyone voted: the ballot page shows a voter their own choices only before su
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from members.evaluation.forms import (
 )
 from members.evaluation.selectors import round_progress
 from members.models import Assessment, EvaluationRound, Grade, RoundState
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -74,6 +77,7 @@ def round_detail(request, pk):
             "branch": evaluation.branch,
             "evaluation": evaluation,
             "progress": progress,
+            "page": Paginator(progress.rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "full": full,
             "can_manage": roles.can_manage_branch(evaluation.branch_id),
             "led_groups": roles.led_group_ids,
