@@ -292,3 +292,24 @@ def test_after_the_ballot_closes_no_counter_keeps_the_transaction_of_a_vote(
             [evaluation.pk],
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_a_vote_in_a_large_branch_is_counted(world, clerk):
+    # One condition a counter once made SQLite refuse the UPDATE beyond ~1,000 members.
+    Member.objects.bulk_create(
+        MemberFactory.build(branch=world.branch, name=f"党员{n:04d}") for n in range(1100)
+    )
+    evaluation = services.round_open(
+        branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk
+    )
+    voter = world.member
+    ballot = services.ballot_for(evaluation, voter)
+    assert len(ballot) == 1105
+    services.ballot_cast(
+        evaluation=evaluation,
+        voter=voter,
+        grades={member.pk: Grade.QUALIFIED for member in ballot},
+    )
+    assert (
+        GradeCount.objects.filter(round=evaluation, grade=Grade.QUALIFIED, count=1).count() == 1105
+    )
