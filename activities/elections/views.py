@@ -44,13 +44,12 @@ def election_list(request, pk):
     )
 
 
-@login_required
-def election_create(request, pk):
-    branch = get_branch_for_elections(request, pk, manage=True)
-    form = ElectionForm(request.POST or None, branch=branch)
+def _election_form(request, branch, election=None):
+    """Create (`election` None) or change an election and its candidates."""
+    form = ElectionForm(request.POST or None, instance=election, branch=branch)
     if request.method == "POST" and form.is_valid():
         try:
-            election = services.election_save(
+            saved = services.election_save(
                 election=form.instance,
                 candidates=form.cleaned_data["candidates"],
                 acting_user=request.user,
@@ -58,36 +57,27 @@ def election_create(request, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The election is saved. Count the votes next."))
-            return redirect("activities:election", pk=election.pk)
+            if election is None:
+                messages.success(request, _("The election is saved. Count the votes next."))
+            else:
+                messages.success(request, _("The election is saved."))
+            return redirect("activities:election", pk=saved.pk)
     return render(
         request,
         "activities/elections/election_form.html",
-        {"branch": branch, "form": form, "election": None},
+        {"branch": branch, "form": form, "election": election},
     )
+
+
+@login_required
+def election_create(request, pk):
+    return _election_form(request, get_branch_for_elections(request, pk, manage=True))
 
 
 @login_required
 def election_edit(request, pk):
     election = get_election_for_user(request, pk, manage=True)
-    form = ElectionForm(request.POST or None, instance=election, branch=election.branch)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.election_save(
-                election=form.instance,
-                candidates=form.cleaned_data["candidates"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The election is saved."))
-            return redirect("activities:election", pk=election.pk)
-    return render(
-        request,
-        "activities/elections/election_form.html",
-        {"branch": election.branch, "form": form, "election": election},
-    )
+    return _election_form(request, election.branch, election)
 
 
 @login_required

@@ -129,34 +129,29 @@ def _manager_round(request, pk) -> EvaluationRound:
     return evaluation
 
 
-@login_required
-@require_POST
-def ballot_close(request, pk):
+def _close(request, pk, close, done: str):
     evaluation = _manager_round(request, pk)
     try:
-        services.ballot_close(
-            evaluation=evaluation, closed_on=timezone.localdate(), acting_user=request.user
-        )
+        close(evaluation=evaluation, closed_on=timezone.localdate(), acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The ballot is closed; the tally is shown below."))
+        messages.success(request, done)
     return redirect("evaluation:round", pk=evaluation.pk)
+
+
+@login_required
+@require_POST
+def ballot_close(request, pk):
+    return _close(
+        request, pk, services.ballot_close, _("The ballot is closed; the tally is shown below.")
+    )
 
 
 @login_required
 @require_POST
 def round_close(request, pk):
-    evaluation = _manager_round(request, pk)
-    try:
-        services.round_close(
-            evaluation=evaluation, closed_on=timezone.localdate(), acting_user=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The round is closed."))
-    return redirect("evaluation:round", pk=evaluation.pk)
+    return _close(request, pk, services.round_close, _("The round is closed."))
 
 
 @login_required
