@@ -3,6 +3,7 @@ vote and stand, the four-fifths turnout, the 20 % margin of candidates, more tha
 those who should attend, ties and further rounds, the ballots, the approval and the new term.
 """
 
+import dataclasses
 import datetime
 from fractions import Fraction
 
@@ -494,3 +495,10 @@ def test_an_election_is_prepared_before_its_meeting_and_counted_after(world, vot
     )
     count(election, acting_user, [10, 9, 8, 3])
     assert tally_of(election).decided is True
+
+
+def test_a_rule_counting_those_who_should_attend_needs_more_than_half_of_them():
+    # The base is one field of the dated rule, should an upper committee read it so.
+    rules = dataclasses.replace(RULES_2020, elected_of_expected=True)
+    turnout = Turnout(voting_expected=10, voting_present=9, rules=rules)
+    assert (turnout.elected_base, turnout.votes_to_be_elected) == (10, 6)
