@@ -10,6 +10,9 @@ from members.models import EvaluationRound, Grade
 class RoundOpenForm(forms.Form):
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
+    staff_rate = forms.BooleanField(
+        label=_("Staff who are not members rate too (counted apart)"), required=False
+    )
 
 
 class BallotForm(forms.Form):
@@ -66,3 +69,33 @@ class StepsForm(forms.ModelForm):
             "reported_on",
         ]
         widgets = {name: DateInput() for name in fields}
+
+
+class StaffCountsForm(forms.Form):
+    """The staff's paper ballots: how many, and for each graded member the totals of each
+    grade."""
+
+    ballots = forms.IntegerField(label=_("Staff ballots"), min_value=0)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for member in self.members:
+            for grade, label in Grade.choices:
+                self.fields[f"{grade}_{member.pk}"] = forms.IntegerField(
+                    label=label, min_value=0, required=False
+                )
+
+    def rows(self):
+        return [
+            (member, [self[f"{grade}_{member.pk}"] for grade in Grade.values])
+            for member in self.members
+        ]
+
+    def counts(self) -> dict[int, dict[str, int]]:
+        return {
+            member.pk: {
+                grade: self.cleaned_data.get(f"{grade}_{member.pk}") or 0 for grade in Grade.values
+            }
+            for member in self.members
+        }

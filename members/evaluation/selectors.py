@@ -17,6 +17,11 @@ class ProgressRow:
     group_name: str
     counts: dict | None  # {grade: votes}, once the ballot is closed; None before
     most_given: set
+    staff: dict | None = None  # {grade: votes} of the staff's ballots, counted apart
+
+    @property
+    def staff_list(self) -> list[tuple[str, int]]:
+        return [(grade, (self.staff or {}).get(grade, 0)) for grade in Grade.values]
 
     @property
     def count_list(self) -> list[tuple[str, int, bool]]:
@@ -59,6 +64,12 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
         .order_by("member__name")
     )
     voted = set(evaluation.casts.values_list("voter", flat=True))
+    staff: dict[int, dict[str, int]] = {}
+    if evaluation.staff_rate and groups is None:
+        for member_id, grade, count in evaluation.staff_counts.values_list(
+            "member", "grade", "count"
+        ):
+            staff.setdefault(member_id, {})[grade] = count
     counts = tally(evaluation) if evaluation.state != RoundState.OPEN and groups is None else {}
     rows = []
     for assessment in assessments:
@@ -74,6 +85,7 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
                 group_name=current[0].group.name if current else "",
                 counts=member_counts,
                 most_given=most_given(member_counts or {}),
+                staff=staff.get(assessment.member_id),
             )
         )
     return Progress(

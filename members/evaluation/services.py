@@ -23,20 +23,28 @@ from members.models import (
     Member,
     RoundState,
     Sanction,
+    StaffCount,
     Status,
 )
 
 
 @transaction.atomic
 def round_open(
-    *, branch: Branch, year: int, opened_on: datetime.date, acting_user
+    *,
+    branch: Branch,
+    year: int,
+    opened_on: datetime.date,
+    acting_user,
+    staff_rate: bool = False,
 ) -> EvaluationRound:
     """Open a round for `year`: every member on the roll in good standing takes part; the
     full members are graded, the probationary ones (参加评议，不评定等次) and those under
     留党察看 on the day are not. The ballot's counters are created now, before any vote."""
     if EvaluationRound.objects.filter(branch=branch, state=RoundState.OPEN).exists():
         raise ValidationError(gettext("A round is already open: close its ballot first."))
-    evaluation = EvaluationRound(branch=branch, year=year, opened_on=opened_on)
+    evaluation = EvaluationRound(
+        branch=branch, year=year, opened_on=opened_on, staff_rate=staff_rate
+    )
     audited_save(evaluation, acting_user=acting_user)
     members = list(
         Member.objects.filter(
@@ -269,3 +277,46 @@ def round_steps_save(*, evaluation: EvaluationRound, acting_user, **dates) -> Ev
         )
     audited_save(evaluation, acting_user=acting_user, exclude=["branch"])
     return evaluation
+
+
+@transaction.atomic
+def staff_counts_save(
+    *,
+    evaluation: EvaluationRound,
+    ballots: int,
+    counts: Mapping[int, Mapping[str, int]],
+    acting_user,
+) -> None:
+    """The staff's paper ballots (群众测评), counted apart and entered as totals: the number
+    of ballots and, for each graded member, how many gave each grade. No member's totals
+    may be more than the ballots."""
+    if not evaluation.staff_rate:
+        raise ValidationError(gettext("Staff do not rate in this round."))
+    if evaluation.state == RoundState.CLOSED:
+        raise ValidationError(gettext("The round is closed."))
+    graded = {
+        row.member_id: row.member
+        for row in evaluation.assessments.filter(graded=True).select_related("member")
+    }
+    problems = [
+        gettext("%(name)s: %(total)s grades from %(ballots)s staff ballots.")
+        % {"name": graded[member_id].name, "total": sum(grades.values()), "ballots": ballots}
+        for member_id, grades in counts.items()
+        if member_id in graded and sum(grades.values()) > ballots
+    ]
+    if set(counts) - set(graded):
+        problems.append(gettext("Only graded members are rated."))
+    if problems:
+        raise ValidationError(problems)
+    evaluation.staff_ballots = ballots
+    audited_save(evaluation, acting_user=acting_user, exclude=["branch"])
+    existing = {(row.member_id, row.grade): row for row in evaluation.staff_counts.all()}
+    for member_id, grades in counts.items():
+        for grade, number in grades.items():
+            row = existing.get((member_id, grade)) or StaffCount(
+                round=evaluation, member_id=member_id, grade=grade
+            )
+            if row.pk and row.count == number:
+                continue
+            row.count = number
+            audited_save(row, acting_user=acting_user, exclude=["round", "member"])

@@ -20,6 +20,7 @@ from members.evaluation.forms import (
     GradeForm,
     RoundOpenForm,
     SelfAssessmentForm,
+    StaffCountsForm,
     StepsForm,
 )
 from members.evaluation.selectors import round_progress
@@ -43,6 +44,7 @@ def round_list(request, pk):
                     branch=branch,
                     year=form.cleaned_data["year"],
                     opened_on=form.cleaned_data["opened_on"],
+                    staff_rate=form.cleaned_data["staff_rate"],
                     acting_user=request.user,
                 )
             except ValidationError as error:
@@ -269,3 +271,36 @@ def follow_up(request, pk):
     else:
         messages.error(request, _("Write the improvement plan and its deadline."))
     return redirect("evaluation:round", pk=assessment.round_id)
+
+
+@login_required
+def staff_counts(request, pk):
+    evaluation = _manager_round(request, pk)
+    members = [
+        row.member
+        for row in evaluation.assessments.filter(graded=True)
+        .select_related("member")
+        .order_by("member__name")
+    ]
+    initial = {"ballots": evaluation.staff_ballots}
+    for member_id, grade, count in evaluation.staff_counts.values_list("member", "grade", "count"):
+        initial[f"{grade}_{member_id}"] = count
+    form = StaffCountsForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_counts_save(
+                evaluation=evaluation,
+                ballots=form.cleaned_data["ballots"],
+                counts=form.counts(),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The staff's ballots are saved."))
+            return redirect("evaluation:round", pk=evaluation.pk)
+    return render(
+        request,
+        "evaluation/staff_counts.html",
+        {"evaluation": evaluation, "branch": evaluation.branch, "form": form},
+    )

@@ -12,6 +12,7 @@ from members.models.evaluation import (
     Grade,
     GradeCount,
     RoundState,
+    StaffCount,
 )
 from members.models.recruitment import (
     RECRUITMENT_DOCUMENT_TYPES,
@@ -72,6 +73,7 @@ __all__ = [
     "SanctionKind",
     "SanctionQuerySet",
     "SpecialDues",
+    "StaffCount",
     "Status",
     "TimeRule",
     "TimeRuleCode",

@@ -71,6 +71,15 @@ class EvaluationRound(models.Model):
     peer_review_on = models.DateField(_("peer review (党员互评) on"), null=True, blank=True)
     notified_on = models.DateField(_("members told their grades on"), null=True, blank=True)
     reported_on = models.DateField(_("reported to the upper committee on"), null=True, blank=True)
+    # Staff who are not members may rate too, on paper; their totals are counted apart.
+    staff_rate = models.BooleanField(
+        _("staff who are not members rate too"),
+        default=False,
+        help_text=_(
+            "Their paper ballots are counted apart from the members' and entered as totals."
+        ),
+    )
+    staff_ballots = models.PositiveSmallIntegerField(_("staff ballots"), default=0)
 
     history = HistoricalRecords()
 
@@ -129,6 +138,39 @@ class GradeCount(models.Model):
             models.UniqueConstraint(
                 fields=["round", "member", "grade"],
                 name="one_count_per_member_and_grade",
+                violation_error_message=_("This grade is already counted for this member."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.get_grade_display()} {self.count}"
+
+
+class StaffCount(models.Model):
+    """How many of the staff's paper ballots gave `member` `grade` (群众测评), counted apart
+    from the members' ballot and entered as totals by the committee."""
+
+    round = models.ForeignKey(
+        EvaluationRound,
+        on_delete=models.CASCADE,
+        related_name="staff_counts",
+        verbose_name=_("round"),
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    count = models.PositiveIntegerField(_("votes"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff count")
+        verbose_name_plural = _("staff counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "member", "grade"],
+                name="one_staff_count_per_member_and_grade",
                 violation_error_message=_("This grade is already counted for this member."),
             ),
         ]

@@ -243,3 +243,46 @@ def test_a_member_is_asked_to_vote_on_their_own_page_until_they_have(
         reverse("evaluation:ballot", args=[evaluation.pk])
         not in member_client.get(page_url).content.decode()
     )
+
+
+def test_staff_ballots_are_entered_as_totals_and_shown_apart(world, clerk, secretary_client):
+    staffed = services.round_open(
+        branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk, staff_rate=True
+    )
+    url = reverse("evaluation:staff", args=[staffed.pk])
+    graded = [row.member for row in staffed.assessments.filter(graded=True)]
+    data = {"ballots": 12} | {f"qualified_{m.pk}": 10 for m in graded}
+    data[f"excellent_{graded[0].pk}"] = 3  # 13 grades from 12 ballots: refused, kept
+    response = secretary_client.post(url, data)
+    assert response.status_code == 200 and 'value="13"' not in response.content.decode()
+    assert 'value="3"' in response.content.decode()
+    assert not staffed.staff_counts.exists()
+    data[f"excellent_{graded[0].pk}"] = 2
+    assert secretary_client.post(url, data).status_code == 302
+    staffed.refresh_from_db()
+    assert staffed.staff_ballots == 12
+    assert staffed.staff_counts.get(member=graded[0], grade=Grade.EXCELLENT).count == 2
+    # Counted apart: the members' ballot counters are untouched.
+    assert sum(GradeCount.objects.filter(round=staffed).values_list("count", flat=True)) == 0
+    services.ballot_close(evaluation=staffed, closed_on=DAY, acting_user=clerk)
+    page = secretary_client.get(reverse("evaluation:round", args=[staffed.pk])).content.decode()
+    assert "12 张群众测评票" in page
+
+
+def test_staff_ballots_are_for_the_committee(personas, world, clerk):
+    staffed = services.round_open(
+        branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk, staff_rate=True
+    )
+    assert_matrix(
+        personas,
+        "get",
+        reverse("evaluation:staff", args=[staffed.pk]),
+        {
+            "secretary": 200,
+            "leader_a": 403,
+            "leader_b": 403,
+            "member": 403,
+            "viewer": 403,
+            "outsider": 404,
+        },
+    )
