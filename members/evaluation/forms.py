@@ -4,10 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branchsite.widgets import DateInput
-from members.models import EvaluationRound, Grade
+from members.models import EvaluationRound, Grade, RoundKind
 
 
 class RoundOpenForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=RoundKind.choices, initial=RoundKind.EVALUATION, required=False
+    )
     year = forms.IntegerField(label=_("Year evaluated"), min_value=2000, max_value=2100)
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
     staff_rate = forms.BooleanField(
@@ -18,13 +21,13 @@ class RoundOpenForm(forms.Form):
 class BallotForm(forms.Form):
     """One grade for every member on the ballot: nothing to type."""
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, grades=Grade, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(members)
         for member in self.members:
             self.fields[f"grade_{member.pk}"] = forms.ChoiceField(
                 label=member.name,
-                choices=Grade.choices,
+                choices=grades.choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose a grade for this member.")},
             )
@@ -77,25 +80,27 @@ class StaffCountsForm(forms.Form):
 
     ballots = forms.IntegerField(label=_("Staff ballots"), min_value=0)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, grades=Grade, **kwargs):
         super().__init__(*args, **kwargs)
         self.members = list(members)
+        self.grade_values = list(grades.values)
         for member in self.members:
-            for grade, label in Grade.choices:
+            for grade, label in grades.choices:
                 self.fields[f"{grade}_{member.pk}"] = forms.IntegerField(
                     label=label, min_value=0, required=False
                 )
 
     def rows(self):
         return [
-            (member, [self[f"{grade}_{member.pk}"] for grade in Grade.values])
+            (member, [self[f"{grade}_{member.pk}"] for grade in self.grade_values])
             for member in self.members
         ]
 
     def counts(self) -> dict[int, dict[str, int]]:
         return {
             member.pk: {
-                grade: self.cleaned_data.get(f"{grade}_{member.pk}") or 0 for grade in Grade.values
+                grade: self.cleaned_data.get(f"{grade}_{member.pk}") or 0
+                for grade in self.grade_values
             }
             for member in self.members
         }

@@ -6,7 +6,14 @@ from django.db.models import Prefetch
 
 from groups.models import GroupMembership
 from members.evaluation.services import excellent_cap, most_given, tally
-from members.models import Assessment, BallotCast, EvaluationRound, Grade, RoundState
+from members.models import (
+    Assessment,
+    BallotCast,
+    EvaluationRound,
+    Grade,
+    RoundState,
+    TrustGrade,
+)
 
 
 @dataclass
@@ -18,18 +25,32 @@ class ProgressRow:
     counts: dict | None  # {grade: votes}, once the ballot is closed; None before
     most_given: set
     staff: dict | None = None  # {grade: votes} of the staff's ballots, counted apart
+    grade_values: tuple = tuple(Grade.values)
 
     @property
     def staff_list(self) -> list[tuple[str, int]]:
-        return [(grade, (self.staff or {}).get(grade, 0)) for grade in Grade.values]
+        return [(grade, (self.staff or {}).get(grade, 0)) for grade in self.grade_values]
 
     @property
     def count_list(self) -> list[tuple[str, int, bool]]:
         """(grade, votes, given most) in the order of the grades, for the tally's columns."""
         return [
             (grade, (self.counts or {}).get(grade, 0), grade in self.most_given)
-            for grade in Grade.values
+            for grade in self.grade_values
         ]
+
+    @property
+    def trust_percent(self) -> tuple[float, float] | None:
+        """A trust poll: the share of 信任, and of 信任 and 基本信任 together, in percent."""
+        counts = self.counts or {}
+        total = sum(counts.values())
+        if not total:
+            return None
+        trusted = counts.get(TrustGrade.TRUSTED, 0)
+        return (
+            round(100 * trusted / total, 1),
+            round(100 * (trusted + counts.get(TrustGrade.MOSTLY, 0)) / total, 1),
+        )
 
 
 @dataclass
@@ -86,6 +107,7 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
                 counts=member_counts,
                 most_given=most_given(member_counts or {}),
                 staff=staff.get(assessment.member_id),
+                grade_values=tuple(evaluation.grades.values),
             )
         )
     return Progress(

@@ -12,6 +12,7 @@ from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext
 
 from branchsite.audit import audited_bulk_create, audited_save
+from groups.access import current_committee_posts
 from groups.models import Branch
 from members.models import (
     Assessment,
@@ -21,10 +22,12 @@ from members.models import (
     Grade,
     GradeCount,
     Member,
+    RoundKind,
     RoundState,
     Sanction,
     StaffCount,
     Status,
+    grades_of,
 )
 
 
@@ -36,14 +39,15 @@ def round_open(
     opened_on: datetime.date,
     acting_user,
     staff_rate: bool = False,
+    kind: str = RoundKind.EVALUATION,
 ) -> EvaluationRound:
     """Open a round for `year`: every member on the roll in good standing takes part; the
     full members are graded, the probationary ones (参加评议，不评定等次) and those under
     留党察看 on the day are not. The ballot's counters are created now, before any vote."""
-    if EvaluationRound.objects.filter(branch=branch, state=RoundState.OPEN).exists():
+    if EvaluationRound.objects.filter(branch=branch, kind=kind, state=RoundState.OPEN).exists():
         raise ValidationError(gettext("A round is already open: close its ballot first."))
     evaluation = EvaluationRound(
-        branch=branch, year=year, opened_on=opened_on, staff_rate=staff_rate
+        branch=branch, year=year, opened_on=opened_on, staff_rate=staff_rate, kind=kind
     )
     audited_save(evaluation, acting_user=acting_user)
     members = list(
@@ -58,20 +62,28 @@ def round_open(
         .filter(member__in=members)
         .values_list("member", flat=True)
     )
-    assessments = [
-        Assessment(
-            round=evaluation,
-            member=member,
-            graded=member.category == Category.FULL and member.pk not in sanctioned,
+    if kind == RoundKind.TRUST:
+        # A trust poll rates the committee: its members hold a post today.
+        rated = set(
+            current_committee_posts().filter(term__branch=branch).values_list("member", flat=True)
         )
-        for member in members
+        if not rated:
+            raise ValidationError(gettext("The branch has no committee to rate."))
+    else:
+        rated = {
+            member.pk
+            for member in members
+            if member.category == Category.FULL and member.pk not in sanctioned
+        }
+    assessments = [
+        Assessment(round=evaluation, member=member, graded=member.pk in rated) for member in members
     ]
     audited_bulk_create(Assessment, assessments, acting_user=acting_user)
     GradeCount.objects.bulk_create(
         GradeCount(round=evaluation, member=row.member, grade=grade)
         for row in assessments
         if row.graded
-        for grade in Grade.values
+        for grade in grades_of(kind).values
     )
     return evaluation
 
@@ -98,8 +110,8 @@ def ballot_cast(*, evaluation: EvaluationRound, voter: Member, grades: Mapping[i
     expected = {member.pk for member in ballot_for(evaluation, voter)}
     if set(grades) != expected:
         raise ValidationError(gettext("Give one grade to every member on the ballot."))
-    if not set(grades.values()) <= set(Grade.values):
-        raise ValidationError(gettext("Choose one of the four grades."))
+    if not set(grades.values()) <= set(evaluation.grades.values):
+        raise ValidationError(gettext("Choose one of the grades offered."))
     try:
         with transaction.atomic():
             BallotCast.objects.create(round=evaluation, voter=voter)
@@ -156,6 +168,8 @@ def grade_set(*, assessment: Assessment, grade: str, reason: str, acting_user) -
     """The committee's final grade for one member (组织评定): a graded member only, within the
     cap on 优秀, with a reason where it is not the ballot's most frequent grade."""
     evaluation = EvaluationRound.objects.select_for_update().get(pk=assessment.round_id)
+    if evaluation.kind == RoundKind.TRUST:
+        raise ValidationError(gettext("A trust poll sets no grades."))
     if evaluation.state != RoundState.COUNTED:
         raise ValidationError(
             gettext("Grades are set after the ballot closes, before the round does.")
@@ -204,7 +218,7 @@ def round_close(
     if evaluation.state != RoundState.COUNTED:
         raise ValidationError(gettext("Close the ballot and set the grades first."))
     missing = evaluation.assessments.filter(graded=True, final_grade="").count()
-    if missing:
+    if missing and evaluation.kind != RoundKind.TRUST:
         raise ValidationError(
             gettext("%(count)s graded members have no final grade yet.") % {"count": missing}
         )

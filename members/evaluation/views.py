@@ -24,7 +24,7 @@ from members.evaluation.forms import (
     StepsForm,
 )
 from members.evaluation.selectors import round_progress
-from members.models import Assessment, EvaluationRound, Grade, RoundState
+from members.models import Assessment, EvaluationRound, RoundKind, RoundState
 
 PAGE_SIZE = 50
 
@@ -45,6 +45,7 @@ def round_list(request, pk):
                     year=form.cleaned_data["year"],
                     opened_on=form.cleaned_data["opened_on"],
                     staff_rate=form.cleaned_data["staff_rate"],
+                    kind=form.cleaned_data["kind"] or RoundKind.EVALUATION,
                     acting_user=request.user,
                 )
             except ValidationError as error:
@@ -83,7 +84,7 @@ def round_detail(request, pk):
             "full": full,
             "can_manage": roles.can_manage_branch(evaluation.branch_id),
             "led_groups": roles.led_group_ids,
-            "grades": Grade.choices,
+            "grades": evaluation.grades.choices,
             "steps_form": StepsForm(instance=evaluation),
         },
     )
@@ -100,10 +101,14 @@ def ballot(request, pk):
             "evaluation/ballot_done.html",
             {"evaluation": evaluation, "voted": voted},
         )
-    form = BallotForm(request.POST or None, members=services.ballot_for(evaluation, voter))
+    form = BallotForm(
+        request.POST or None,
+        members=services.ballot_for(evaluation, voter),
+        grades=evaluation.grades,
+    )
     if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "back":
         if request.POST.get("confirmed") != "1":
-            counts = {value: 0 for value, _label in Grade.choices}
+            counts = dict.fromkeys(evaluation.grades.values, 0)
             for grade in form.grades().values():
                 counts[grade] += 1
             return render(
@@ -112,7 +117,9 @@ def ballot(request, pk):
                 {
                     "evaluation": evaluation,
                     "form": form,
-                    "counts": [(label, counts[value]) for value, label in Grade.choices],
+                    "counts": [
+                        (label, counts[value]) for value, label in evaluation.grades.choices
+                    ],
                 },
             )
         try:
@@ -285,7 +292,9 @@ def staff_counts(request, pk):
     initial = {"ballots": evaluation.staff_ballots}
     for member_id, grade, count in evaluation.staff_counts.values_list("member", "grade", "count"):
         initial[f"{grade}_{member_id}"] = count
-    form = StaffCountsForm(request.POST or None, members=members, initial=initial)
+    form = StaffCountsForm(
+        request.POST or None, members=members, initial=initial, grades=evaluation.grades
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_counts_save(

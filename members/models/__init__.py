@@ -11,8 +11,11 @@ from members.models.evaluation import (
     EvaluationRound,
     Grade,
     GradeCount,
+    RoundKind,
     RoundState,
     StaffCount,
+    TrustGrade,
+    grades_of,
 )
 from members.models.recruitment import (
     RECRUITMENT_DOCUMENT_TYPES,
@@ -68,6 +71,7 @@ __all__ = [
     "PeopleRole",
     "RecruitmentRecord",
     "RecruitmentStep",
+    "RoundKind",
     "RoundState",
     "Sanction",
     "SanctionKind",
@@ -82,6 +86,8 @@ __all__ = [
     "TransferDirection",
     "TransferQuerySet",
     "TransferState",
+    "TrustGrade",
+    "grades_of",
     "recruitment_document_path",
     "validate_recruitment_document",
 ]

@@ -41,6 +41,24 @@ class Grade(models.TextChoices):
     UNQUALIFIED = "unqualified", _("Unqualified (不合格)")
 
 
+class TrustGrade(models.TextChoices):
+    TRUSTED = "trusted", _("Trusted (信任)")
+    MOSTLY = "mostly", _("Mostly trusted (基本信任)")
+    NOT_TRUSTED = "not_trusted", _("Not trusted (不信任)")
+
+
+class RoundKind(models.TextChoices):
+    # 民主评议党员: every full member graded. 信任度测评: the committee rated by the members
+    # (and, where the round says so, the staff), as percentages; no final grades.
+    EVALUATION = "evaluation", _("Member evaluation")
+    TRUST = "trust", _("Trust poll of the committee")
+
+
+def grades_of(kind: str) -> type[models.TextChoices]:
+    """The choices a ballot of this kind of round offers."""
+    return TrustGrade if kind == RoundKind.TRUST else Grade
+
+
 class RoundState(models.TextChoices):
     OPEN = "open", _("Ballot open")
     COUNTED = "counted", _("Ballot closed, grades to set")
@@ -58,6 +76,9 @@ class EvaluationRound(models.Model):
         verbose_name=_("branch"),
     )
     year = models.PositiveSmallIntegerField(_("year evaluated"))
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=RoundKind.choices, default=RoundKind.EVALUATION
+    )
     opened_on = models.DateField(_("opened on"))
     state = models.CharField(
         _("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
@@ -89,7 +110,13 @@ class EvaluationRound(models.Model):
         ordering = ["branch", "-year", "-opened_on"]
 
     def __str__(self):
+        if self.kind == RoundKind.TRUST:
+            return _("%(year)s trust poll of the committee") % {"year": self.year}
         return _("%(year)s member evaluation") % {"year": self.year}
+
+    @property
+    def grades(self) -> type[models.TextChoices]:
+        return grades_of(self.kind)
 
 
 class BallotCast(models.Model):
@@ -128,7 +155,7 @@ class GradeCount(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
     )
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices + TrustGrade.choices)
     count = models.PositiveIntegerField(_("votes"), default=0)
 
     class Meta:
@@ -159,7 +186,7 @@ class StaffCount(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
     )
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices)
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices + TrustGrade.choices)
     count = models.PositiveIntegerField(_("votes"), default=0)
 
     history = HistoricalRecords()

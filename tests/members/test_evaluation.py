@@ -313,3 +313,38 @@ def test_a_vote_in_a_large_branch_is_counted(world, clerk):
     assert (
         GradeCount.objects.filter(round=evaluation, grade=Grade.QUALIFIED, count=1).count() == 1105
     )
+
+
+def test_a_trust_poll_rates_the_committee_as_percentages_with_no_grades(world, people, clerk):
+    from members.evaluation.selectors import round_progress
+    from members.models import RoundKind, TrustGrade
+
+    poll = services.round_open(
+        branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk, kind=RoundKind.TRUST
+    )
+    # The world's committee is its secretary; everyone else votes.
+    rated = [row.member for row in Assessment.objects.filter(round=poll, graded=True)]
+    assert rated == [world.secretary]
+    assert set(GradeCount.objects.filter(round=poll).values_list("grade", flat=True)) == set(
+        TrustGrade.values
+    )
+    # An evaluation round may run beside it.
+    services.round_open(branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk)
+    choices = [TrustGrade.TRUSTED] * 7 + [TrustGrade.MOSTLY] * 2 + [TrustGrade.NOT_TRUSTED]
+    voters = [m for m in people["full"] if m != world.secretary] + [people["probationary"]]
+    for voter, choice in zip(voters, choices, strict=False):
+        services.ballot_cast(evaluation=poll, voter=voter, grades={world.secretary.pk: choice})
+    with pytest.raises(ValidationError):  # a member-evaluation grade is not on this ballot
+        services.ballot_cast(
+            evaluation=poll, voter=people["full"][0], grades={world.secretary.pk: Grade.EXCELLENT}
+        )
+    services.ballot_close(evaluation=poll, closed_on=DAY, acting_user=clerk)
+    (row,) = [r for r in round_progress(poll).rows if r.assessment.graded]
+    assert row.trust_percent == (77.8, 100.0)  # 7 of 9, and 9 of 9 with 基本信任
+    with pytest.raises(ValidationError):
+        services.grade_set(
+            assessment=row.assessment, grade=Grade.QUALIFIED, reason="", acting_user=clerk
+        )
+    services.round_close(evaluation=poll, closed_on=DAY, acting_user=clerk)
+    poll.refresh_from_db()
+    assert poll.state == RoundState.CLOSED

@@ -286,3 +286,23 @@ def test_staff_ballots_are_for_the_committee(personas, world, clerk):
             "outsider": 404,
         },
     )
+
+
+def test_a_trust_poll_is_voted_and_read_as_percentages_on_the_pages(
+    world, clerk, member_client, secretary_client
+):
+    from members.models import RoundKind
+
+    response = secretary_client.post(
+        reverse("evaluation:round_list", args=[world.branch.pk]),
+        {"kind": RoundKind.TRUST, "year": 2026, "opened_on": "2026-12-01"},
+    )
+    poll = world.branch.evaluation_rounds.get(kind=RoundKind.TRUST)
+    assert response.status_code == 302
+    url = reverse("evaluation:ballot", args=[poll.pk])
+    page = member_client.get(url).content.decode()
+    assert "基本信任" in page and "优秀" not in page
+    member_client.post(url, {f"grade_{world.secretary.pk}": "trusted", "confirmed": "1"})
+    services.ballot_close(evaluation=poll, closed_on=DAY, acting_user=clerk)
+    page = secretary_client.get(reverse("evaluation:round", args=[poll.pk])).content.decode()
+    assert "信任 100.0%" in page and "信任度测评" in page
