@@ -91,6 +91,11 @@ class Report:
         """Whether `user` may have this report (about this subject), built on their roles."""
         raise NotImplementedError
 
+    def is_ready(self) -> bool:
+        """Whether the document exists yet (the view answers 404 until it does): a
+        round's results once its ballot is closed, say. Most documents always are."""
+        return True
+
     def file_stem(self) -> str:
         """The file name without its extension; the title unless a report says otherwise."""
         return self.title

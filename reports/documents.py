@@ -1,6 +1,8 @@
 """The site's documents as reports (reports.base): the minutes of a meeting, the meeting
-ledger (三会一课台账) and the roster export. Each says who may have it; the work of making the
-file is in reports.minutes, reports.ledger and members.roster."""
+ledger (三会一课台账), the roster export, the results sheet of a member evaluation
+(民主评议党员结果汇总表) and the year's dues notice (党费收缴公示). Each says who may have it;
+the work of making the file is in reports.minutes, reports.ledger, members.roster,
+reports.evaluation and reports.dues."""
 
 import datetime
 
@@ -13,9 +15,21 @@ from activities.models import Meeting
 from groups.access import roles_for
 from groups.models import Branch
 from members.access import can_export_roster
-from members.models import Member
+from members.dues.selectors import year_notice
+from members.models import EvaluationRound, Grade, Member, RoundKind, RoundState
 from members.roster import roster_title, roster_workbook
-from reports.base import XLSX, PrintedReport, Report
+from reports.base import HTML, PDF, XLSX, PrintedReport, Report
+from reports.dues import (
+    notice_columns,
+    notice_period,
+    notice_title,
+    notice_workbook,
+    regular_total_line,
+    row_note,
+    special_columns,
+    special_total_line,
+)
+from reports.evaluation import results_sheet, results_title, results_workbook
 from reports.ledger import ledger_title, meeting_ledger_workbook, period_label
 from reports.minutes import minutes_file_stem, minutes_of, minutes_title
 
@@ -119,3 +133,93 @@ class RosterExport(Report):
         return roster_workbook(
             branch=self.branch, members=self.members.iterator(chunk_size=1000), today=self.today
         )
+
+
+def _year(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class EvaluationResults(PrintedReport):
+    """民主评议党员结果汇总表 of one round, once its ballot is closed: the tally per member and
+    who takes part, never who voted how. For the branch's committee and upper-committee
+    viewers; a group leader follows their groups' voting on the round page, no more."""
+
+    code = "evaluation_results"
+    formats = (PDF, XLSX, HTML)
+    template_name = "reports/evaluation_results.html"
+
+    def __init__(self, evaluation: EvaluationRound, *, today: datetime.date | None = None):
+        start, end = _year(evaluation.year)
+        super().__init__(start=start, end=end)
+        self.evaluation = evaluation
+        self.today = today or timezone.localdate()
+
+    @property
+    def title(self) -> str:
+        return results_title(self.evaluation)
+
+    def is_available_to(self, user) -> bool:
+        return roles_for(user).can_view_branch(self.evaluation.branch_id)
+
+    def is_ready(self) -> bool:
+        # The tally is secret until the ballot closes; a trust poll has no results sheet.
+        return (
+            self.evaluation.state != RoundState.OPEN
+            and self.evaluation.kind == RoundKind.EVALUATION
+        )
+
+    def context(self) -> dict:
+        return {
+            "sheet": results_sheet(self.evaluation),
+            "grades": Grade.choices,
+            "today": self.today,
+        }
+
+    def render_xlsx(self, *, request=None) -> bytes:
+        return results_workbook(results_sheet(self.evaluation), today=self.today)
+
+
+class DuesNotice(PrintedReport):
+    """党费收缴公示 of one year (up to the current one): for the branch's committee and
+    upper-committee viewers, who post or publish it to the members."""
+
+    code = "dues_notice"
+    formats = (PDF, XLSX, HTML)
+    template_name = "reports/dues_notice.html"
+
+    def __init__(self, *, branch: Branch, year: int, today: datetime.date | None = None):
+        start, end = _year(year)
+        super().__init__(start=start, end=end)
+        self.branch = branch
+        self.year = year
+        self.today = today or timezone.localdate()
+
+    @property
+    def title(self) -> str:
+        return notice_title(self.branch, self.year)
+
+    def is_available_to(self, user) -> bool:
+        return roles_for(user).can_view_branch(self.branch.pk)
+
+    def is_ready(self) -> bool:
+        return self.year <= self.today.year
+
+    def notice(self):
+        return year_notice(self.branch, self.year, today=self.today)
+
+    def context(self) -> dict:
+        notice = self.notice()
+        return {
+            "title": self.title,
+            "notice": notice,
+            "period": notice_period(notice),
+            "columns": notice_columns(),
+            "special_columns": special_columns(),
+            "lines": [{"row": row, "note": row_note(row)} for row in notice.rows],
+            "regular_total": regular_total_line(notice),
+            "special_total": special_total_line(notice),
+            "today": self.today,
+        }
+
+    def render_xlsx(self, *, request=None) -> bytes:
+        return notice_workbook(self.notice(), today=self.today)

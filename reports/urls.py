@@ -30,4 +30,16 @@ urlpatterns = [
     *report_path(
         "branches/<int:branch_pk>/roster", views.roster_export, name="roster_export", default="xlsx"
     ),
+    *report_path(
+        "evaluation/<int:pk>/results",
+        views.evaluation_results,
+        name="evaluation_results",
+        default="pdf",
+    ),
+    *report_path(
+        "branches/<int:branch_pk>/dues/<int:year>/notice",
+        views.dues_notice,
+        name="dues_notice",
+        default="pdf",
+    ),
 ]

@@ -5,22 +5,33 @@ does not come in); then it streams the file. No view decides access inline."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 
 from activities.access import get_branch_for_meetings, get_meeting_for_user
 from activities.filters import MeetingFilterForm
 from groups.access import get_branch_for_user
+from members.access import get_evaluation_for_reader
 from members.forms import RosterFilterForm
 from reports.base import Report
-from reports.documents import MeetingLedger, MeetingMinutes, RosterExport
+from reports.documents import (
+    DuesNotice,
+    EvaluationResults,
+    MeetingLedger,
+    MeetingMinutes,
+    RosterExport,
+)
 
 
 def _get_report_for_user(request, report: Report, extension: str) -> Report:
-    """`report`, if it comes in this format (else 404) and is available to the user (else
-    403: whoever reaches this has a tie to the subject, the fetch turned outsiders away)."""
+    """`report`, if it comes in this format (else 404), is available to the user (else
+    403: whoever reaches this has a tie to the subject, the fetch turned outsiders away) and
+    exists yet (else 404)."""
     report.format_named(extension)  # raises Http404 for a format it does not come in
     if not report.is_available_to(request.user):
         raise PermissionDenied
+    if not report.is_ready():
+        raise Http404
     return report
 
 
@@ -56,4 +67,20 @@ def roster_export(request, branch_pk, format):
     report = _get_report_for_user(
         request, RosterExport(branch=branch, members=form.queryset()), format
     )
+    return report.render(format, request=request).response()
+
+
+@login_required
+def evaluation_results(request, pk, format):
+    """民主评议党员结果汇总表 of a round, once its ballot is closed (404 before)."""
+    evaluation = get_evaluation_for_reader(request, pk)
+    report = _get_report_for_user(request, EvaluationResults(evaluation), format)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def dues_notice(request, branch_pk, year, format):
+    """党费收缴公示 of a year, up to the current one."""
+    branch = get_branch_for_user(request, branch_pk)
+    report = _get_report_for_user(request, DuesNotice(branch=branch, year=year), format)
     return report.render(format, request=request).response()

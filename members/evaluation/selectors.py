@@ -11,6 +11,8 @@ from members.models import (
     BallotCast,
     EvaluationRound,
     Grade,
+    Member,
+    RoundKind,
     RoundState,
     TrustGrade,
 )
@@ -148,3 +150,70 @@ def member_evaluations(member) -> list[MemberEvaluation]:
         .select_related("round")
         .order_by("-round__year", "-round__opened_on")
     ]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A member graded 基本合格 or 不合格: the branch follows up (组织处置)."""
+
+    member: Member
+    grade: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    """The evaluation figures of the year-end summary (年度工作总结)."""
+
+    evaluation: EvaluationRound
+    taking_part: int  # 参加评议
+    evaluated: int  # graded full members (评定等次)
+    not_graded: int  # probationary and sanctioned members (参加评议，不评定等次)
+    voted: int
+    by_grade: dict[str, int]  # final grade → members, every grade present, in their order
+    grades_to_set: int  # graded members without a final grade yet
+    excellent: list[Member]  # by name
+    follow_ups: list[FollowUp]  # 不合格 first, then 基本合格, by name
+
+    @property
+    def complete(self) -> bool:
+        return self.evaluation.state == RoundState.CLOSED
+
+
+def evaluation_figures(branch, year: int) -> EvaluationFigures | None:
+    """The year's figures from its latest round whose ballot is closed (a branch may hold
+    two in a year), or None without one: 3 queries, whatever the number of members."""
+    evaluation = (
+        EvaluationRound.objects.filter(branch=branch, year=year, kind=RoundKind.EVALUATION)
+        .exclude(state=RoundState.OPEN)
+        .order_by("-opened_on", "-pk")
+        .first()
+    )
+    if evaluation is None:
+        return None
+    assessments = list(evaluation.assessments.select_related("member").order_by("member__name"))
+    graded = [row for row in assessments if row.graded]
+    by_grade = dict.fromkeys(Grade.values, 0)
+    for row in graded:
+        if row.final_grade:
+            by_grade[row.final_grade] += 1
+    severity = {Grade.UNQUALIFIED: 0, Grade.BASIC: 1}
+    follow_ups = sorted(
+        (
+            FollowUp(member=row.member, grade=row.final_grade, reason=row.reason)
+            for row in graded
+            if row.final_grade in severity
+        ),
+        key=lambda follow_up: (severity[follow_up.grade], follow_up.member.name),
+    )
+    return EvaluationFigures(
+        evaluation=evaluation,
+        taking_part=len(assessments),
+        evaluated=len(graded),
+        not_graded=len(assessments) - len(graded),
+        voted=evaluation.casts.count(),
+        by_grade=by_grade,
+        grades_to_set=sum(1 for row in graded if not row.final_grade),
+        excellent=[row.member for row in graded if row.final_grade == Grade.EXCELLENT],
+        follow_ups=follow_ups,
+    )
