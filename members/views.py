@@ -18,11 +18,13 @@ from members import selectors, services
 from members.access import (
     can_act_on_member,
     can_export_roster,
+    can_manage_dues,
     can_see_personal_data,
     get_member_for_manager,
     get_member_for_user,
     get_roster_for_user,
 )
+from members.dues.selectors import member_dues_card
 from members.forms import (
     AccountCreateForm,
     MemberExitForm,
@@ -115,6 +117,9 @@ def member_detail(request, pk):
             if can_act_on_member(roles, member) and spec.available(member)
         ],
     }
+    # 党费: the member's own dues, for everyone who opens the page; the links for the committee.
+    context["dues"] = member_dues_card(member, today=timezone.localdate())
+    context["can_manage_dues"] = can_manage_dues(roles, member)
     if context["is_own_record"]:
         context["open_ballots"] = list(
             EvaluationRound.objects.filter(
