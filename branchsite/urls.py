@@ -28,6 +28,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("recruitment/", include("members.recruitment.urls")),
     path("evaluation/", include("members.evaluation.urls")),
+    path("dues/", include("members.dues.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -102,3 +102,34 @@ def get_evaluation_for_reader(request, pk: int):
     ):
         deny_access(roles, evaluation.branch_id)
     return evaluation
+
+
+def get_dues_for_reader(request, branch_pk: int) -> tuple[Branch, frozenset[int] | None]:
+    """The branch whose dues the user may read, and the groups they are limited to: None
+    (the whole branch) for the committee and viewers, the led groups for a leader. Plain
+    members read their own dues on their own page (403 here); outsiders 404."""
+    return get_roster_for_user(request, branch_pk)
+
+
+def get_dues_for_collector(request, branch_pk: int) -> tuple[Branch, frozenset[int] | None]:
+    """The branch whose month's collection the user may enter, and the groups they are
+    limited to: None for the committee, the led groups for a leader. Viewers read only
+    (403)."""
+    branch, groups = get_dues_for_reader(request, branch_pk)
+    roles = roles_for(request.user)
+    if groups is None and not roles.can_manage_branch(branch.pk):
+        # A viewer who also leads a group collects for that group.
+        groups = roles.led_groups_in(branch.pk)
+        if not groups:
+            raise PermissionDenied
+    return branch, groups
+
+
+def can_manage_dues(roles: Roles, member) -> bool:
+    """A member's base, back payments and special dues are set by the branch committee."""
+    return roles.can_manage_branch(member.branch_id)
+
+
+def can_collect_dues(roles: Roles, group) -> bool:
+    """A group's month's collection: the branch committee and the group's leaders."""
+    return roles.can_manage_branch(group.branch_id) or group.pk in roles.led_group_ids

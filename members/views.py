@@ -18,11 +18,13 @@ from members import selectors, services
 from members.access import (
     can_act_on_member,
     can_export_roster,
+    can_manage_dues,
     can_see_personal_data,
     get_member_for_manager,
     get_member_for_user,
     get_roster_for_user,
 )
+from members.dues.selectors import member_dues_card
 from members.evaluation import selectors as evaluation_selectors
 from members.forms import (
     AccountCreateForm,
@@ -116,6 +118,9 @@ def member_detail(request, pk):
     }
     if context["is_own_record"] or context["can_view_branch"]:
         context["evaluations"] = evaluation_selectors.member_evaluations(member)
+    # 党费: the member's own dues, for everyone who opens the page; the links for the committee.
+    context["dues"] = member_dues_card(member, today=timezone.localdate())
+    context["can_manage_dues"] = can_manage_dues(roles, member)
     return render(request, "members/member_detail.html", context)
 
 

@@ -15,7 +15,7 @@ from activities.models import Meeting
 from groups.access import roles_for
 from groups.models import Branch
 from members.access import can_export_roster
-from members.dues.selectors import year_notice
+from members.dues.yearly import year_notice
 from members.models import EvaluationRound, Grade, Member, RoundKind, RoundState
 from members.roster import roster_title, roster_workbook
 from reports.base import HTML, PDF, XLSX, PrintedReport, Report

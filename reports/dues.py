@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from branchsite.dates import long_date
 from branchsite.xlsx import DATE_FORMAT
-from members.dues.selectors import NoticeRow, YearNotice, year_end
+from members.dues.yearly import NoticeRow, YearNotice, year_end
 from reports.tables import MONEY_FORMAT, Column, write_table
 
 
@@ -92,7 +92,7 @@ def notice_workbook(notice: YearNotice, *, today: datetime.date) -> bytes:
     workbook = Workbook(write_only=True)
     title = notice_title(notice.branch, notice.year)
     write_table(
-        workbook.create_sheet(gettext("Party dues")),
+        workbook.create_sheet(gettext("Dues collected")),
         title=title,
         notes=[notice_period(notice)],
         columns=notice_columns(),

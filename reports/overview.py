@@ -13,6 +13,8 @@ from activities.selectors import branch_meetings_panel, group_meetings_panel
 from groups import selectors as group_selectors
 from groups.access import get_branch_for_user, get_group_for_user, roles_for
 from groups.models import Branch
+from members.access import can_collect_dues
+from members.dues.selectors import arrears, dues_members
 from members.selectors import branch_transfer_warnings
 from reports.selectors import recent_changes
 
@@ -56,6 +58,8 @@ def branch_detail(request, pk):
         **branch_meetings_panel(branch),
         "missing": missing_now(branch, timezone.localdate()),
         "can_record": recordable_groups(roles, branch) is None,  # any meeting: the committee
+        "dues_arrears": arrears(dues_members(branch), today=timezone.localdate()),
+        "dues_url": reverse("dues:branch", args=[branch.pk]),
     }
     if roles.can_manage_branch(branch.pk):
         context["recent_changes"] = recent_changes(branch)
@@ -74,5 +78,8 @@ def group_detail(request, pk):
         **group_meetings_panel(group),
         "missing": missing_now(group.branch, timezone.localdate(), groups=[group]),
         "can_record": can_record_for_group(roles, group),
+        "dues_arrears": arrears(dues_members(group.branch, [group.pk]), today=timezone.localdate()),
+        "dues_url": reverse("dues:branch", args=[group.branch_id]) + f"?group={group.pk}",
+        "can_collect_dues": can_collect_dues(roles, group),
     }
     return render(request, "reports/group_detail.html", context)

@@ -86,6 +86,17 @@ class MemberDues:
         return behind
 
     @property
+    def paid_until(self) -> datetime.date | None:
+        """党费缴至: the last month of the unbroken run of paid months from the first month
+        owed (a quarter paid ahead included); None before the first payment."""
+        if self.first_month is None or self.first_month not in self.paid:
+            return None
+        month = self.first_month
+        while add_months(month, 1) in self.paid:
+            month = add_months(month, 1)
+        return month
+
+    @property
     def stands_out(self) -> bool:
         return self.months_behind >= ARREARS_WARNING_MONTHS
 

@@ -1,198 +1,244 @@
-"""What the dues documents and the year-end summary read about one year of a branch's dues,
-each in a fixed number of queries for any number of members.
+"""What the dues pages read: a branch's year month by month, a month's collection list, a
+member's dues card and the arrears count. Each is built from the ledger (`branch_dues`), so
+it costs the same few queries for any number of members."""
 
-A year's regular dues are the dues for its months, whenever they were paid: a back payment
-made in January for December counts for the year it pays for, a quarter paid ahead in
-December for the months of the next. Special dues (特殊党费) count in the year they were paid,
-and never as regular dues.
-
-The members of a year are the branch's Party members on the roll at its end (on the roll
-today, or gone after the year ended) who had joined by then, and anyone who paid for one of
-its months (a member who left during the year keeps the months they paid).
-"""
-
-import dataclasses
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from groups.models import Branch
+from branchsite.dates import add_months
 from members.dues.ledger import MemberDues, branch_dues, first_of
+from members.dues.services import MAX_MONTHS_AHEAD
 from members.models import (
-    ON_ROLL_STATUSES,
     PARTY_MEMBER_CATEGORIES,
+    DuesBasis,
     DuesPayment,
     Member,
     SpecialDues,
+    Status,
 )
 
-ZERO = Decimal("0.00")
+
+class MonthState(models.TextChoices):
+    PAID = "paid", _("Paid")
+    UNPAID = "unpaid", _("Unpaid")
+    OPEN = "open", _("Due this month")
+    NOT_DUE = "not_due", _("Not due")
 
 
-def year_end(year: int) -> datetime.date:
-    return datetime.date(year, 12, 31)
-
-
-def members_of_the_year(branch: Branch, year: int):
-    """The members of the year (see the module), each annotated with `owed_dues`: whether
-    they owed the year's dues (on the roll at its end), and with their current group
-    (`current_group_name`), by group and name."""
-    end = year_end(year)
-    owed = (
-        Q(category__in=PARTY_MEMBER_CATEGORIES)
-        & (Q(status__in=ON_ROLL_STATUSES) | Q(status_since__gt=end))
-        & (Q(joined_on__isnull=True) | Q(joined_on__lte=end))
-    )
-    paid = Q(pk__in=DuesPayment.objects.filter(month__year=year).values("member"))
-    return (
-        Member.objects.filter(branch=branch)
-        .filter(owed | paid)
-        .annotate(owed_dues=ExpressionWrapper(owed, output_field=BooleanField()))
-        .with_current_group()
-        .order_by(F("current_group_order").asc(nulls_last=True), "current_group_name", "name", "pk")
+def dues_members(branch, groups=None):
+    """The members the dues pages list: Party members of `branch` in good standing (a
+    member whose membership is suspended, 停止党籍, takes no part in Party life and pays no
+    dues meanwhile), each with `current_group_name`, by group and name; only those of
+    `groups` (ids) when given."""
+    members = Member.objects.filter(branch=branch, status=Status.ACTIVE).on_roll()
+    if groups is not None:
+        members = members.in_groups(groups)
+    return members.with_current_group().order_by(
+        F("current_group_order").asc(nulls_last=True), "current_group_name", "name", "pk"
     )
 
 
-def _as_of(year: int, today: datetime.date) -> datetime.date:
-    """The day the year is read on: today while it runs, the day after it once it is over."""
-    return min(today, year_end(year) + datetime.timedelta(days=1))
+def month_state(dues: MemberDues, month: datetime.date) -> str:
+    if month in dues.paid:
+        return MonthState.PAID
+    current = first_of(dues.today)
+    if dues.first_month is None or month < dues.first_month or month > current:
+        return MonthState.NOT_DUE
+    if month == current:
+        return MonthState.OPEN  # not late until the month has passed
+    return MonthState.UNPAID
 
 
 @dataclass(frozen=True)
-class NoticeRow:
-    """One member's line of the 公示."""
+class MonthCell:
+    month: datetime.date
+    state: str
+    payment: DuesPayment | None
 
-    member: Member
-    group_name: str
-    category: str  # the dues category's label; "" without a basis
-    monthly_base: Decimal | None  # in force in the year's last month read; None: not set
-    monthly_amount: Decimal | None
-    months_paid: int
-    total_paid: Decimal
-    base_changes: list[datetime.date]  # months in the year from which a new base applied
+    @property
+    def state_label(self) -> str:
+        return MonthState(self.state).label
 
 
-@dataclass(frozen=True)
-class YearNotice:
-    """党费收缴公示: the regular dues of the year per member, and the special dues apart."""
+@dataclass
+class DuesYearRow:
+    """One member's year: the basis and amount of the year's last month so far, a cell a
+    month, what was paid for the year's months."""
 
-    branch: Branch
-    year: int
-    as_of: datetime.date
-    rows: list[NoticeRow]
-    special: list[SpecialDues]  # paid in the year, oldest first, each with its member
+    dues: MemberDues
+    cells: list[MonthCell]
+    basis: DuesBasis | None
+    amount: Decimal | None
+
+    @property
+    def member(self) -> Member:
+        return self.dues.member
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((cell.payment.amount for cell in self.cells if cell.payment), Decimal("0"))
 
     @property
     def months_paid(self) -> int:
-        return sum(row.months_paid for row in self.rows)
+        return sum(1 for cell in self.cells if cell.payment)
 
     @property
-    def total_paid(self) -> Decimal:
-        return sum((row.total_paid for row in self.rows), ZERO)
-
-    @property
-    def special_total(self) -> Decimal:
-        return sum((special.amount for special in self.special), ZERO)
+    def months_unpaid(self) -> int:
+        return sum(1 for cell in self.cells if cell.state == MonthState.UNPAID)
 
 
-def _notice_row(dues: MemberDues, year: int, last_month: datetime.date) -> NoticeRow:
-    payments = [payment for month, payment in dues.paid.items() if month.year == year]
-    basis = dues.basis_for(last_month)
-    # dues.bases is newest first: a basis is a change when an older one came before it.
-    changes = sorted(
-        later.starts_on
-        for index, later in enumerate(dues.bases)
-        if index + 1 < len(dues.bases) and datetime.date(year, 1, 1) < later.starts_on <= last_month
-    )
-    return NoticeRow(
-        member=dues.member,
-        group_name=dues.member.current_group_name or "",
-        category=basis.get_category_display() if basis else "",
-        monthly_base=basis.monthly_base if basis else None,
-        monthly_amount=dues.amount_for(last_month) if basis else None,
-        months_paid=len(payments),
-        total_paid=sum((payment.amount for payment in payments), ZERO),
-        base_changes=changes,
+def year_row(dues: MemberDues, year: int) -> DuesYearRow:
+    reference = min(first_of(dues.today), datetime.date(year, 12, 1))
+    cells = []
+    for number in range(1, 13):
+        month = datetime.date(year, number, 1)
+        cells.append(MonthCell(month, month_state(dues, month), dues.paid.get(month)))
+    return DuesYearRow(
+        dues=dues, cells=cells, basis=dues.basis_for(reference), amount=dues.amount_for(reference)
     )
 
 
-def _special_dues(branch: Branch, year: int):
-    return SpecialDues.objects.filter(member__branch=branch, paid_on__year=year)
+@dataclass
+class DuesYear:
+    year: int
+    rows: list[DuesYearRow]
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [gettext("Month %(month)s") % {"month": number} for number in range(1, 13)]
+
+    @property
+    def in_arrears(self) -> list[DuesYearRow]:
+        return [row for row in self.rows if row.dues.stands_out]
+
+    @property
+    def serious(self) -> list[DuesYearRow]:
+        return [row for row in self.rows if row.dues.serious]
+
+    @property
+    def without_basis(self) -> list[Member]:
+        return [row.member for row in self.rows if not row.dues.bases]
+
+    @property
+    def paid_total(self) -> Decimal:
+        return sum((row.paid_total for row in self.rows), Decimal("0"))
 
 
-def year_notice(branch: Branch, year: int, *, today: datetime.date) -> YearNotice:
-    """The 公示 of `year` as read on `today`: 5 queries, whatever the number of members.
-    The base and monthly amount shown are those of December, or of the current month while
-    the year runs; a base changed during the year is listed with the month it changed."""
-    as_of = _as_of(year, today)
-    last_month = min(datetime.date(year, 12, 1), first_of(as_of))
-    ledger = branch_dues(members_of_the_year(branch, year), today=as_of)
-    return YearNotice(
-        branch=branch,
-        year=year,
-        as_of=as_of,
-        rows=[_notice_row(dues, year, last_month) for dues in ledger.members],
-        special=list(
-            _special_dues(branch, year).select_related("member").order_by("paid_on", "pk")
-        ),
+def dues_year(members, *, year: int, today: datetime.date) -> DuesYear:
+    """The year's dues of `members` (a queryset), month by month: the ledger's 4 queries."""
+    ledger = branch_dues(members, today=today)
+    return DuesYear(year=year, rows=[year_row(dues, year) for dues in ledger.members])
+
+
+@dataclass(frozen=True)
+class CollectionRow:
+    member: Member
+    amount: Decimal | None  # None: the member has no base yet, and the collection stops
+
+
+@dataclass
+class Collection:
+    """Who owes `month` and has not paid it, with the computed amount; who already paid."""
+
+    month: datetime.date
+    rows: list[CollectionRow] = field(default_factory=list)
+    already_paid: list[Member] = field(default_factory=list)
+
+    @property
+    def members(self) -> list[Member]:
+        return [row.member for row in self.rows]
+
+    @property
+    def without_basis(self) -> list[Member]:
+        return [row.member for row in self.rows if row.amount is None]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.amount for row in self.rows if row.amount is not None), Decimal("0"))
+
+
+def month_collection(members, *, month: datetime.date, today: datetime.date) -> Collection:
+    """The collection list of `month` for `members`: those who owe it and have not paid it,
+    and those without a base who joined by then (listed, so that the collection names them
+    rather than leave them out unseen)."""
+    month = first_of(month)
+    collection = Collection(month=month)
+    for dues in branch_dues(members, today=today).members:
+        joined = dues.member.joined_on
+        if month in dues.paid:
+            collection.already_paid.append(dues.member)
+        elif not dues.bases:
+            if joined is None or first_of(joined) <= month:
+                collection.rows.append(CollectionRow(dues.member, None))
+        elif dues.first_month <= month:
+            collection.rows.append(CollectionRow(dues.member, dues.amount_for(month)))
+    return collection
+
+
+def payable_months(dues: MemberDues) -> list[datetime.date]:
+    """The months a member may pay now: every month passed unpaid (a back payment) and, up
+    to a quarter ahead, this month and the next ones not yet paid."""
+    if dues.first_month is None:
+        return []
+    current = first_of(dues.today)
+    ahead = [
+        month
+        for offset in range(MAX_MONTHS_AHEAD)
+        if (month := add_months(current, offset)) >= dues.first_month and month not in dues.paid
+    ]
+    return [*dues.unpaid_months, *ahead]
+
+
+@dataclass
+class MemberDuesCard:
+    dues: MemberDues
+    year: DuesYearRow
+    special: list[SpecialDues]
+
+    @property
+    def basis(self) -> DuesBasis | None:
+        return self.dues.basis_for(first_of(self.dues.today))
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.dues.amount_for(first_of(self.dues.today))
+
+
+def member_dues(member: Member, *, today: datetime.date) -> MemberDues:
+    """One member's ledger row (the ledger's 4 queries)."""
+    (dues,) = branch_dues(Member.objects.filter(pk=member.pk), today=today).members
+    return dues
+
+
+def member_dues_card(member: Member, *, today: datetime.date) -> MemberDuesCard | None:
+    """The dues card of a member's page (this year's months, special dues); None for
+    someone who is not a Party member (yet). Five queries."""
+    if member.category not in PARTY_MEMBER_CATEGORIES:
+        return None
+    dues = member_dues(member, today=today)
+    return MemberDuesCard(
+        dues=dues,
+        year=year_row(dues, today.year),
+        special=list(SpecialDues.objects.filter(member=member).order_by("-paid_on", "-pk")),
     )
 
 
 @dataclass(frozen=True)
 class Arrears:
-    member: Member
-    months_behind: int  # unpaid months in a row up to the year's end
-    serious: bool  # six months or more: for the committee to handle (never automatic)
+    behind: int  # members at least 3 months behind
+    serious: int  # of them, at least 6 months
 
 
-@dataclass(frozen=True)
-class SpecialPurpose:
-    purpose: str
-    members: int
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class DuesFigures:
-    """The dues figures of the year-end summary (年度工作总结)."""
-
-    year: int
-    collected: Decimal  # regular dues for the months of the year
-    members_paid: int  # members who paid for at least one of its months
-    in_arrears: list[Arrears]  # three months behind or more at the year's end
-    special_total: Decimal
-    special_purposes: list[SpecialPurpose]  # by total, largest first
-
-
-def dues_figures(branch: Branch, year: int, *, today: datetime.date) -> DuesFigures:
-    """What the summary says of the year's dues, in 6 queries. Arrears are counted at the
-    year's end (or today while it runs) with the payments made by then: a back payment
-    made in January does not undo December's arrears."""
-    as_of = _as_of(year, today)
-    collected = DuesPayment.objects.filter(member__branch=branch, month__year=year).aggregate(
-        total=Sum("amount"), members=Count("member", distinct=True)
-    )
-    ledger = branch_dues(members_of_the_year(branch, year).filter(owed_dues=True), today=as_of)
-    arrears = []
-    for dues in ledger.members:
-        by_then = {month: p for month, p in dues.paid.items() if p.paid_on < as_of}
-        dues = dataclasses.replace(dues, paid=by_then)
-        if dues.stands_out:
-            arrears.append(Arrears(dues.member, dues.months_behind, dues.serious))
-    purposes = [
-        SpecialPurpose(purpose=row["purpose"], members=row["members"], total=row["total"])
-        for row in _special_dues(branch, year)
-        .values("purpose")
-        .annotate(total=Sum("amount"), members=Count("member", distinct=True))
-        .order_by("-total", "purpose")
-    ]
-    return DuesFigures(
-        year=year,
-        collected=collected["total"] or ZERO,
-        members_paid=collected["members"],
-        in_arrears=sorted(arrears, key=lambda row: (-row.months_behind, row.member.name)),
-        special_total=sum((purpose.total for purpose in purposes), ZERO),
-        special_purposes=purposes,
+def arrears(members, *, today: datetime.date) -> Arrears:
+    """How many of `members` are behind enough to stand out (the overview's warning line)."""
+    ledger = branch_dues(members, today=today)
+    return Arrears(
+        behind=len(ledger.in_arrears),
+        serious=sum(1 for row in ledger.members if row.serious),
     )

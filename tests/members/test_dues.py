@@ -182,3 +182,14 @@ def test_the_branch_ledger_costs_four_queries_for_any_number_of_members(
         ledger = branch_dues(world.branch.members.all(), today=TODAY)
         assert len(ledger.members) == 11
         assert [m.name for m in ledger.without_basis] != []
+
+
+def test_paid_until_is_the_end_of_the_unbroken_run_of_paid_months(teacher, clerk):
+    assert dues_of(teacher).paid_until is None
+    services.dues_pay(
+        member=teacher,
+        months=[datetime.date(2026, m, 1) for m in (1, 2, 3, 5)],
+        paid_on=datetime.date(2026, 6, 1),
+        acting_user=clerk,
+    )
+    assert dues_of(teacher).paid_until == datetime.date(2026, 3, 1)  # April is missing

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from members.dues import services
-from members.dues.selectors import SpecialPurpose, dues_figures, year_notice
+from members.dues.yearly import SpecialPurpose, dues_figures, year_notice
 from members.models import DuesCategory
 from tests.factories import UserFactory, member_in_group
 from tests.members.yearly import DUES_YEAR, a_year_of_dues

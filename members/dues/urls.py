@@ -1,0 +1,13 @@
+from django.urls import path
+
+from members.dues import views
+
+app_name = "dues"
+
+urlpatterns = [
+    path("branches/<int:pk>/", views.branch_dues_page, name="branch"),
+    path("branches/<int:pk>/collect/", views.collect, name="collect"),
+    path("members/<int:pk>/basis/", views.basis_set, name="basis"),
+    path("members/<int:pk>/pay/", views.pay, name="pay"),
+    path("members/<int:pk>/special/", views.special, name="special"),
+]
