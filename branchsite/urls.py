@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
+    path("dues/import/", include("members.dues.payroll_urls")),
     path("recruitment/", include("members.recruitment.urls")),
     path("evaluation/", include("members.evaluation.urls")),
     path("dues/", include("members.dues.urls")),

@@ -10,6 +10,9 @@
   bulk, with a history row by the acting user for every member and group membership it
   creates or changes; with `dry_run` it shows what would happen and writes nothing.
 - `roster_error_workbook` returns the rows as read, with a column saying what is wrong.
+- `sheet_read` is the same defensive reader for another kind of sheet, given its column spec
+  (`SheetLayout`: columns, synonyms, the sentences that refuse a file): the payroll sheet of
+  the dues bases (`members.dues.payroll`) is read with it.
 
 The column names and the values of the choice columns (男/女, 正式党员…) are a file format,
 not interface text: they are the national registry's wording, fixed in Chinese so that an
@@ -29,20 +32,23 @@ workbench's import pages (`views`, not imported here). The names below are its p
 interface, what the rest of the project uses; tests of one concept import from its module.
 """
 
-from members.roster.columns import COLUMNS
+from members.roster.columns import COLUMNS, SheetLayout, SheetMessages
 from members.roster.error_workbook import roster_error_workbook
 from members.roster.exporting import export_value, roster_title, roster_workbook
 from members.roster.importing import Action, roster_import
-from members.roster.reading import RosterFileError, roster_read
+from members.roster.reading import RosterFileError, roster_read, sheet_read
 
 __all__ = [
     "COLUMNS",
     "Action",
     "RosterFileError",
+    "SheetLayout",
+    "SheetMessages",
     "export_value",
     "roster_error_workbook",
     "roster_import",
     "roster_read",
     "roster_title",
     "roster_workbook",
+    "sheet_read",
 ]

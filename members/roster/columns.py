@@ -1,9 +1,13 @@
 """The roster's columns: their headers and synonyms, the spellings of the choice columns,
-and how a header written in a file is recognised."""
+and how a header written in a file is recognised. `SheetLayout` is the column spec the
+reader takes: the roster's is `ROSTER_LAYOUT`, other sheets (the payroll sheet of the dues
+bases, `members.dues.payroll`) bring their own."""
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
 
 from branchsite.xlsx import DATE_FORMAT, MONTH_FORMAT, TEXT_FORMAT
 from members.models import Category, Education, Employment, Gender, Status
@@ -149,8 +153,61 @@ def normalise_header(text) -> str:
     return text.strip("*:")
 
 
-HEADER_KEYS = {
-    normalise_header(name): column.key
-    for column in COLUMNS
-    for name in (column.header, *column.synonyms)
-}
+@dataclass(frozen=True)
+class SheetMessages:
+    """The sentences that refuse a file, which name what it should have been (a roster, a
+    payroll sheet): whole sentences, translated when they are shown."""
+
+    too_big: str  # %(limit)s: megabytes
+    unpacks_too_much: str  # %(limit)s: megabytes
+    too_wide: str  # %(rows)s, %(columns)s
+    too_many_rows: str  # %(limit)s
+    no_header: str  # %(rows)s: how far down the header is looked for
+
+
+@dataclass(frozen=True, eq=False)
+class SheetLayout:
+    """What the reader (`members.roster.reading.sheet_read`) looks for in one kind of sheet:
+    its columns with their headers and synonyms, the column the header row must name, and
+    the sentences that refuse a file."""
+
+    columns: tuple[RosterColumn, ...]
+    messages: SheetMessages
+    required: str = "name"
+    by_key: dict[str, RosterColumn] = field(init=False, repr=False)
+    header_keys: dict[str, str] = field(init=False, repr=False)  # normalised header → key
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_key", {column.key: column for column in self.columns})
+        header_keys = {
+            normalise_header(name): column.key
+            for column in self.columns
+            for name in (column.header, *column.synonyms)
+        }
+        object.__setattr__(self, "header_keys", header_keys)
+
+
+ROSTER_LAYOUT = SheetLayout(
+    columns=COLUMNS,
+    messages=SheetMessages(
+        too_big=_(
+            "The file is larger than %(limit)s MB; a roster is much smaller. Is it the right file?"
+        ),
+        unpacks_too_much=_(
+            "The file unpacks to more than %(limit)s MB, far more than any roster; it was "
+            "refused without being opened."
+        ),
+        too_wide=_(
+            "The sheet stretches over %(rows)s rows and %(columns)s columns, far more than "
+            "any roster: is there a stray cell far below or to the right of the table? "
+            "Delete the rows and columns after the roster, save the file and upload it again."
+        ),
+        too_many_rows=_(
+            "The file has more than %(limit)s rows; import at most %(limit)s members at a time."
+        ),
+        no_header=_(
+            "No header row was found: the roster needs a row of column names within its "
+            "first %(rows)s rows, with 姓名 and others such as 公民身份号码, 性别 and 出生日期."
+        ),
+    ),
+)

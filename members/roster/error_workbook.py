@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
 from branchsite.xlsx import CellWriter, header_styles, styled
-from members.roster.columns import COLUMNS_BY_KEY, NUMBER_FORMATS
+from members.roster.columns import NUMBER_FORMATS
 from members.roster.importing import RowError
 from members.roster.reading import RosterSheet
 
@@ -42,7 +42,7 @@ def roster_error_workbook(*, sheet: RosterSheet, errors: list[RowError]) -> byte
 
     number_formats: list[str | None] = [None] * width
     for key, column in sheet.columns.items():
-        number_formats[column - 1] = NUMBER_FORMATS.get(COLUMNS_BY_KEY[key].kind)
+        number_formats[column - 1] = NUMBER_FORMATS.get(sheet.layout.by_key[key].kind)
     writer = CellWriter(output, border=None, number_formats=number_formats)
     shaded = PatternFill("solid", fgColor="FFC7CE")
     flagged = [writer.make(None, number_format, fill=shaded) for number_format in number_formats]

@@ -1,6 +1,10 @@
 """Opening an uploaded roster defensively (size, zip bomb, row limit) and finding the roster
 in it however messy the layout: title rows above the header, merged or two-row headers.
 
+`sheet_read` does it for any sheet given its column spec (`SheetLayout`: the roster's, or the
+payroll sheet's of `members.dues.payroll`); `roster_read` is it with the roster's columns.
+The limits are the same for every kind of sheet (ROSTER_IMPORT_MAX_BYTES and _MAX_ROWS).
+
 Every format goes through one reader, python-calamine: .xlsx (Excel 2007 and later, WPS),
 .xls (Excel 97-2003, a binary OLE2 file) and .ods (OpenDocument, LibreOffice). The checks
 before it look at the bytes, never at the file name: a renamed file is read as what it is.
@@ -22,7 +26,7 @@ from openpyxl.utils.cell import column_index_from_string
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from members.roster.cells import is_blank
-from members.roster.columns import COLUMNS_BY_KEY, HEADER_KEYS, normalise_header
+from members.roster.columns import ROSTER_LAYOUT, SheetLayout, normalise_header
 from members.roster.xls_extent import xls_extents
 
 logger = logging.getLogger(__name__)
@@ -47,7 +51,8 @@ Merge = tuple[int, int, int, int]
 
 
 class RosterFileError(Exception):
-    """The file cannot be read as a roster; the message says why, for the user."""
+    """The file cannot be read as a roster (or the sheet its layout describes); the message
+    says why, for the user."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -64,7 +69,7 @@ class RosterRow:
 
 @dataclass
 class RosterSheet:
-    """What `roster_read` found: the data rows, where each known column is, and every row of
+    """What `sheet_read` found: the data rows, where each known column is, and every row of
     the sheet up to the last data row (merges filled in) for the error workbook."""
 
     title: str
@@ -74,12 +79,13 @@ class RosterSheet:
     rows: list[RosterRow]
     cells: dict[int, dict[int, Any]] = field(repr=False)
     heading_merges: list[str] = field(default_factory=list)  # the title's and headings' merges
+    layout: SheetLayout = field(default=ROSTER_LAYOUT, repr=False)
 
     def column_label(self, key: str) -> tuple[str, str]:
         """(column letter, header as in the file), or ("", our header) if the file has none."""
         if key in self.columns:
             return get_column_letter(self.columns[key]), self.headers[key]
-        column = COLUMNS_BY_KEY.get(key)
+        column = self.layout.by_key.get(key)
         return "", column.header if column else ""
 
 
@@ -87,22 +93,21 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.0f}"
 
 
-def _open_bytes(source) -> bytes:
+def _open_bytes(source, layout: SheetLayout) -> bytes:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.stat().st_size > settings.ROSTER_IMPORT_MAX_BYTES:
-            raise _too_big(path.stat().st_size)
+            raise _too_big(layout)
         return path.read_bytes()
     data = source.read(settings.ROSTER_IMPORT_MAX_BYTES + 1)
     if len(data) > settings.ROSTER_IMPORT_MAX_BYTES:
-        raise _too_big(getattr(source, "size", None) or len(data))
+        raise _too_big(layout)
     return data
 
 
-def _too_big(size: int) -> RosterFileError:
+def _too_big(layout: SheetLayout) -> RosterFileError:
     return RosterFileError(
-        _("The file is larger than %(limit)s MB; a roster is much smaller. Is it the right file?")
-        % {"limit": _megabytes(settings.ROSTER_IMPORT_MAX_BYTES)}
+        str(layout.messages.too_big) % {"limit": _megabytes(settings.ROSTER_IMPORT_MAX_BYTES)}
     )
 
 
@@ -134,7 +139,7 @@ def _locked_or_damaged() -> RosterFileError:
     )
 
 
-def _check_package(data: bytes) -> str:
+def _check_package(data: bytes, layout: SheetLayout) -> str:
     """The file's format ("xls", "xlsx" or "ods") from its bytes; refuse anything else, and
     any zip that is damaged, unpacks to more than a roster could or (.xlsx) has a sheet
     stretched far beyond one, before calamine sees it."""
@@ -157,11 +162,7 @@ def _check_package(data: bytes) -> str:
     unpacked = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_UNCOMPRESSED_BYTES:
         raise RosterFileError(
-            _(
-                "The file unpacks to more than %(limit)s MB, far more than any roster; it was "
-                "refused without being opened."
-            )
-            % {"limit": _megabytes(MAX_UNCOMPRESSED_BYTES)}
+            str(layout.messages.unpacks_too_much) % {"limit": _megabytes(MAX_UNCOMPRESSED_BYTES)}
         )
     try:
         for entry in entries:
@@ -169,7 +170,7 @@ def _check_package(data: bytes) -> str:
             # Every part, not only those workbook.xml names: calamine follows the package's
             # relationships, which may point anywhere in it.
             if kind == "xlsx" and b"<" in content:
-                _check_xlsx_extent(content)
+                _check_xlsx_extent(content, layout)
         # An OpenDocument text or presentation has a content.xml too.
         if kind == "ods" and archive.read("mimetype").strip() != ODS_MIMETYPE:
             raise _not_a_spreadsheet()
@@ -178,14 +179,13 @@ def _check_package(data: bytes) -> str:
     return kind
 
 
-def _too_many_rows() -> RosterFileError:
+def _too_many_rows(layout: SheetLayout) -> RosterFileError:
     return RosterFileError(
-        _("The file has more than %(limit)s rows; import at most %(limit)s members at a time.")
-        % {"limit": settings.ROSTER_IMPORT_MAX_ROWS}
+        str(layout.messages.too_many_rows) % {"limit": settings.ROSTER_IMPORT_MAX_ROWS}
     )
 
 
-def _sheet_cells(sheet, *, max_rows: int) -> dict[int, dict[int, Any]]:
+def _sheet_cells(sheet, *, max_rows: int, layout: SheetLayout) -> dict[int, dict[int, Any]]:
     """The sheet's non-blank cells as {row: {column: value}}, 1-based like Excel.
 
     calamine gives dates as datetime.date or datetime.datetime (by the cell's number format,
@@ -207,7 +207,7 @@ def _sheet_cells(sheet, *, max_rows: int) -> dict[int, dict[int, Any]]:
         if values:
             cells[first_row + offset] = values
             if len(cells) > max_rows + HEADER_SEARCH_ROWS:
-                raise _too_many_rows()
+                raise _too_many_rows(layout)
     return cells
 
 
@@ -230,7 +230,7 @@ _ROWS_SPANNED = f"{{{TABLE_NS}}}number-rows-spanned"
 _VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
 
 
-def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
+def _ods_merges(data: bytes, layout: SheetLayout) -> dict[str, list[Merge]]:
     """The merged ranges of each .ods sheet by name, after checking each sheet's extent.
 
     calamine reports no merges for OpenDocument, which writes a merge as a cell with
@@ -266,11 +266,11 @@ def _ods_merges(data: bytes) -> dict[str, list[Merge]]:
                 last_row = rows_done
                 # Checked as it goes, so that a sheet far too big stops the pass early too.
                 if last_row * last_column > MAX_SHEET_CELLS:
-                    _check_extent(last_row, last_column)
+                    _check_extent(last_row, last_column, layout)
             column, row_used = 0, False
             element.clear()
         elif tag == _TABLE:
-            _check_extent(last_row, last_column)
+            _check_extent(last_row, last_column, layout)
             sheets[element.get(_NAME, "")] = merges
             merges = []
             rows_done = column = last_row = last_column = 0
@@ -307,7 +307,7 @@ def _xlsx_sheet_xml(data: bytes, sheet_name: str) -> bytes:
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def _check_xlsx_extent(content: bytes) -> None:
+def _check_xlsx_extent(content: bytes, layout: SheetLayout) -> None:
     """Refuse a sheet whose cells span more than MAX_SHEET_CELLS, before calamine sees it.
 
     calamine allocates the whole rectangle from the first to the last cell: a 5 kB file with
@@ -317,19 +317,12 @@ def _check_xlsx_extent(content: bytes) -> None:
         return
     columns = [column_index_from_string(letters.decode()) for letters in {c for c, _ in refs}]
     rows = [int(number) for number in {r for _, r in refs}]
-    _check_extent(max(rows) - min(rows) + 1, max(columns) - min(columns) + 1)
+    _check_extent(max(rows) - min(rows) + 1, max(columns) - min(columns) + 1, layout)
 
 
-def _check_extent(rows: int, columns: int) -> None:
+def _check_extent(rows: int, columns: int, layout: SheetLayout) -> None:
     if rows * columns > MAX_SHEET_CELLS:
-        raise RosterFileError(
-            _(
-                "The sheet stretches over %(rows)s rows and %(columns)s columns, far more than "
-                "any roster: is there a stray cell far below or to the right of the table? "
-                "Delete the rows and columns after the roster, save the file and upload it again."
-            )
-            % {"rows": rows, "columns": columns}
-        )
+        raise RosterFileError(str(layout.messages.too_wide) % {"rows": rows, "columns": columns})
 
 
 def _xlsx_errors(content: bytes) -> dict[tuple[int, int], str]:
@@ -380,28 +373,29 @@ def _merges_within(merged: list[Merge], last_row: int) -> list[str]:
     return [_merge_ref(merge) for merge in merged if merge[3] <= last_row]
 
 
-def _match_headers(row: dict[int, Any]) -> dict[int, str]:
+def _match_headers(row: dict[int, Any], layout: SheetLayout) -> dict[int, str]:
+    keys = layout.header_keys
     return {
-        column: HEADER_KEYS[key]
+        column: keys[key]
         for column, value in row.items()
-        if isinstance(value, str) and (key := normalise_header(value)) in HEADER_KEYS
+        if isinstance(value, str) and (key := normalise_header(value)) in keys
     }
 
 
-def _find_header(cells: dict[int, dict[int, Any]]):
+def _find_header(cells: dict[int, dict[int, Any]], layout: SheetLayout):
     """The header row (or two rows, when merged parent headings sit above sub-headings): the
-    row among the first few that names the most known columns, 姓名 among them. Returns
-    (header row numbers, {key: column}) or None."""
+    row among the first few that names the most known columns, the layout's required one
+    (姓名) among them. Returns (header row numbers, {key: column}) or None."""
     best = None
     for number in sorted(cells)[:HEADER_SEARCH_ROWS]:
-        upper = _match_headers(cells[number])
-        lower = _match_headers(cells.get(number + 1, {}))
+        upper = _match_headers(cells[number], layout)
+        lower = _match_headers(cells.get(number + 1, {}), layout)
         # The row below counts only for sub-headings under cells of this row that are not
         # headings themselves (a merged parent heading, or nothing).
         added = {column: key for column, key in lower.items() if column not in upper}
         matched = {**upper, **added}
         keys = set(matched.values())
-        if "name" not in keys or len(keys) < 2:
+        if layout.required not in keys or len(keys) < 2:
             continue
         if best is None or len(keys) > best[0]:
             best = (len(keys), [number, number + 1] if added else [number], matched)
@@ -414,24 +408,24 @@ def _find_header(cells: dict[int, dict[int, Any]]):
         # Two columns for one field ("电话" and "联系电话"): the first, unless a later one
         # carries the registry's own name.
         if key not in columns or (
-            _is_canonical(cells, rows, column, key)
-            and not _is_canonical(cells, rows, columns[key], key)
+            _is_canonical(cells, rows, column, key, layout)
+            and not _is_canonical(cells, rows, columns[key], key, layout)
         ):
             columns[key] = column
     return rows, columns
 
 
-def _is_canonical(cells, rows, column, key) -> bool:
-    return normalise_header(_header_text(cells, rows, column)) == normalise_header(
-        COLUMNS_BY_KEY[key].header
+def _is_canonical(cells, rows, column, key, layout: SheetLayout) -> bool:
+    return normalise_header(_header_text(cells, rows, column, layout)) == normalise_header(
+        layout.by_key[key].header
     )
 
 
-def _header_text(cells, rows, column) -> str:
+def _header_text(cells, rows, column, layout: SheetLayout) -> str:
     """The heading of `column` as written in the file (the lowest header row naming it)."""
     for number in reversed(rows):
         value = cells.get(number, {}).get(column)
-        if isinstance(value, str) and normalise_header(value) in HEADER_KEYS:
+        if isinstance(value, str) and normalise_header(value) in layout.header_keys:
             return value.strip()
     return ""
 
@@ -446,15 +440,22 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
     Raises RosterFileError, with a message for the user, for anything that is not a readable
     roster within the limits of settings.ROSTER_IMPORT_MAX_BYTES and ROSTER_IMPORT_MAX_ROWS.
     """
-    data = _open_bytes(source)
-    kind = _check_package(data)
+    return sheet_read(source, ROSTER_LAYOUT)
+
+
+def sheet_read(source: BinaryIO | str | Path, layout: SheetLayout) -> RosterSheet:
+    """Read the first sheet that has `layout`'s header from an .xlsx, .xls or .ods file
+    (path or binary file object), with the same defences as `roster_read`; refusals are
+    RosterFileError with `layout`'s sentences."""
+    data = _open_bytes(source, layout)
+    kind = _check_package(data, layout)
     max_rows = settings.ROSTER_IMPORT_MAX_ROWS
     unreadable = _locked_or_damaged if kind == "xls" else _damaged
     # calamine parses .xls and .ods sheets when it opens the file: their extent first.
     for rows, columns in xls_extents(data) if kind == "xls" else []:
-        _check_extent(rows, columns)
+        _check_extent(rows, columns, layout)
     try:
-        ods_merges = _ods_merges(data) if kind == "ods" else None
+        ods_merges = _ods_merges(data, layout) if kind == "ods" else None
     except RosterFileError:
         raise
     except Exception as error:  # broken XML, a count that is not a number
@@ -474,7 +475,7 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
                 if kind == "xlsx":
                     sheet_xml = _xlsx_sheet_xml(data, name)
                 sheet = workbook.get_sheet_by_name(name)
-                cells = _sheet_cells(sheet, max_rows=max_rows)
+                cells = _sheet_cells(sheet, max_rows=max_rows, layout=layout)
                 if kind == "xlsx":
                     for (row, column), error in _xlsx_errors(sheet_xml).items():
                         if column <= MAX_COLUMNS:
@@ -490,7 +491,7 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
             # and get the merged group names filled down.
             top = {n: dict(cells[n]) for n in sorted(cells)[: HEADER_SEARCH_ROWS + 1]}
             _fill_merges(top, merged, header_end=max(top, default=0))
-            found = _find_header(top)
+            found = _find_header(top, layout)
             if found is None:
                 continue
             header_rows, columns = found
@@ -505,22 +506,18 @@ def roster_read(source: BinaryIO | str | Path) -> RosterSheet:
             ]
             rows = [row for row in rows if any(not is_blank(v) for v in row.values.values())]
             if len(rows) > max_rows:
-                raise _too_many_rows()
+                raise _too_many_rows(layout)
             return RosterSheet(
                 title=name,
                 header_rows=header_rows,
                 columns=columns,
                 headers={
-                    key: _header_text(top, header_rows, column) for key, column in columns.items()
+                    key: _header_text(top, header_rows, column, layout)
+                    for key, column in columns.items()
                 },
                 rows=rows,
                 cells=cells,
                 heading_merges=_merges_within(merged, header_rows[-1]),
+                layout=layout,
             )
-    raise RosterFileError(
-        _(
-            "No header row was found: the roster needs a row of column names within its "
-            "first %(rows)s rows, with 姓名 and others such as 公民身份号码, 性别 and 出生日期."
-        )
-        % {"rows": HEADER_SEARCH_ROWS}
-    )
+    raise RosterFileError(str(layout.messages.no_header) % {"rows": HEADER_SEARCH_ROWS})
