@@ -141,7 +141,7 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	@$(RUFF) format --quiet .
 
 bench: venv-dev ## 性能基准 / Benchmarks
-	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings (throwaway SQLite)")
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members (throwaway SQLite)")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation

@@ -1,5 +1,6 @@
-"""民主评议: the round page (progress and tally) and a vote, for a branch of 50 members and
-one of 2,000, against the member list of the same branch measured in the same run.
+"""民主评议 and 党费: the round page (progress and tally), a vote, and the 党费收缴公示 (xlsx
+and PDF), for a branch of 50 members and one of 2,000, against the member list of the same
+branch measured in the same run.
 
     DEBUG=1 DJANGO_SETTINGS_MODULE=branchsite.settings python -m benchmarks.evaluation
     (or: make bench)
@@ -8,7 +9,8 @@ Runs in a throwaway SQLite database (benchmarks/throwaway.py). Each branch's mem
 written in bulk (test data); the round is opened and the ballots cast through the services.
 For 2,000 members only a sample of ballots is cast: a vote rewrites every counter of the
 round (4 a graded member, the anonymity rule), so its cost grows with the branch, and that
-cost is what is timed; the pages do not depend on how many have voted.
+cost is what is timed; the pages do not depend on how many have voted. The year's dues
+(a base and twelve payments a member) are written in bulk too, as test data.
 """
 
 import argparse
@@ -47,6 +49,39 @@ def build_branch(code: str, size: int):
         for member in members
     )
     return branch, members
+
+
+def build_dues(members, year: int) -> None:
+    from decimal import Decimal
+
+    from members.dues.rules import DuesSchedules
+    from members.models import DuesBasis, DuesCategory, DuesPayment
+
+    schedules = DuesSchedules.load()
+    bases = []
+    payments = []
+    for n, member in enumerate(members):
+        base = Decimal(4800 + 425 * (n % 17))
+        bases.append(
+            DuesBasis(
+                member=member,
+                category=DuesCategory.IN_SERVICE,
+                monthly_base=base,
+                starts_on=datetime.date(year, 1, 1),
+            )
+        )
+        for month in range(1, 13 if n % 25 else 9):  # one in 25 four months behind
+            day = datetime.date(year, month, 1)
+            payments.append(
+                DuesPayment(
+                    member=member,
+                    month=day,
+                    amount=schedules.monthly_amount(DuesCategory.IN_SERVICE, base, day),
+                    paid_on=day.replace(day=10),
+                )
+            )
+    DuesBasis.objects.bulk_create(bases)
+    DuesPayment.objects.bulk_create(payments, batch_size=2000)
 
 
 def main(argv=None) -> int:
@@ -99,15 +134,22 @@ def main(argv=None) -> int:
 
             return fetch
 
+        build_dues(members, 2025)
         list_seconds, list_queries = measure(
             page(reverse("members:member_list", args=[branch.pk])), repeat=options.repeat
         )
         round_seconds, round_queries = measure(
             page(reverse("evaluation:round", args=[evaluation.pk])), repeat=options.repeat
         )
+        notice = reverse("reports:dues_notice", args=[branch.pk, 2025, "xlsx"])
+        notice_seconds, notice_queries = measure(page(notice), repeat=options.repeat)
+        pdf = reverse("reports:dues_notice", args=[branch.pk, 2025, "pdf"])
+        pdf_seconds, pdf_queries = measure(page(pdf), repeat=max(1, options.repeat // 5))
         rows = [
             (f"{size} members: member list page (reference)", list_seconds, list_queries),
             (f"{size} members: round page with the tally", round_seconds, round_queries),
+            (f"{size} members: 党费收缴公示 (xlsx)", notice_seconds, notice_queries),
+            (f"{size} members: 党费收缴公示 (PDF)", pdf_seconds, pdf_queries),
         ]
         for label, seconds, queries in rows:
             ratio = seconds / list_seconds

@@ -103,6 +103,7 @@ class BranchAdmin(BranchScopedAdmin):
             },
         ),
         (_("Member evaluation"), {"fields": ["excellent_cap_denominator"]}),
+        (_("Party dues"), {"fields": ["dues_base_changes"]}),
     ]
 
 

@@ -42,6 +42,11 @@ COMMITTEE_SIZE_SOURCE = _(
 BRANCH_RULES_SOURCE = _("Source: 中国共产党支部工作条例（试行）2018, 第五、六、八条.")
 
 
+class DuesBaseChanges(models.TextChoices):
+    WHEN_PAY_CHANGES = "when_pay_changes", _("Whenever pay changes")
+    YEARLY = "yearly", _("Once a year, in January")
+
+
 class Branch(models.Model):
     """A Party branch (党支部). One deployment holds any number of branches."""
 
@@ -137,6 +142,17 @@ class Branch(models.Model):
             "民主评议党员: the yearly notices of the 中组部 on 组织生活会 and 民主评议党员 "
             "(评定为优秀的比例一般不超过党员总数的1/3); the total is the full members whose "
             "organisational relation is in the branch, probationary members not counted."
+        ),
+    )
+
+    dues_base_changes = models.CharField(
+        _("dues bases change"),
+        max_length=20,
+        choices=DuesBaseChanges.choices,
+        default=DuesBaseChanges.WHEN_PAY_CHANGES,
+        help_text=_(
+            "中组发〔2008〕3号 第十条: from the month new pay is received. Many schools set the "
+            "bases once a year instead (local practice)."
         ),
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from branchsite.audit import audited_save
 from branchsite.dates import add_months
+from groups.models import DuesBaseChanges
 from members.dues.ledger import first_of
 from members.dues.rules import DuesSchedules
 from members.models import DuesBasis, DuesPayment, Member, SpecialDues
@@ -32,6 +33,15 @@ def dues_basis_set(
     """Set a member's category and base from the month of `starts_on` (核定基数); a basis
     from the same month is replaced, earlier ones stay for their months."""
     month = first_of(starts_on)
+    yearly = member.branch.dues_base_changes == DuesBaseChanges.YEARLY
+    if yearly and month.month != 1 and member.dues_bases.exclude(starts_on=month).exists():
+        raise ValidationError(
+            {
+                "starts_on": gettext(
+                    "The branch sets the dues bases once a year: a new base starts in January."
+                )
+            }
+        )
     basis = DuesBasis.objects.filter(member=member, starts_on=month).first() or DuesBasis(
         member=member, starts_on=month
     )

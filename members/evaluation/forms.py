@@ -16,6 +16,9 @@ class RoundOpenForm(forms.Form):
     staff_rate = forms.BooleanField(
         label=_("Staff who are not members rate too (counted apart)"), required=False
     )
+    within_groups = forms.BooleanField(
+        label=_("Members grade within their party group (a large branch)"), required=False
+    )
 
 
 class BallotForm(forms.Form):

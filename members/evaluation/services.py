@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from branchsite.audit import audited_bulk_create, audited_save
 from groups.access import current_committee_posts
-from groups.models import Branch
+from groups.models import Branch, GroupMembership
 from members.models import (
     Assessment,
     BallotCast,
@@ -40,6 +40,7 @@ def round_open(
     acting_user,
     staff_rate: bool = False,
     kind: str = RoundKind.EVALUATION,
+    within_groups: bool = False,
 ) -> EvaluationRound:
     """Open a round for `year`: every member on the roll in good standing takes part; the
     full members are graded, the probationary ones (参加评议，不评定等次) and those under
@@ -47,7 +48,12 @@ def round_open(
     if EvaluationRound.objects.filter(branch=branch, kind=kind, state=RoundState.OPEN).exists():
         raise ValidationError(gettext("A round is already open: close its ballot first."))
     evaluation = EvaluationRound(
-        branch=branch, year=year, opened_on=opened_on, staff_rate=staff_rate, kind=kind
+        branch=branch,
+        year=year,
+        opened_on=opened_on,
+        staff_rate=staff_rate,
+        kind=kind,
+        within_groups=within_groups and kind == RoundKind.EVALUATION,
     )
     audited_save(evaluation, acting_user=acting_user)
     members = list(
@@ -89,12 +95,17 @@ def round_open(
 
 
 def ballot_for(evaluation: EvaluationRound, voter: Member) -> list[Member]:
-    """Whom `voter` grades: every graded member of the round but themself."""
-    return [
-        row.member
-        for row in evaluation.assessments.select_related("member").order_by("member__name")
-        if row.graded and row.member_id != voter.pk
-    ]
+    """Whom `voter` grades: every graded member of the round but themself; in a round held
+    within groups, those of the voter's own current group."""
+    rows = evaluation.assessments.select_related("member").order_by("member__name")
+    if evaluation.within_groups:
+        group = GroupMembership.objects.current().filter(member=voter).values("group")
+        # One filter call: the same membership row is current and in the group.
+        rows = rows.filter(
+            member__group_memberships__ended_on__isnull=True,
+            member__group_memberships__group__in=group,
+        )
+    return [row.member for row in rows if row.graded and row.member_id != voter.pk]
 
 
 @transaction.atomic

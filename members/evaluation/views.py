@@ -46,6 +46,7 @@ def round_list(request, pk):
                     opened_on=form.cleaned_data["opened_on"],
                     staff_rate=form.cleaned_data["staff_rate"],
                     kind=form.cleaned_data["kind"] or RoundKind.EVALUATION,
+                    within_groups=form.cleaned_data["within_groups"],
                     acting_user=request.user,
                 )
             except ValidationError as error:

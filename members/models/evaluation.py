@@ -101,6 +101,16 @@ class EvaluationRound(models.Model):
         ),
     )
     staff_ballots = models.PositiveSmallIntegerField(_("staff ballots"), default=0)
+    # A large branch: each member grades the members of their own party group only (党员人数
+    # 较多的党支部，个人自评和党员互评可以在党小组范围内进行).
+    within_groups = models.BooleanField(
+        _("members grade within their party group"),
+        default=False,
+        help_text=_(
+            "For a large branch: each member's ballot holds the members of their own group "
+            "(支部工作条例: 党员人数较多的党支部，党员互评可以在党小组范围内进行)."
+        ),
+    )
 
     history = HistoricalRecords()
 

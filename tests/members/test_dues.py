@@ -193,3 +193,35 @@ def test_paid_until_is_the_end_of_the_unbroken_run_of_paid_months(teacher, clerk
         acting_user=clerk,
     )
     assert dues_of(teacher).paid_until == datetime.date(2026, 3, 1)  # April is missing
+
+
+def test_a_branch_that_sets_bases_yearly_refuses_a_new_base_mid_year(world, teacher, clerk):
+    from groups.models import DuesBaseChanges
+
+    world.branch.dues_base_changes = DuesBaseChanges.YEARLY
+    world.branch.save()
+    teacher.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.dues_basis_set(
+            member=teacher,
+            category=DuesCategory.IN_SERVICE,
+            monthly_base=Decimal("7000"),
+            starts_on=datetime.date(2026, 9, 1),
+            acting_user=clerk,
+        )
+    services.dues_basis_set(
+        member=teacher,
+        category=DuesCategory.IN_SERVICE,
+        monthly_base=Decimal("7000"),
+        starts_on=datetime.date(2027, 1, 1),
+        acting_user=clerk,
+    )
+    # A member's first base may start in any month (a new member, a transfer in).
+    newcomer = MemberFactory(branch=world.branch)
+    services.dues_basis_set(
+        member=newcomer,
+        category=DuesCategory.IN_SERVICE,
+        monthly_base=Decimal("5000"),
+        starts_on=datetime.date(2026, 9, 1),
+        acting_user=clerk,
+    )

@@ -348,3 +348,22 @@ def test_a_trust_poll_rates_the_committee_as_percentages_with_no_grades(world, p
     services.round_close(evaluation=poll, closed_on=DAY, acting_user=clerk)
     poll.refresh_from_db()
     assert poll.state == RoundState.CLOSED
+
+
+def test_in_a_large_branch_members_grade_within_their_own_group(world, people, clerk):
+    from groups.services import group_member_place
+
+    grouped = services.round_open(
+        branch=world.branch, year=2026, opened_on=DAY, acting_user=clerk, within_groups=True
+    )
+    ballot = {member.name for member in services.ballot_for(grouped, world.member)}
+    # A组: 书记, 甲组长, 普通党员 (the voter), and the two placed there by the fixture; 乙组's
+    # members are not on it.
+    assert world.secretary.name in ballot and world.leader_b.name not in ballot
+    assert world.member.name not in ballot
+    # A member who moved from A to B grades B's members, not A's.
+    group_member_place(
+        group=world.group_b, member=world.leader_a, started_on=DAY, acting_user=clerk
+    )
+    moved = {member.name for member in services.ballot_for(grouped, world.leader_a)}
+    assert world.leader_b.name in moved and world.secretary.name not in moved
