@@ -155,18 +155,30 @@ class BallotCast(models.Model):
         return str(self.voter)
 
 
-class GradeCount(models.Model):
+class Tally(models.Model):
+    """How many gave a member one grade: the shape the ballot's counters and the staff's
+    totals share."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices + TrustGrade.choices)
+    count = models.PositiveIntegerField(_("votes"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.member} {self.get_grade_display()} {self.count}"
+
+
+class GradeCount(Tally):
     """How many voters gave `member` `grade` in `round`: the anonymous tally. No voter, no
     time, no history (see the module's threat model)."""
 
     round = models.ForeignKey(
         EvaluationRound, on_delete=models.CASCADE, related_name="counts", verbose_name=_("round")
     )
-    member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
-    )
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices + TrustGrade.choices)
-    count = models.PositiveIntegerField(_("votes"), default=0)
 
     class Meta:
         verbose_name = _("grade count")
@@ -179,11 +191,8 @@ class GradeCount(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.member} {self.get_grade_display()} {self.count}"
 
-
-class StaffCount(models.Model):
+class StaffCount(Tally):
     """How many of the staff's paper ballots gave `member` `grade` (群众测评), counted apart
     from the members' ballot and entered as totals by the committee."""
 
@@ -193,11 +202,6 @@ class StaffCount(models.Model):
         related_name="staff_counts",
         verbose_name=_("round"),
     )
-    member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member graded")
-    )
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices + TrustGrade.choices)
-    count = models.PositiveIntegerField(_("votes"), default=0)
 
     history = HistoricalRecords()
 
@@ -211,9 +215,6 @@ class StaffCount(models.Model):
                 violation_error_message=_("This grade is already counted for this member."),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.member} {self.get_grade_display()} {self.count}"
 
 
 class Assessment(models.Model):
