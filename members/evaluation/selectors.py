@@ -114,7 +114,7 @@ def round_progress(evaluation: EvaluationRound, *, groups=None) -> Progress:
         )
     return Progress(
         rows=rows,
-        excellent_cap=excellent_cap(evaluation),
+        excellent_cap=excellent_cap(evaluation, sum(1 for a in assessments if a.graded)),
         excellent_now=sum(1 for a in assessments if a.final_grade == "excellent"),
     )
 

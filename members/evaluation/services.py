@@ -168,9 +168,11 @@ def most_given(counts: Mapping[str, int]) -> set[str]:
     return {grade for grade, count in counts.items() if count == top and top > 0}
 
 
-def excellent_cap(evaluation: EvaluationRound) -> int:
-    """At most one in `excellent_cap_denominator` of the graded full members is 优秀."""
-    graded = evaluation.assessments.filter(graded=True).count()
+def excellent_cap(evaluation: EvaluationRound, graded: int | None = None) -> int:
+    """At most one in `excellent_cap_denominator` of the graded full members is 优秀
+    (`graded`: their number, when the caller has it already)."""
+    if graded is None:
+        graded = evaluation.assessments.filter(graded=True).count()
     return graded // evaluation.branch.excellent_cap_denominator
 
 
@@ -193,7 +195,8 @@ def grade_set(*, assessment: Assessment, grade: str, reason: str, acting_user) -
             .exclude(pk=assessment.pk)
             .count()
         )
-        cap = excellent_cap(evaluation)
+        graded = evaluation.assessments.filter(graded=True).count()
+        cap = excellent_cap(evaluation, graded)
         if others + 1 > cap:
             raise ValidationError(
                 gettext(
@@ -203,7 +206,7 @@ def grade_set(*, assessment: Assessment, grade: str, reason: str, acting_user) -
                 % {
                     "cap": cap,
                     "denominator": evaluation.branch.excellent_cap_denominator,
-                    "graded": evaluation.assessments.filter(graded=True).count(),
+                    "graded": graded,
                     "others": others,
                 }
             )
