@@ -1,9 +1,9 @@
 """The demo school's two yearly duties every member takes part in, written through the
-services: last year's 民主评议党员 closed (self-assessments, almost everyone voted, grades
-within the cap, one 基本合格 with its improvement plan, 优秀 for the two leaders the general
-meeting recommended), this year's round open with some ballots in; and twelve months of dues
-with realistic bases, two members behind (3 and 6 months), a back payment and a collection
-of 特殊党费."""
+services: last year's 民主评议党员 closed (self-assessments, the peer review's points, almost
+everyone voted, grades within the cap, one 基本合格 with its improvement plan, 优秀 for the two
+leaders the general meeting recommended), this year's round open with some ballots in; and
+twelve months of dues with realistic bases, two members behind (3 and 6 months), a back
+payment and a collection of 特殊党费."""
 
 import datetime
 import random
@@ -33,6 +33,13 @@ SELF_ASSESSMENTS = [
     "存在联系群众不够经常的问题，今后多与同事谈心交流。",
     "认真履行岗位职责，按时交纳党费，参加志愿服务。今后在课堂教学改革上继续下功夫。",
 ]
+# What the groups' members said of each other at the 党员互评 (a few points each).
+PEER_COMMENTS = [
+    "工作踏实肯干，带教青年教师耐心细致\n建议在理论学习上多作交流分享",
+    "关心同事，乐于助人\n希望在课堂教学改革中发挥更大作用",
+    "教学成绩突出，积极参加志愿服务\n有时工作方法较急，可多听取群众意见",
+]
+BASIC_PEER_COMMENT = "业务能力较强\n本年度多次缺席组织生活，希望今后按时参加，主动汇报思想"
 
 
 def seed_demo_evaluations(branch: Branch, *, today: datetime.date) -> None:
@@ -65,6 +72,17 @@ def seed_demo_evaluations(branch: Branch, *, today: datetime.date) -> None:
             evaluation.excellent_recommend(
                 assessment=assessment, recommended=True, acting_user=None
             )
+    evaluation.peer_reviews_save(
+        evaluation=closed,
+        comments={
+            assessment.pk: BASIC_PEER_COMMENT
+            if assessment.member.name == BASIC
+            else PEER_COMMENTS[n % len(PEER_COMMENTS)]
+            for n, assessment in enumerate(assessments)
+        },
+        reviewed_on=datetime.date(last_year, 12, 7),
+        acting_user=None,
+    )
     chance = random.Random(last_year)
     for assessment in assessments:
         voter = assessment.member

@@ -107,3 +107,30 @@ class StaffCountsForm(forms.Form):
             }
             for member in self.members
         }
+
+
+class PeerReviewForm(forms.Form):
+    """党员互评 as held at a meeting: the day, and for each member the points the others
+    raised (one a line)."""
+
+    reviewed_on = forms.DateField(
+        label=_("Held on"), widget=DateInput(attrs={"class": "form-control"})
+    )
+
+    def __init__(self, *args, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessments = list(assessments)
+        for assessment in self.assessments:
+            self.fields[f"comments_{assessment.pk}"] = forms.CharField(
+                label=assessment.member.name,
+                required=False,
+                max_length=4000,
+                initial=assessment.peer_comments,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def rows(self):
+        return [(row, self[f"comments_{row.pk}"]) for row in self.assessments]
+
+    def comments(self) -> dict[int, str]:
+        return {row.pk: self.cleaned_data[f"comments_{row.pk}"] for row in self.assessments}

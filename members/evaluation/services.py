@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from branchsite.audit import audited_bulk_create, audited_save
@@ -348,3 +349,39 @@ def staff_counts_save(
                 continue
             row.count = number
             audited_save(row, acting_user=acting_user, exclude=["round", "member"])
+
+
+@transaction.atomic
+def peer_reviews_save(
+    *,
+    evaluation: EvaluationRound,
+    comments: Mapping[int, str],
+    reviewed_on: datetime.date,
+    acting_user,
+) -> list[Assessment]:
+    """党员互评 as held at a meeting: for each member (`comments` by assessment id), the points
+    the others raised, and the day. Recorded until the round closes; emptying a member's text
+    clears their review. Only the members whose text changes are written, and only they take
+    the new day."""
+    if evaluation.kind != RoundKind.EVALUATION:
+        raise ValidationError(gettext("A trust poll has no peer review."))
+    if evaluation.state == RoundState.CLOSED:
+        raise ValidationError(gettext("The round is closed."))
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": gettext("The date cannot be in the future.")})
+    assessments = {row.pk: row for row in evaluation.assessments.filter(pk__in=list(comments))}
+    if set(comments) - set(assessments):
+        raise ValidationError(gettext("Only the members of this round are reviewed."))
+    saved = []
+    for pk, text in comments.items():
+        assessment, text = (
+            assessments[pk],
+            "\n".join(line.strip() for line in text.strip().splitlines() if line.strip()),
+        )
+        if text == assessment.peer_comments:
+            continue  # unchanged: its day stays the day it was held
+        assessment.peer_comments = text
+        assessment.peer_reviewed_on = reviewed_on if text else None
+        audited_save(assessment, acting_user=acting_user, exclude=["round", "member"])
+        saved.append(assessment)
+    return saved

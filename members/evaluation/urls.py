@@ -13,6 +13,7 @@ urlpatterns = [
     path("assessments/<int:pk>/grade/", views.grade, name="grade"),
     path("rounds/<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
     path("rounds/<int:pk>/steps/", views.round_steps, name="steps"),
+    path("rounds/<int:pk>/peer-review/", views.peer_review, name="peer_review"),
     path("rounds/<int:pk>/staff/", views.staff_counts, name="staff"),
     path("assessments/<int:pk>/recommend/", views.recommend, name="recommend"),
     path("assessments/<int:pk>/follow-up/", views.follow_up, name="follow_up"),

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups.access import get_branch_for_user, roles_for
+from groups.models import PartyGroup
 from members.access import get_evaluation_for_reader, get_evaluation_for_voter
 from members.evaluation import services
 from members.evaluation.forms import (
     BallotForm,
     FollowUpForm,
     GradeForm,
+    PeerReviewForm,
     RoundOpenForm,
     SelfAssessmentForm,
     StaffCountsForm,
@@ -313,4 +315,63 @@ def staff_counts(request, pk):
         request,
         "evaluation/staff_counts.html",
         {"evaluation": evaluation, "branch": evaluation.branch, "form": form},
+    )
+
+
+@login_required
+def peer_review(request, pk):
+    """党员互评: the committee records it for any member, a leader for their group's, one
+    group at a time (`?group=`; the committee may also take everyone, a page at a time)."""
+    evaluation = get_evaluation_for_reader(request, pk)
+    roles = roles_for(request.user)
+    can_manage = roles.can_manage_branch(evaluation.branch_id)
+    led = roles.led_groups_in(evaluation.branch_id)
+    if evaluation.kind != RoundKind.EVALUATION or not (can_manage or led):
+        raise PermissionDenied
+    groups = PartyGroup.objects.filter(branch=evaluation.branch, dissolved_on__isnull=True)
+    groups = list(groups if can_manage else groups.filter(pk__in=led))
+    chosen = request.GET.get("group", "")
+    group = next((g for g in groups if str(g.pk) == chosen), None)
+    if group is None and not (can_manage and chosen == "all"):
+        group = groups[0] if groups else None
+    if group is None and not can_manage:
+        raise PermissionDenied
+    progress = round_progress(evaluation, groups=None if group is None else {group.pk})
+    page = Paginator(progress.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = PeerReviewForm(
+        request.POST or None,
+        assessments=[row.assessment for row in page],
+        initial={"reviewed_on": evaluation.peer_review_on or timezone.localdate()},
+    )
+    editable = evaluation.state != RoundState.CLOSED
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            saved = services.peer_reviews_save(
+                evaluation=evaluation,
+                comments=form.comments(),
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The peer review is saved (%(count)s members changed).") % {"count": len(saved)},
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "evaluation/peer_review.html",
+        {
+            "evaluation": evaluation,
+            "branch": evaluation.branch,
+            "form": form,
+            "page": page,
+            "groups": groups,
+            "group": group,
+            "can_manage": can_manage,
+            "editable": editable,
+            "query": f"group={group.pk if group else 'all'}",
+        },
     )

@@ -234,6 +234,15 @@ class Assessment(models.Model):
     graded = models.BooleanField(_("graded"), default=True)
     self_assessment = models.TextField(_("self-assessment"), blank=True)
     self_assessed_on = models.DateField(_("self-assessment written on"), null=True, blank=True)
+    # 党员互评: what the other members said of this member when they reviewed each other face
+    # to face (开展批评与自我批评), at a branch meeting or, in a large branch, the group's. It is
+    # open, not a ballot: the record keeps the points raised, not who raised them.
+    peer_comments = models.TextField(
+        _("peer review"),
+        blank=True,
+        help_text=_("The points the other members raised, one a line."),
+    )
+    peer_reviewed_on = models.DateField(_("peer review held on"), null=True, blank=True)
     recommended_excellent = models.BooleanField(
         _("recommended as excellent by the group"), default=False
     )
