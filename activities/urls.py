@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("activities.compliance.urls")),
     # Committee elections (activities/elections/views.py).
     path("", include("activities.elections.urls")),
+    # The branch's other work: visits, lessons, study hours… (activities/work/views.py).
+    path("", include("activities.work.urls")),
 ]

@@ -1,7 +1,8 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
-attendance, votes, files, rules and school calendar (`meetings`), and committee elections
-(`elections`). Every model and enum is re-exported here, so `from activities.models import X`
-works and Django finds the models when the app loads."""
+attendance, votes, files, rules and school calendar (`meetings`), committee elections
+(`elections`), and the branch's other work: visits, lessons, study hours… (`work`). Every
+model and enum is re-exported here, so `from activities.models import X` works and Django
+finds the models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -31,12 +32,35 @@ from activities.models.meetings import (
     validate_meeting_attachment,
     year_counted_for,
 )
+from activities.models.work import (
+    HOURS_KINDS,
+    KIND_FIELDS,
+    KIND_REQUIRED,
+    Activity,
+    ActivityKind,
+    ActivityParticipant,
+    ActivityQuerySet,
+    HomeVisitReason,
+    LessonKind,
+    LessonLevel,
+    LessonRole,
+    StudyForm,
+    StudyRule,
+    VisitedKind,
+)
 
 __all__ = [
     "COMMITTEE_TYPES",
     "GROUP_TYPES",
+    "HOURS_KINDS",
+    "KIND_FIELDS",
+    "KIND_REQUIRED",
     "LATE_MONTH_FOR_LAST_YEAR",
     "MEETING_ATTACHMENT_TYPES",
+    "Activity",
+    "ActivityKind",
+    "ActivityParticipant",
+    "ActivityQuerySet",
     "AgendaTemplate",
     "Attachment",
     "Attendance",
@@ -45,6 +69,10 @@ __all__ = [
     "ElectionCandidate",
     "ElectionKind",
     "ElectionRound",
+    "HomeVisitReason",
+    "LessonKind",
+    "LessonLevel",
+    "LessonRole",
     "MakeUpStudy",
     "Meeting",
     "MeetingQuerySet",
@@ -54,6 +82,9 @@ __all__ = [
     "Period",
     "Presence",
     "SchoolTerm",
+    "StudyForm",
+    "StudyRule",
+    "VisitedKind",
     "meeting_attachment_path",
     "validate_meeting_attachment",
     "year_counted_for",

@@ -1,0 +1,261 @@
+"""Pages of the branch's other work: the list, a form per kind (phone-first for leaders),
+an activity's page, its deletion, and the year's totals. Access: activities.work.access;
+writes: activities.work.services; totals: activities.work.selectors."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, ActivityKind, LessonLevel
+from activities.work import services
+from activities.work.access import (
+    can_edit_activity,
+    can_record_work,
+    get_activity_for_editor,
+    get_activity_for_user,
+    get_branch_for_work,
+    sees_talks,
+)
+from activities.work.forms import USUAL_TITLES, ActivityForm
+from activities.work.selectors import work_figures
+from groups.access import roles_for
+
+PAGE_SIZE = 50
+
+
+def _kinds_for(roles, branch_id) -> list[tuple[str, str]]:
+    """The kinds the user may record: every kind for the committee, all but talks for a
+    leader."""
+    if roles.can_manage_branch(branch_id):
+        return list(ActivityKind.choices)
+    return [(value, label) for value, label in ActivityKind.choices if value != ActivityKind.TALK]
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def activity_list(request, pk):
+    branch, groups = get_branch_for_work(request, pk)
+    roles = roles_for(request.user)
+    year = _year(request)
+    activities = (
+        Activity.objects.filter(branch=branch, held_on__year=year)
+        .select_related("group", "owner", "home_visit_reason")
+        .annotate(people=Count("participants"))
+        .order_by("-held_on", "-pk")
+    )
+    if groups is not None:
+        activities = activities.filter(group__in=groups).exclude(kind=ActivityKind.TALK)
+    elif not sees_talks(roles, branch.pk):
+        activities = activities.exclude(kind=ActivityKind.TALK)
+    kind = request.GET.get("kind", "")
+    if kind in ActivityKind.values:
+        activities = activities.filter(kind=kind)
+    group_choices = branch.party_groups.order_by("sort_order", "name")
+    if groups is not None:
+        group_choices = group_choices.filter(pk__in=groups)
+    group_choices = list(group_choices)
+    group = request.GET.get("group", "")
+    if group.isdigit():
+        activities = activities.filter(group_id=int(group))
+    query = request.GET.get("q", "").strip()
+    if query:
+        activities = activities.filter(
+            Q(title__icontains=query) | Q(counterpart__icontains=query) | Q(place__icontains=query)
+        )
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {"year": year, "kind": kind, "group": group, "q": query}
+    return render(
+        request,
+        "activities/work/list.html",
+        {
+            "branch": branch,
+            "page": page,
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "kind": kind,
+            "kinds": ActivityKind.choices,
+            "group": group,
+            "groups": group_choices,
+            "q": query,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
+            "record_kinds": _kinds_for(roles, branch.pk)
+            if can_record_work(roles, branch.pk)
+            else [],
+        },
+    )
+
+
+def _save(request, form, *, creating: bool):
+    activity = form.save(commit=False)
+    participants = dict.fromkeys(form.cleaned_data.get("participants") or ())
+    try:
+        services.activity_save(
+            activity=activity, participants=participants, acting_user=request.user
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            form.add_error(None, error)
+        return None
+    messages.success(
+        request,
+        _("The activity is recorded.") if creating else _("The activity is saved."),
+    )
+    return activity
+
+
+def _titles(branch, kind) -> list[str]:
+    recent = (
+        Activity.objects.filter(branch=branch, kind=kind)
+        .order_by("-held_on")
+        .values_list("title", flat=True)[:30]
+    )
+    titles = list(dict.fromkeys([*recent, *USUAL_TITLES.get(kind, [])]))
+    return titles[:12]
+
+
+@login_required
+def activity_create(request, pk, kind):
+    branch, _groups = get_branch_for_work(request, pk, record=True)
+    roles = roles_for(request.user)
+    if kind not in ActivityKind.values:
+        raise Http404
+    if kind not in dict(_kinds_for(roles, branch.pk)):
+        raise PermissionDenied
+    groups = None if roles.can_manage_branch(branch.pk) else roles.led_groups_in(branch.pk)
+    form = ActivityForm(request.POST or None, branch=branch, kind=kind, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        activity = _save(request, form, creating=True)
+        if activity is not None:
+            if request.POST.get("another"):
+                return redirect("activities:work_create", pk=branch.pk, kind=kind)
+            return redirect(
+                f"{reverse('activities:work_list', args=[branch.pk])}?year={activity.held_on.year}"
+            )
+    return render(
+        request,
+        "activities/work/form.html",
+        {
+            "branch": branch,
+            "form": form,
+            "kind": ActivityKind(kind),
+            "creating": True,
+            "titles": _titles(branch, kind),
+        },
+    )
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = get_activity_for_user(request, pk)
+    roles = roles_for(request.user)
+    return render(
+        request,
+        "activities/work/detail.html",
+        {
+            "branch": activity.branch,
+            "activity": activity,
+            "participants": activity.participants.select_related("member").order_by("member__name"),
+            "can_edit": can_edit_activity(roles, activity),
+            "sees_content": roles.can_manage_branch(activity.branch_id),
+        },
+    )
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = get_activity_for_editor(request, pk)
+    roles = roles_for(request.user)
+    branch = activity.branch
+    groups = None if roles.can_manage_branch(branch.pk) else roles.led_groups_in(branch.pk)
+    form = ActivityForm(
+        request.POST or None, instance=activity, branch=branch, kind=activity.kind, groups=groups
+    )
+    if request.method == "POST" and form.is_valid() and _save(request, form, creating=False):
+        return redirect("activities:work", pk=activity.pk)
+    return render(
+        request,
+        "activities/work/form.html",
+        {
+            "branch": branch,
+            "form": form,
+            "kind": ActivityKind(activity.kind),
+            "activity": activity,
+            "creating": False,
+            "titles": _titles(branch, activity.kind),
+        },
+    )
+
+
+@login_required
+def activity_delete(request, pk):
+    activity = get_activity_for_editor(request, pk)
+    if request.method == "POST":
+        branch, year = activity.branch, activity.held_on.year
+        services.activity_delete(activity=activity, acting_user=request.user)
+        messages.success(request, _("The activity is deleted."))
+        return redirect(f"{reverse('activities:work_list', args=[branch.pk])}?year={year}")
+    return render(
+        request,
+        "activities/work/delete.html",
+        {"branch": activity.branch, "activity": activity},
+    )
+
+
+def _period(request) -> tuple[datetime.date, datetime.date]:
+    """A calendar year (`?year=`), or the days from `?start=` to `?end=`."""
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("start", ""))
+        end = datetime.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        year = _year(request)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (start, end) if start <= end else (end, start)
+
+
+@login_required
+def work_totals(request, pk):
+    branch, groups = get_branch_for_work(request, pk)
+    roles = roles_for(request.user)
+    start, end = _period(request)
+    figures = work_figures(branch, start, end, talks=sees_talks(roles, branch.pk))
+    group_rows = [(g, t) for g, t in figures.groups if groups is None or g.pk in groups]
+    study = figures.study
+    if groups is not None:
+        study = [row for row in study if row.group_id in groups]
+    return render(
+        request,
+        "activities/work/totals.html",
+        {
+            "branch": branch,
+            "figures": figures,
+            "whole_branch": groups is None,
+            "group_rows": group_rows,
+            "study": study,
+            "below": [row for row in study if row.below],
+            "levels": LessonLevel.choices,
+            "year": start.year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+            "start": start,
+            "end": end,
+        },
+    )
