@@ -13,12 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.forms import MeetingForm
 from activities.models import (
+    Activity,
     AgendaTemplate,
     Attendance,
     Election,
+    HomeVisitReason,
     Meeting,
     MeetingRule,
     SchoolTerm,
+    StudyRule,
 )
 from activities.services import meeting_update
 from groups.admin_scoping import (
@@ -193,4 +196,48 @@ class ElectionAdmin(ViewOnlyMixin, BranchScopedAdmin):
     def open_page(self, election):
         return format_html(
             '<a href="{}">{}</a>', reverse("activities:election", args=[election.pk]), _("open")
+        )
+
+
+@admin.register(HomeVisitReason)
+class HomeVisitReasonAdmin(DefaultsVisibleAdmin):
+    list_display = ["name", "branch_or_default", "sort_order"]
+    fields = ["branch", "name", "sort_order"]
+
+
+@admin.register(StudyRule)
+class StudyRuleAdmin(DefaultsVisibleAdmin):
+    list_display = ["hours_per_year", "branch_or_default", "effective_from", "source"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["branch", "hours_per_year", "effective_from", "source"],
+                "description": _(
+                    "The class hours of study a member owes a year; members below are flagged "
+                    "on the year totals. The default row gives its source; a row for your "
+                    "branch replaces it from its date."
+                ),
+            },
+        )
+    ]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ViewOnlyMixin, BranchScopedAdmin):
+    """Activities are recorded on the other-work pages, which empty the fields of other
+    kinds and check the participants; here the secretary finds them and reads their
+    history."""
+
+    list_display = ["held_on", "kind", "title", "group", "owner", "open_page"]
+    list_filter = ["kind"]
+    list_select_related = ["group", "owner"]
+    search_fields = ["title", "counterpart"]
+    date_hierarchy = "held_on"
+    exclude = ["private_notes"]
+
+    @admin.display(description=_("page"))
+    def open_page(self, activity):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("activities:work", args=[activity.pk]), _("open")
         )

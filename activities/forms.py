@@ -250,3 +250,21 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         validate_meeting_attachment(upload)
         return upload
+
+
+class GuestsForm(forms.Form):
+    """The applicants, activists and candidates invited to a 党课 or a 主题党日."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("Invited"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+        self.fields["people"].label_from_instance = lambda person: (
+            f"{person.name}（{person.get_category_display()}）"
+        )

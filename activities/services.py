@@ -17,11 +17,14 @@ from django.utils.translation import gettext
 from activities.models import (
     COMMITTEE_TYPES,
     GROUP_TYPES,
+    GUEST_CATEGORIES,
+    GUEST_TYPES,
     Attachment,
     Attendance,
     Election,
     MakeUpStudy,
     Meeting,
+    MeetingGuest,
     MeetingType,
     Motion,
     Presence,
@@ -317,8 +320,40 @@ def meeting_delete(*, meeting: Meeting, acting_user) -> None:
         meeting.attendances.all(),
         meeting.motions.all(),
         meeting.attachments.all(),
+        meeting.invited.all(),
     ):
         for row in model_rows:
             audited_delete(row, acting_user=acting_user)
     audited_delete(meeting, acting_user=acting_user)
     transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+
+
+@transaction.atomic
+def meeting_guests_set(*, meeting: Meeting, people: Iterable[Member], acting_user) -> None:
+    """Invite `people` — the branch's applicants, activists and candidates — to a 党课 or a
+    主题党日 (seed 002), replacing the list; each keeps the stage they were at when invited.
+    They are never expected, present or voting: the attendance and its rates stay the
+    members'."""
+    if meeting.kind not in GUEST_TYPES:
+        raise ValidationError(
+            gettext("Applicants and activists are invited to a Party lecture or a themed day.")
+        )
+    people = {person.pk: person for person in people}
+    wrong = [
+        person.name
+        for person in people.values()
+        if person.branch_id != meeting.branch_id or person.category not in GUEST_CATEGORIES
+    ]
+    if wrong:
+        raise ValidationError(
+            gettext("Not an applicant, activist or candidate of this branch: %(names)s.")
+            % {"names": "、".join(wrong)}
+        )
+    existing = {row.person_id: row for row in meeting.invited.all()}
+    for pk, person in people.items():
+        if pk not in existing:
+            guest = MeetingGuest(meeting=meeting, person=person, category=person.category)
+            audited_save(guest, acting_user=acting_user, exclude=["meeting", "person"])
+    for pk, row in existing.items():
+        if pk not in people:
+            audited_delete(row, acting_user=acting_user)

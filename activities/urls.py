@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/motions/", views.meeting_motions, name="meeting_motions"),
+    path("meetings/<int:pk>/guests/", views.meeting_guests, name="meeting_guests"),
     path("meetings/<int:pk>/review/", views.meeting_review, name="meeting_review"),
     path("meetings/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),

@@ -35,15 +35,17 @@ from activities.filters import MeetingFilterForm
 from activities.forms import (
     AttachmentForm,
     AttendanceForm,
+    GuestsForm,
     MakeUpCloseForm,
     MeetingForm,
     MotionFormSet,
     agenda_templates,
 )
-from activities.models import Election, MeetingType
+from activities.models import GUEST_CATEGORIES, GUEST_TYPES, Election, MeetingType
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
 from groups.access import roles_for
+from members.models import Member, Status
 
 PAGE_SIZE = 20
 
@@ -160,6 +162,8 @@ def meeting_detail(request, pk):
             "quorum": quorum,
             "motions": motions,
             "attachments": list(meeting.attachments.all()) if full else [],
+            "invited": list(meeting.invited.select_related("person")) if full else [],
+            "takes_guests": meeting.kind in GUEST_TYPES,
             "can_edit": can_edit_meeting(roles, meeting),
             "can_review": can_review_meeting(roles, meeting),
             "attachment_form": AttachmentForm(),
@@ -240,6 +244,39 @@ def meeting_motions(request, pk):
         request,
         "activities/meeting_motions.html",
         {"meeting": meeting, "branch": meeting.branch, "formset": formset, "quorum": quorum},
+    )
+
+
+@login_required
+def meeting_guests(request, pk):
+    """Invite the branch's applicants, activists and candidates to a 党课 or a 主题党日."""
+    meeting = get_meeting_for_editor(request, pk)
+    if meeting.kind not in GUEST_TYPES:
+        raise Http404
+    people = (
+        Member.objects.filter(branch=meeting.branch, category__in=GUEST_CATEGORIES)
+        .filter(status=Status.ACTIVE)
+        .order_by("category", "name")
+    )
+    form = GuestsForm(
+        request.POST if request.method == "POST" else None,
+        people=people,
+        initial={"people": [row.person_id for row in meeting.invited.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_guests_set(
+                meeting=meeting, people=form.cleaned_data["people"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The invited guests are saved."))
+            return redirect("activities:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "activities/meeting_guests.html",
+        {"meeting": meeting, "branch": meeting.branch, "form": form},
     )
 
 

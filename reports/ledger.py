@@ -31,8 +31,9 @@ RATE_FORMAT = "0.0%"
 def with_attendance_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """`meetings` annotated with the counts of `activities.selectors.meeting_counts`
     (expected_count, present_count, excused_count, absent_count) and full_expected,
-    full_present, probationary_expected, probationary_present and make_up_open (make-up
-    study not yet done). One query, whatever the number of meetings."""
+    full_present, probationary_expected, probationary_present, make_up_open (make-up
+    study not yet done) and invited_count (applicants and activists invited). One query,
+    whatever the number of meetings."""
     present = Q(attendances__presence=Presence.PRESENT)
     full = Q(attendances__category=Category.FULL)
     probationary = Q(attendances__category=Category.PROBATIONARY)
@@ -48,6 +49,7 @@ def with_attendance_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
                 filter=Q(attendances__make_up__done_on__isnull=True),
                 distinct=True,
             ),
+            invited_count=Count("invited", distinct=True),
         )
         .select_related("group", "host", "recorder")
     )
@@ -145,7 +147,7 @@ def ledger_row(number: int, meeting: Meeting) -> list:
         *(getattr(meeting, name) for name in COUNT_FIELDS),
         attendance_rate(meeting.present_count, meeting.expected_count),
         *(getattr(meeting, name) for name in SPLIT_FIELDS),
-        len(meeting.guest_names),
+        len(meeting.guest_names) + meeting.invited_count,
         review_state(meeting),
         meeting.make_up_open,
     ]
@@ -214,7 +216,7 @@ def meeting_ledger_workbook(
         sheet.append([writer.cell(index, value) for index, value in enumerate(values)])
         for name in totals:
             totals[name] += getattr(meeting, name)
-        guests += len(meeting.guest_names)
+        guests += len(meeting.guest_names) + meeting.invited_count
         make_up_open += meeting.make_up_open
 
     bold = Font(bold=True)

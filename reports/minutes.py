@@ -59,7 +59,8 @@ def minutes_file_stem(meeting: Meeting) -> str:
 
 
 def minutes_of(meeting: Meeting) -> Minutes:
-    """Everything the minutes show, read in two queries (attendance, motions)."""
+    """Everything the minutes show, read in three queries (attendance, motions, the
+    applicants and activists invited)."""
     rows = list(
         meeting.attendances.select_related("member", "make_up").order_by("member__name", "pk")
     )
@@ -75,7 +76,10 @@ def minutes_of(meeting: Meeting) -> Minutes:
         ],
         excused=[row for row in rows if row.presence == Presence.EXCUSED],
         absent=[row for row in rows if row.presence == Presence.ABSENT],
-        guests=meeting.guest_names,
+        guests=[
+            *meeting.guest_names,
+            *(str(guest) for guest in meeting.invited.select_related("person")),
+        ],
         counts=attendance_summary(rows),
         quorum=quorum,
         motions=[MotionLine(motion, motion_result(motion, quorum)) for motion in motions],

@@ -1,8 +1,8 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
-attendance, votes, files, rules and school calendar (`meetings`), committee elections
-(`elections`), and the branch's other work: visits, lessons, study hours… (`work`). Every
-model and enum is re-exported here, so `from activities.models import X` works and Django
-finds the models when the app loads."""
+attendance, votes, files and invited guests (`meetings`), the meeting rules and school
+calendar (`rules`), committee elections (`elections`), and the branch's other work: visits,
+lessons, study hours… (`work`). Every model and enum is re-exported here, so
+`from activities.models import X` works and Django finds the models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -14,24 +14,24 @@ from activities.models.elections import (
 from activities.models.meetings import (
     COMMITTEE_TYPES,
     GROUP_TYPES,
+    GUEST_CATEGORIES,
+    GUEST_TYPES,
     LATE_MONTH_FOR_LAST_YEAR,
     MEETING_ATTACHMENT_TYPES,
-    AgendaTemplate,
     Attachment,
     Attendance,
     MakeUpStudy,
     Meeting,
+    MeetingGuest,
     MeetingQuerySet,
-    MeetingRule,
     MeetingType,
     Motion,
-    Period,
     Presence,
-    SchoolTerm,
     meeting_attachment_path,
     validate_meeting_attachment,
     year_counted_for,
 )
+from activities.models.rules import AgendaTemplate, MeetingRule, Period, SchoolTerm
 from activities.models.work import (
     HOURS_KINDS,
     KIND_FIELDS,
@@ -52,6 +52,8 @@ from activities.models.work import (
 __all__ = [
     "COMMITTEE_TYPES",
     "GROUP_TYPES",
+    "GUEST_CATEGORIES",
+    "GUEST_TYPES",
     "HOURS_KINDS",
     "KIND_FIELDS",
     "KIND_REQUIRED",
@@ -75,6 +77,7 @@ __all__ = [
     "LessonRole",
     "MakeUpStudy",
     "Meeting",
+    "MeetingGuest",
     "MeetingQuerySet",
     "MeetingRule",
     "MeetingType",

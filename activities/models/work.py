@@ -141,7 +141,8 @@ class HomeVisitReason(models.Model):
 
 class StudyRule(models.Model):
     """How many class hours (学时) of study a member owes a year; a member below is flagged.
-    Data, dated, with its source; a branch's own row replaces the default from its date."""
+    Data, dated, with its source; a branch's own row replaces the default from its date. Where
+    the branch says so (`meeting_hours`), each 党课 and 主题党日 a member attended counts too."""
 
     branch = models.ForeignKey(
         Branch,
@@ -157,6 +158,14 @@ class StudyRule(models.Model):
         max_digits=5,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    meeting_hours = models.DecimalField(
+        _("class hours for each 党课 or 主题党日 attended"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("0: attending them does not count as study hours."),
     )
     effective_from = models.DateField(_("in force from"))
     source = models.CharField(_("source"), max_length=300, blank=True)

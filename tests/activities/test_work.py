@@ -410,3 +410,22 @@ def test_the_list_and_the_totals_cost_the_same_for_more_activities(
     query_counter.assert_constant(lambda: secretary_client.get(listing, {"year": YEAR}), grow)
     totals = reverse("activities:work_totals", args=[world.branch.pk])
     query_counter.assert_constant(lambda: secretary_client.get(totals, {"year": YEAR}), grow)
+
+
+def test_the_workbench_lists_the_branchs_activities_and_the_lists_it_extends(
+    world, clerk, talk, reasons, secretary_client, outsider_client
+):
+    HomeVisitReason.objects.create(branch=world.branch, name="留守儿童")
+    for name in ("activity", "homevisitreason", "studyrule"):
+        response = secretary_client.get(reverse(f"admin:activities_{name}_changelist"))
+        assert response.status_code == 200
+    page = secretary_client.get(reverse("admin:activities_homevisitreason_changelist"))
+    assert "留守儿童" in page.content.decode() and "学困" in page.content.decode()
+    other = outsider_client.get(reverse("admin:activities_homevisitreason_changelist"))
+    assert "留守儿童" not in other.content.decode()
+    assert (
+        world.member.name
+        not in outsider_client.get(reverse("admin:activities_activity_changelist")).content.decode()
+    )
+    change = secretary_client.get(reverse("admin:activities_activity_change", args=[talk.pk]))
+    assert change.status_code == 200 and "谈话内容保密" not in change.content.decode()
