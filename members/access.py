@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from groups.access import Roles, deny_access, roles_for
 from groups.models import Branch
-from members.models import EvaluationRound, Member
+from members.models import DuesReduction, EvaluationRound, Member
 
 
 def can_export_roster(roles: Roles, branch) -> bool:
@@ -128,6 +128,14 @@ def get_dues_for_collector(request, branch_pk: int) -> tuple[Branch, frozenset[i
 def can_manage_dues(roles: Roles, member) -> bool:
     """A member's base, back payments and special dues are set by the branch committee."""
     return roles.can_manage_branch(member.branch_id)
+
+
+def get_dues_reduction_for_manager(request, pk: int) -> DuesReduction:
+    """A reduction of a member whose dues the user manages (the branch committee): 404 to
+    outsiders, 403 to others of the branch, as for the member."""
+    reduction = get_object_or_404(DuesReduction.objects.select_related("member"), pk=pk)
+    reduction.member = get_member_for_manager(request, reduction.member_id)
+    return reduction
 
 
 def can_collect_dues(roles: Roles, group) -> bool:

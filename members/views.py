@@ -121,6 +121,8 @@ def member_detail(request, pk):
     # 党费: the member's own dues, for everyone who opens the page; the links for the committee.
     context["dues"] = member_dues_card(member, today=timezone.localdate())
     context["can_manage_dues"] = can_manage_dues(roles, member)
+    # Why a member pays less or is behind (hardship, illness) is not for other members.
+    context["can_read_dues_reasons"] = context["is_own_record"] or context["can_view_branch"]
     return render(request, "members/member_detail.html", context)
 
 

@@ -6,7 +6,7 @@ import datetime
 import io
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from openpyxl import Workbook
 
 from branchsite.dates import long_date
@@ -36,13 +36,24 @@ def notice_period(notice: YearNotice) -> str:
 
 
 def row_note(row: NoticeRow) -> str:
-    """备注: a base not set yet, or the months the base changed in."""
+    """备注: a base not set yet, or the months the base changed in, and the months with an
+    approved reduction or waiver (减免)."""
     if row.monthly_base is None:
         return gettext("No dues base set")
-    return "；".join(
+    notes = [
         gettext("new base from %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
         for month in row.base_changes
-    )
+    ]
+    if row.reduced_months:
+        notes.append(
+            ngettext(
+                "reduced or waived (减免) for %(count)s month",
+                "reduced or waived (减免) for %(count)s months",
+                row.reduced_months,
+            )
+            % {"count": row.reduced_months}
+        )
+    return "；".join(notes)
 
 
 def special_total_line(notice: YearNotice) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from branchsite.widgets import DateInput
 from groups.models import PartyGroup
 from members.dues.ledger import first_of
-from members.models import DuesBasis, SpecialDues
+from members.models import DuesArrearsReason, DuesBasis, DuesReduction, SpecialDues
 
 
 class MonthInput(forms.DateInput):
@@ -130,7 +130,8 @@ class CollectionForm(forms.Form):
 
 
 class DuesBasisForm(forms.ModelForm):
-    """核定党费基数: the category, the base and the month it applies from."""
+    """核定党费基数: the category, the base (or, for the category "other", the amount the
+    branch set) and the month it applies from."""
 
     starts_on = MonthField(
         label=_("From the month of"), help_text=_("The first month this base applies to.")
@@ -138,7 +139,7 @@ class DuesBasisForm(forms.ModelForm):
 
     class Meta:
         model = DuesBasis
-        fields = ["category", "monthly_base", "starts_on", "note"]
+        fields = ["category", "monthly_base", "fixed_amount", "starts_on", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +160,13 @@ class DuesPayForm(forms.Form):
         label=_("Paid by proxy"),
         required=False,
         help_text=_("Handed in by someone else for them."),
+    )
+    with_consent = forms.BooleanField(
+        label=_("Paid ahead with the branch's consent (经支部同意按季度交纳)"),
+        required=False,
+        help_text=_(
+            "Needed for months after the month of payment: 经党支部同意，可以每季度交纳一次."
+        ),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -186,6 +194,53 @@ class SpecialDuesForm(forms.ModelForm):
         model = SpecialDues
         fields = ["amount", "paid_on", "purpose"]
         widgets = {"paid_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DuesReductionForm(forms.ModelForm):
+    """少交或者免交党费: the months, the reduced amount (0 waives), the reason and the approval."""
+
+    starts_on = MonthField(label=_("From the month of"))
+    ends_on = MonthField(
+        label=_("To the month of"),
+        required=False,
+        help_text=_("The last month it applies to; empty until the branch ends it."),
+    )
+
+    class Meta:
+        model = DuesReduction
+        fields = [
+            "starts_on",
+            "ends_on",
+            "monthly_amount",
+            "reason",
+            "approved_by",
+            "approval_reference",
+            "approved_on",
+        ]
+        widgets = {"approved_by": forms.RadioSelect, "approved_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DuesArrearsReasonForm(forms.ModelForm):
+    """Why a member is behind with their dues, from a month on."""
+
+    starts_on = MonthField(
+        label=_("Behind since the month of"),
+        help_text=_("The first unpaid month the reason explains."),
+    )
+
+    class Meta:
+        model = DuesArrearsReason
+        fields = ["starts_on", "reason", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

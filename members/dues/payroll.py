@@ -88,6 +88,9 @@ CATEGORY_SPELLINGS = {
     DuesCategory.IN_SERVICE: ("在职", "在岗", "在职党员"),
     DuesCategory.RETIRED: ("离退休", "退休", "离休", "离退休党员", "退休党员"),
     DuesCategory.NO_INCOME: ("学生", "无固定收入", "学生党员", "无收入", "失业", "下岗", "低保"),
+    # Read, so that a sheet naming it is understood; the import refuses such a row, since the
+    # amount is the branch's, not the pay's (members.dues.payroll_import).
+    DuesCategory.OTHER: ("其他", "其它", "其他(支部核定数额)", "支部核定"),
 }
 # Rows that add up the others, not a member's.
 TOTAL_ROW_NAMES = ("合计", "总计", "小计")
@@ -190,7 +193,12 @@ def parse_dues_category(value) -> str | None:
     for category, spellings in CATEGORY_SPELLINGS.items():
         if folded in spellings:
             return category
-    allowed = "、".join(spellings[0] for spellings in CATEGORY_SPELLINGS.values())
+    # 其他 is not offered: the import refuses it (the branch sets that amount).
+    allowed = "、".join(
+        spellings[0]
+        for category, spellings in CATEGORY_SPELLINGS.items()
+        if category != DuesCategory.OTHER
+    )
     raise CellError(
         _("%(value)s is not one of: %(allowed)s.")
         % {"value": str(value).strip(), "allowed": allowed}

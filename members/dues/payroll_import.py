@@ -310,6 +310,16 @@ def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChang
     except CellError as problem:
         report("category", str(problem))
         category = None
+    if category == DuesCategory.OTHER:
+        # 其他: a fixed amount the branch sets, which no payroll sheet gives.
+        report(
+            "category",
+            _(
+                "%(category)s pays the amount the branch sets, not one computed from pay: set "
+                "it on the member's dues page."
+            )
+            % {"category": DuesCategory.OTHER.label},
+        )
     base = _row_base(sheet, row, report)
     member = None
     if name and identified:
@@ -337,9 +347,7 @@ def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChang
         base=base,
         amount=schedules.monthly_amount(category, base, month),
         old=old,
-        old_amount=(
-            schedules.monthly_amount(old.category, old.monthly_base, month) if old else None
-        ),
+        old_amount=(schedules.basis_amount(old, month) if old else None),
         later_from=later.starts_on if later else None,
     )
 

@@ -7,6 +7,9 @@ in force in a month is the latest that took effect on or before its first day
 bracket is the first whose `up_to` the base does not exceed: "3000元以下（含3000元）" puts a
 base of exactly 3000.00 in the lower bracket.
 
+A member of the category "other" has no schedule: they pay the fixed amount the branch set on
+their basis (`basis_amount`).
+
 Rounding: the 2008 rules state rates, not a rounding rule; amounts are kept to the fen, and a
 half fen rounds up (ROUND_HALF_UP), the usual practice of 党费 ledgers.
 """
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from branchsite.rules import DatedRules
-from members.models import DuesBracket
+from members.models import DuesBasis, DuesBracket, DuesCategory
 
 FEN = Decimal("0.01")
 
@@ -78,3 +81,10 @@ class DuesSchedules:
         if schedule is None:
             return Decimal("0.00")
         return schedule.amount(Decimal(base))
+
+    def basis_amount(self, basis: DuesBasis, month: datetime.date) -> Decimal:
+        """What `basis` gives for `month`: the branch's fixed amount for the category
+        "other", else its category's schedule applied to its base."""
+        if basis.category == DuesCategory.OTHER:
+            return to_fen(basis.fixed_amount)
+        return self.monthly_amount(basis.category, basis.monthly_base, month)

@@ -16,8 +16,10 @@ from members.dues.ledger import MemberDues, branch_dues, first_of
 from members.dues.services import MAX_MONTHS_AHEAD
 from members.models import (
     PARTY_MEMBER_CATEGORIES,
+    DuesArrearsReason,
     DuesBasis,
     DuesPayment,
+    DuesReduction,
     Member,
     SpecialDues,
     Status,
@@ -26,6 +28,7 @@ from members.models import (
 
 class MonthState(models.TextChoices):
     PAID = "paid", _("Paid")
+    WAIVED = "waived", _("Waived (免交)")
     UNPAID = "unpaid", _("Unpaid")
     OPEN = "open", _("Due this month")
     NOT_DUE = "not_due", _("Not due")
@@ -48,7 +51,11 @@ def month_state(dues: MemberDues, month: datetime.date) -> str:
     if month in dues.paid:
         return MonthState.PAID
     current = first_of(dues.today)
-    if dues.first_month is None or month < dues.first_month or month > current:
+    if dues.first_month is None or month < dues.first_month:
+        return MonthState.NOT_DUE
+    if dues.waived(month):
+        return MonthState.WAIVED
+    if month > current:
         return MonthState.NOT_DUE
     if month == current:
         return MonthState.OPEN  # not late until the month has passed
@@ -68,13 +75,14 @@ class MonthCell:
 
 @dataclass
 class DuesYearRow:
-    """One member's year: the basis and amount of the year's last month so far, a cell a
-    month, what was paid for the year's months."""
+    """One member's year: the basis, amount and reduction of the year's last month so far,
+    a cell a month, what was paid for the year's months."""
 
     dues: MemberDues
     cells: list[MonthCell]
     basis: DuesBasis | None
     amount: Decimal | None
+    reduction: DuesReduction | None = None
 
     @property
     def member(self) -> Member:
@@ -100,7 +108,11 @@ def year_row(dues: MemberDues, year: int) -> DuesYearRow:
         month = datetime.date(year, number, 1)
         cells.append(MonthCell(month, month_state(dues, month), dues.paid.get(month)))
     return DuesYearRow(
-        dues=dues, cells=cells, basis=dues.basis_for(reference), amount=dues.amount_for(reference)
+        dues=dues,
+        cells=cells,
+        basis=dues.basis_for(reference),
+        amount=dues.amount_for(reference),
+        reduction=dues.reduction_for(reference),
     )
 
 
@@ -131,7 +143,7 @@ class DuesYear:
 
 
 def dues_year(members, *, year: int, today: datetime.date) -> DuesYear:
-    """The year's dues of `members` (a queryset), month by month: the ledger's 4 queries."""
+    """The year's dues of `members` (a queryset), month by month: the ledger's 6 queries."""
     ledger = branch_dues(members, today=today)
     return DuesYear(year=year, rows=[year_row(dues, year) for dues in ledger.members])
 
@@ -140,15 +152,18 @@ def dues_year(members, *, year: int, today: datetime.date) -> DuesYear:
 class CollectionRow:
     member: Member
     amount: Decimal | None  # None: the member has no base yet, and the collection stops
+    reduced: bool = False  # an approved reduction (少交) sets the amount
 
 
 @dataclass
 class Collection:
-    """Who owes `month` and has not paid it, with the computed amount; who already paid."""
+    """Who owes `month` and has not paid it, with the amount owed; who already paid; whose
+    month is waived (免交)."""
 
     month: datetime.date
     rows: list[CollectionRow] = field(default_factory=list)
     already_paid: list[Member] = field(default_factory=list)
+    waived: list[Member] = field(default_factory=list)
 
     @property
     def members(self) -> list[Member]:
@@ -177,20 +192,26 @@ def month_collection(members, *, month: datetime.date, today: datetime.date) -> 
             if joined is None or first_of(joined) <= month:
                 collection.rows.append(CollectionRow(dues.member, None))
         elif dues.first_month <= month:
-            collection.rows.append(CollectionRow(dues.member, dues.amount_for(month)))
+            if dues.waived(month):
+                collection.waived.append(dues.member)
+                continue
+            reduced = dues.reduction_for(month) is not None
+            collection.rows.append(CollectionRow(dues.member, dues.amount_for(month), reduced))
     return collection
 
 
 def payable_months(dues: MemberDues) -> list[datetime.date]:
-    """The months a member may pay now: every month passed unpaid (a back payment) and, up
-    to a quarter ahead, this month and the next ones not yet paid."""
+    """The months a member may be offered to pay now: every month passed unpaid (a back
+    payment: the service refuses those more than 6 months back without a recorded reason)
+    and, up to a quarter ahead, this month and the next ones not yet settled (the next ones
+    with the branch's consent)."""
     if dues.first_month is None:
         return []
     current = first_of(dues.today)
     ahead = [
         month
         for offset in range(MAX_MONTHS_AHEAD)
-        if (month := add_months(current, offset)) >= dues.first_month and month not in dues.paid
+        if (month := add_months(current, offset)) >= dues.first_month and not dues.settled(month)
     ]
     return [*dues.unpaid_months, *ahead]
 
@@ -209,16 +230,29 @@ class MemberDuesCard:
     def amount(self) -> Decimal | None:
         return self.dues.amount_for(first_of(self.dues.today))
 
+    @property
+    def reduction(self) -> DuesReduction | None:
+        """The reduction (少交、免交) in force this month."""
+        return self.dues.reduction_for(first_of(self.dues.today))
+
+    @property
+    def reductions(self) -> list[DuesReduction]:
+        return self.dues.reductions
+
+    @property
+    def reasons(self) -> list[DuesArrearsReason]:
+        return self.dues.reasons
+
 
 def member_dues(member: Member, *, today: datetime.date) -> MemberDues:
-    """One member's ledger row (the ledger's 4 queries)."""
+    """One member's ledger row (the ledger's 6 queries)."""
     (dues,) = branch_dues(Member.objects.filter(pk=member.pk), today=today).members
     return dues
 
 
 def member_dues_card(member: Member, *, today: datetime.date) -> MemberDuesCard | None:
     """The dues card of a member's page (this year's months, special dues); None for
-    someone who is not a Party member (yet). Five queries."""
+    someone who is not a Party member (yet). Seven queries."""
     if member.category not in PARTY_MEMBER_CATEGORIES:
         return None
     dues = member_dues(member, today=today)

@@ -10,4 +10,7 @@ urlpatterns = [
     path("members/<int:pk>/basis/", views.basis_set, name="basis"),
     path("members/<int:pk>/pay/", views.pay, name="pay"),
     path("members/<int:pk>/special/", views.special, name="special"),
+    path("members/<int:pk>/reduction/", views.reduction_add, name="reduction"),
+    path("reductions/<int:pk>/", views.reduction_edit, name="reduction_edit"),
+    path("members/<int:pk>/arrears-reason/", views.arrears_reason, name="arrears_reason"),
 ]

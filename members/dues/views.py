@@ -1,7 +1,8 @@
 """党费 pages: the branch's year (the committee and viewers; a leader for their groups), the
 month's collection from a phone (the committee; a leader for their groups), and a member's
-base, back payments and special dues (the committee). Access: members.access; reads:
-members.dues.selectors; writes: members.dues.services."""
+base, back payments, special dues, reductions (少交、免交) and reasons for arrears (the
+committee). Access: members.access; reads: members.dues.selectors; writes:
+members.dues.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +14,21 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from groups.access import roles_for
-from members.access import get_dues_for_collector, get_dues_for_reader, get_member_for_manager
+from members.access import (
+    get_dues_for_collector,
+    get_dues_for_reader,
+    get_dues_reduction_for_manager,
+    get_member_for_manager,
+)
 from members.dues import services
 from members.dues.forms import (
     CollectionChoiceForm,
     CollectionForm,
+    DuesArrearsReasonForm,
     DuesBasisForm,
     DuesFilterForm,
     DuesPayForm,
+    DuesReductionForm,
     SpecialDuesForm,
     month_label,
 )
@@ -154,6 +162,7 @@ def basis_set(request, pk):
     initial = {
         "category": latest.category if latest else _category_of(member),
         "monthly_base": latest.monthly_base if latest else None,
+        "fixed_amount": latest.fixed_amount if latest else None,
         "starts_on": first_of(timezone.localdate()),
     }
     form = DuesBasisForm(request.POST or None, initial=initial)
@@ -163,6 +172,7 @@ def basis_set(request, pk):
                 member=member,
                 category=form.cleaned_data["category"],
                 monthly_base=form.cleaned_data["monthly_base"],
+                fixed_amount=form.cleaned_data["fixed_amount"],
                 starts_on=form.cleaned_data["starts_on"],
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
@@ -204,6 +214,7 @@ def pay(request, pk):
                 months=form.chosen_months(),
                 paid_on=form.cleaned_data["paid_on"],
                 by_proxy=form.cleaned_data["by_proxy"],
+                with_consent=form.cleaned_data["with_consent"],
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
             )
@@ -248,4 +259,89 @@ def special(request, pk):
         form,
         _("Record special dues"),
         warning=_("Special dues (特殊党费) are voluntary and never count as regular dues."),
+    )
+
+
+def _reduction_page(request, member, form, reduction=None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_reduction_record(
+                member=member,
+                reduction=reduction,
+                acting_user=request.user,
+                **{name: form.cleaned_data[name] for name in DuesReductionForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(name)s's dues reduction is recorded.") % {"name": member.name}
+            )
+            return redirect(_member_page(member))
+    return _render_member_form(
+        request,
+        member,
+        form,
+        _("Reduce or waive the dues"),
+        warning=_(
+            "党员交纳党费确有困难的，经党支部研究并报上一级党委批准，可以少交或者免交党费; for a "
+            "retired member in real hardship, the branch's agreement is enough. An amount of 0 "
+            "waives the dues: those months need no payment."
+        ),
+    )
+
+
+@login_required
+def reduction_add(request, pk):
+    member = get_member_for_manager(request, pk)
+    form = DuesReductionForm(
+        request.POST or None, initial={"starts_on": first_of(timezone.localdate())}
+    )
+    return _reduction_page(request, member, form)
+
+
+@login_required
+def reduction_edit(request, pk):
+    reduction = get_dues_reduction_for_manager(request, pk)
+    initial = {name: getattr(reduction, name) for name in DuesReductionForm.Meta.fields}
+    form = DuesReductionForm(request.POST or None, initial=initial)
+    return _reduction_page(request, reduction.member, form, reduction)
+
+
+@login_required
+def arrears_reason(request, pk):
+    member = get_member_for_manager(request, pk)
+    dues = member_dues(member, today=timezone.localdate())
+    start = dues.unpaid_months[-dues.months_behind] if dues.months_behind else None
+    form = DuesArrearsReasonForm(
+        request.POST or None, initial={"starts_on": start or first_of(timezone.localdate())}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_arrears_reason_record(
+                member=member,
+                starts_on=form.cleaned_data["starts_on"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The reason for %(name)s's dues arrears is recorded.") % {"name": member.name},
+            )
+            return redirect(_member_page(member))
+    return _render_member_form(
+        request,
+        member,
+        form,
+        _("Record a reason for the arrears"),
+        warning=_(
+            "A reason the committee accepts (illness, abroad, a hardship being processed) keeps "
+            "the months behind from then on out of the six that, without a proper reason, are "
+            "treated as leaving the Party, and lets them be paid back beyond 6 months. The "
+            "months stay unpaid until paid."
+        ),
     )

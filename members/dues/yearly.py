@@ -9,6 +9,10 @@ and never as regular dues.
 The members of a year are the branch's Party members on the roll at its end (on the roll
 today, or gone after the year ended) who had joined by then, and anyone who paid for one of
 its months (a member who left during the year keeps the months they paid).
+
+A month with an approved reduction (少交) or waiver (免交) is counted on the member's line
+(减免), so that the 公示 explains a smaller total; a waived month has no payment and is not
+counted as paid.
 """
 
 import dataclasses
@@ -19,7 +23,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 
 from groups.models import Branch
-from members.dues.ledger import MemberDues, branch_dues, first_of
+from members.dues.ledger import MemberDues, branch_dues, first_of, months_between
 from members.models import (
     ON_ROLL_STATUSES,
     PARTY_MEMBER_CATEGORIES,
@@ -72,6 +76,7 @@ class NoticeRow:
     months_paid: int
     total_paid: Decimal
     base_changes: list[datetime.date]  # months in the year from which a new base applied
+    reduced_months: int = 0  # months of the year owed, read so far, with a reduction (减免)
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,12 @@ def _notice_row(dues: MemberDues, year: int, last_month: datetime.date) -> Notic
         for index, later in enumerate(dues.bases)
         if index + 1 < len(dues.bases) and datetime.date(year, 1, 1) < later.starts_on <= last_month
     )
+    first = max(datetime.date(year, 1, 1), dues.first_month) if dues.first_month else None
+    reduced = [
+        month
+        for month in (months_between(first, last_month) if first else [])
+        if dues.reduction_for(month) is not None
+    ]
     return NoticeRow(
         member=dues.member,
         group_name=dues.member.current_group_name or "",
@@ -115,6 +126,7 @@ def _notice_row(dues: MemberDues, year: int, last_month: datetime.date) -> Notic
         months_paid=len(payments),
         total_paid=sum((payment.amount for payment in payments), ZERO),
         base_changes=changes,
+        reduced_months=len(reduced),
     )
 
 
@@ -123,7 +135,7 @@ def _special_dues(branch: Branch, year: int):
 
 
 def year_notice(branch: Branch, year: int, *, today: datetime.date) -> YearNotice:
-    """The 公示 of `year` as read on `today`: 5 queries, whatever the number of members.
+    """The 公示 of `year` as read on `today`: 7 queries, whatever the number of members.
     The base and monthly amount shown are those of December, or of the current month while
     the year runs; a base changed during the year is listed with the month it changed."""
     as_of = _as_of(year, today)
@@ -167,7 +179,7 @@ class DuesFigures:
 
 
 def dues_figures(branch: Branch, year: int, *, today: datetime.date) -> DuesFigures:
-    """What the summary says of the year's dues, in 6 queries. Arrears are counted at the
+    """What the summary says of the year's dues, in 8 queries. Arrears are counted at the
     year's end (or today while it runs) with the payments made by then: a back payment
     made in January does not undo December's arrears."""
     as_of = _as_of(year, today)

@@ -4,7 +4,16 @@ re-exported here, so `from members.models import X` works and Django finds the m
 the app loads."""
 
 from members.models.discipline import Sanction, SanctionKind, SanctionQuerySet
-from members.models.dues import DuesBasis, DuesBracket, DuesCategory, DuesPayment, SpecialDues
+from members.models.dues import (
+    DuesArrearsReason,
+    DuesBasis,
+    DuesBracket,
+    DuesCategory,
+    DuesPayment,
+    DuesReduction,
+    ReductionApproval,
+    SpecialDues,
+)
 from members.models.evaluation import (
     Assessment,
     BallotCast,
@@ -54,10 +63,12 @@ __all__ = [
     "Assessment",
     "BallotCast",
     "Category",
+    "DuesArrearsReason",
     "DuesBasis",
     "DuesBracket",
     "DuesCategory",
     "DuesPayment",
+    "DuesReduction",
     "Education",
     "Employment",
     "EvaluationRound",
@@ -71,6 +82,7 @@ __all__ = [
     "PeopleRole",
     "RecruitmentRecord",
     "RecruitmentStep",
+    "ReductionApproval",
     "RoundKind",
     "RoundState",
     "Sanction",

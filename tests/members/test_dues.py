@@ -33,6 +33,15 @@ def teacher(world, clerk):
     return member
 
 
+def pay_monthly(member, clerk, numbers, year=2026):
+    """Each month of `year` paid in its own month, on the 10th."""
+    for number in numbers:
+        month = datetime.date(year, number, 1)
+        services.dues_pay(
+            member=member, months=[month], paid_on=month.replace(day=10), acting_user=clerk
+        )
+
+
 def dues_of(member):
     (row,) = branch_dues(Member.objects.filter(pk=member.pk), today=TODAY).members
     return row
@@ -104,14 +113,24 @@ def test_a_back_payment_and_a_quarter_ahead_but_no_further(teacher, clerk):
     months = [datetime.date(2026, m, 1) for m in (8, 9, 10, 11, 12, 1)]
     months[-1] = datetime.date(2027, 1, 1)
     services.dues_pay(
-        member=teacher, months=months, paid_on=datetime.date(2026, 11, 5), acting_user=clerk
+        member=teacher,
+        months=months,
+        paid_on=datetime.date(2026, 11, 5),
+        with_consent=True,
+        acting_user=clerk,
     )
     assert teacher.dues_payments.count() == 6
-    with pytest.raises(ValidationError):
+    ahead = teacher.dues_payments.filter(paid_ahead_with_consent=True)
+    assert sorted(ahead.values_list("month", flat=True)) == [
+        datetime.date(2026, 12, 1),
+        datetime.date(2027, 1, 1),
+    ]
+    with pytest.raises(ValidationError):  # beyond the quarter, even with consent
         services.dues_pay(
             member=teacher,
             months=[datetime.date(2027, 2, 1)],
             paid_on=datetime.date(2026, 11, 5),
+            with_consent=True,
             acting_user=clerk,
         )
     with pytest.raises(ValidationError):  # already paid
@@ -150,12 +169,7 @@ def test_a_probationary_member_owes_from_the_month_of_admission(world, clerk):
 def test_arrears_stand_out_at_three_months_and_are_serious_at_six(
     teacher, clerk, paid_until, behind, stands_out, serious
 ):
-    services.dues_pay(
-        member=teacher,
-        months=[datetime.date(2026, m, 1) for m in range(1, paid_until + 1)],
-        paid_on=datetime.date(2026, 11, 1),
-        acting_user=clerk,
-    )
+    pay_monthly(teacher, clerk, range(1, paid_until + 1))
     row = dues_of(teacher)
     assert (row.months_behind, row.stands_out, row.serious) == (behind, stands_out, serious)
 
@@ -173,12 +187,12 @@ def test_special_dues_are_kept_apart_from_the_regular_dues(teacher, clerk):
     assert dues_of(teacher).months_behind == 10
 
 
-def test_the_branch_ledger_costs_four_queries_for_any_number_of_members(
+def test_the_branch_ledger_costs_six_queries_for_any_number_of_members(
     world, teacher, clerk, django_assert_num_queries
 ):
     for _ in range(5):
         MemberFactory(branch=world.branch)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         ledger = branch_dues(world.branch.members.all(), today=TODAY)
         assert len(ledger.members) == 11
         assert [m.name for m in ledger.without_basis] != []

@@ -13,7 +13,16 @@ from django.utils import timezone
 from branchsite.dates import add_months
 from members.dues import services
 from members.dues.ledger import first_of
-from members.models import DuesBasis, DuesCategory, DuesPayment, SpecialDues, Status
+from members.models import (
+    DuesArrearsReason,
+    DuesBasis,
+    DuesCategory,
+    DuesPayment,
+    DuesReduction,
+    ReductionApproval,
+    SpecialDues,
+    Status,
+)
 from tests.conftest import assert_matrix
 from tests.factories import BranchViewerFactory, UserFactory, member_in_group
 
@@ -40,12 +49,17 @@ def set_base(member, clerk, *, base="6000", starts=-12):
 
 
 def pay(member, clerk, *offsets):
-    services.dues_pay(
-        member=member,
-        months=[this_month(offset) for offset in offsets],
-        paid_on=timezone.localdate(),
-        acting_user=clerk,
-    )
+    """Each past month paid in its own month; this month and those ahead today, with the
+    branch's consent."""
+    for offset in offsets:
+        month = this_month(offset)
+        services.dues_pay(
+            member=member,
+            months=[month],
+            paid_on=month if offset < 0 else timezone.localdate(),
+            with_consent=offset > 0,
+            acting_user=clerk,
+        )
 
 
 def dues_url(world, **query):
@@ -304,7 +318,7 @@ def test_a_collection_dated_in_the_future_is_refused_with_the_reason(based, secr
 # A member's dues.
 
 
-@pytest.mark.parametrize("name", ["basis", "pay", "special"])
+@pytest.mark.parametrize("name", ["basis", "pay", "special", "reduction", "arrears_reason"])
 def test_a_members_dues_are_set_by_the_committee(personas, world, clerk, name):
     set_base(world.member, clerk)
     assert_matrix(
@@ -373,12 +387,22 @@ def test_a_back_payment_and_a_quarter_ahead_but_no_further(world, secretary_clie
     assert offered == [this_month(offset).isoformat() for offset in range(-4, 3)]
     chosen = [this_month(offset).isoformat() for offset in (-2, -1, 0, 1, 2)]
     response = secretary_client.post(
-        url, {"months": chosen, "paid_on": timezone.localdate().isoformat(), "by_proxy": "on"}
+        url,
+        {
+            "months": chosen,
+            "paid_on": timezone.localdate().isoformat(),
+            "by_proxy": "on",
+            "with_consent": "on",
+        },
     )
     assert response.status_code == 302
     payments = DuesPayment.objects.filter(member=world.member)
     assert sorted(p.month.isoformat() for p in payments) == chosen
     assert all(p.by_proxy and p.amount == Decimal("90.00") for p in payments)
+    assert {p.month for p in payments if p.paid_ahead_with_consent} == {
+        this_month(1),
+        this_month(2),
+    }
     # A month beyond the quarter is not offered, so it cannot be posted.
     response = secretary_client.post(
         url, {"months": [this_month(3).isoformat()], "paid_on": timezone.localdate().isoformat()}
@@ -462,3 +486,228 @@ def test_the_overview_costs_the_same_queries_with_more_members_paying_dues(
         pay(member, clerk, -6)
 
     query_counter.assert_constant(lambda: secretary_client.get(url), grow)
+
+
+# The category "other", paying ahead with consent, back payments.
+
+
+def test_the_committee_sets_the_category_other_with_the_amount_the_branch_set(
+    world, secretary_client
+):
+    url = reverse("dues:basis", args=[world.member.pk])
+    data = {
+        "category": DuesCategory.OTHER,
+        "monthly_base": "0",
+        "starts_on": f"{this_month(-2):%Y-%m}",
+    }
+
+    refused = secretary_client.post(url, data)
+    assert refused.status_code == 200
+    assert "fixed_amount" in refused.context["form"].errors
+    assert '<option value="other" selected>' in refused.content.decode()
+    assert not DuesBasis.objects.exists()
+
+    assert secretary_client.post(url, data | {"fixed_amount": "0.50"}).status_code == 302
+    basis = DuesBasis.objects.get(member=world.member)
+    assert (basis.category, basis.fixed_amount) == (DuesCategory.OTHER, Decimal("0.50"))
+    page = secretary_client.get(reverse("members:member_detail", args=[world.member.pk]))
+    assert "支部核定每月 0.50 元" in page.content.decode()
+
+
+def test_months_ahead_without_the_branchs_consent_are_refused_and_the_choice_kept(
+    world, secretary_client, clerk
+):
+    set_base(world.member, clerk, starts=-1)
+    chosen = [this_month(0).isoformat(), this_month(1).isoformat()]
+
+    response = secretary_client.post(
+        reverse("dues:pay", args=[world.member.pk]),
+        {"months": chosen, "paid_on": timezone.localdate().isoformat()},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "预交须经党支部同意" in page
+    assert response.context["form"]["months"].value() == chosen
+    assert not DuesPayment.objects.exists()
+
+
+def test_a_back_payment_beyond_six_months_is_refused_until_a_reason_is_recorded(
+    world, secretary_client, clerk
+):
+    set_base(world.member, clerk, starts=-8)
+    url = reverse("dues:pay", args=[world.member.pk])
+    data = {"months": [this_month(-7).isoformat()], "paid_on": timezone.localdate().isoformat()}
+
+    refused = secretary_client.post(url, data)
+    assert refused.status_code == 200
+    assert "补交党费的时间一般不得超过6个月" in refused.content.decode()
+    assert not DuesPayment.objects.exists()
+
+    services.dues_arrears_reason_record(
+        member=world.member, starts_on=this_month(-8), reason="长期病休", acting_user=clerk
+    )
+    assert secretary_client.post(url, data).status_code == 302
+    assert DuesPayment.objects.get(member=world.member).month == this_month(-7)
+
+
+# Reductions (少交、免交).
+
+
+def reduction_data(**fields) -> dict:
+    return {
+        "starts_on": f"{this_month(-2):%Y-%m}",
+        "ends_on": "",
+        "monthly_amount": "0",
+        "reason": "家属重病，生活困难",
+        "approved_by": ReductionApproval.UPPER_COMMITTEE,
+        "approval_reference": "区教育党工委〔2026〕12号",
+        "approved_on": timezone.localdate().isoformat(),
+    } | fields
+
+
+def test_only_the_committee_posts_a_reduction_or_a_reason(personas, world, clerk):
+    set_base(world.member, clerk)
+    forbidden = {"leader_a": 403, "member": 403, "viewer": 403, "outsider": 404}
+    for name, data in [
+        ("reduction", reduction_data()),
+        ("arrears_reason", {"starts_on": f"{this_month(-2):%Y-%m}", "reason": "出国"}),
+    ]:
+        url = reverse(f"dues:{name}", args=[world.member.pk])
+        assert_matrix({n: personas[n] for n in forbidden}, "post", url, forbidden, data)
+    assert not DuesReduction.objects.exists() and not DuesArrearsReason.objects.exists()
+
+
+def test_the_committee_waives_a_members_dues_and_the_months_need_no_payment(
+    world, secretary_client, member_client, clerk
+):
+    set_base(world.member, clerk, starts=-4)
+
+    response = secretary_client.post(
+        reverse("dues:reduction", args=[world.member.pk]), reduction_data()
+    )
+
+    assert response.status_code == 302
+    reduction = DuesReduction.objects.get(member=world.member)
+    assert (reduction.starts_on, reduction.monthly_amount) == (this_month(-2), Decimal("0.00"))
+    assert reduction.history.first().history_user == world.secretary.user
+    row = row_of(secretary_client.get(dues_url(world)), world.member)
+    assert row.dues.unpaid_months == [this_month(-4), this_month(-3)]
+    own = member_client.get(reverse("members:member_detail", args=[world.member.pk]))
+    page = own.content.decode()
+    assert "本月免交党费。" in page and "家属重病，生活困难" in page
+
+
+def test_a_refused_reduction_keeps_what_was_typed(world, secretary_client, clerk):
+    set_base(world.member, clerk)
+
+    response = secretary_client.post(
+        reverse("dues:reduction", args=[world.member.pk]),
+        reduction_data(approved_by=ReductionApproval.BRANCH, reason="退休金微薄"),
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "不是离退休党员" in page and "退休金微薄" in page
+    assert not DuesReduction.objects.exists()
+
+
+def test_the_committee_ends_a_reduction(personas, world, secretary_client, clerk):
+    set_base(world.member, clerk, starts=-4)
+    reduction = services.dues_reduction_record(
+        member=world.member,
+        starts_on=this_month(-3),
+        ends_on=None,
+        monthly_amount=Decimal("5"),
+        reason="生活困难",
+        approved_by=ReductionApproval.UPPER_COMMITTEE,
+        approval_reference="批复",
+        approved_on=timezone.localdate(),
+        acting_user=clerk,
+    )
+    url = reverse("dues:reduction_edit", args=[reduction.pk])
+    assert_matrix(
+        personas,
+        "get",
+        url,
+        {
+            "secretary": 200,
+            "leader_a": 403,
+            "leader_b": 403,
+            "member": 403,
+            "viewer": 403,
+            "outsider": 404,
+        },
+    )
+    form = secretary_client.get(url).context["form"]
+    assert form["reason"].value() == "生活困难"
+
+    response = secretary_client.post(
+        url,
+        reduction_data(
+            starts_on=f"{this_month(-3):%Y-%m}",
+            ends_on=f"{this_month(-2):%Y-%m}",
+            monthly_amount="5",
+            reason="生活困难",
+        ),
+    )
+
+    assert response.status_code == 302
+    reduction.refresh_from_db()
+    assert reduction.ends_on == this_month(-2)
+    assert DuesReduction.objects.count() == 1
+
+
+# Reasons for arrears.
+
+
+def test_a_recorded_reason_lifts_the_six_month_flag_and_shows_with_the_warning(
+    world, secretary_client, leader_a_client, clerk
+):
+    set_base(world.member, clerk, starts=-8)
+    url = reverse("dues:arrears_reason", args=[world.member.pk])
+    assert secretary_client.get(url).context["form"]["starts_on"].value() == this_month(-8)
+
+    response = secretary_client.post(
+        url, {"starts_on": f"{this_month(-8):%Y-%m}", "reason": "出国（境）学习", "note": ""}
+    )
+
+    assert response.status_code == 302
+    assert DuesArrearsReason.objects.get(member=world.member).reason == "出国（境）学习"
+    response = secretary_client.get(dues_url(world))
+    row = row_of(response, world.member)
+    assert (row.dues.stands_out, row.dues.serious) == (True, False)
+    page = response.content.decode()
+    assert SIX_MONTHS_FLAG not in page
+    assert f'class="table-warning" data-member="{world.member.pk}"' in page
+    assert "支委会登记的原因" in page and "出国（境）学习" in page
+    # A leader sees that there is a reason, not what it is.
+    page = leader_a_client.get(dues_url(world)).content.decode()
+    assert "支委会已登记欠交原因。" in page and "出国（境）学习" not in page
+    page = leader_a_client.get(reverse("members:member_detail", args=[world.member.pk]))
+    assert "出国（境）学习" not in page.content.decode()
+
+
+def test_the_dues_page_costs_the_same_queries_with_reductions_and_reasons(
+    world, secretary_client, clerk, query_counter
+):
+    def grow():
+        member = member_in_group(world.group_a)
+        set_base(member, clerk, starts=-9)
+        services.dues_arrears_reason_record(
+            member=member, starts_on=this_month(-9), reason="患病", acting_user=clerk
+        )
+        services.dues_reduction_record(
+            member=member,
+            starts_on=this_month(-2),
+            ends_on=None,
+            monthly_amount=Decimal("1"),
+            reason="生活困难",
+            approved_by=ReductionApproval.UPPER_COMMITTEE,
+            approval_reference="批复",
+            approved_on=timezone.localdate(),
+            acting_user=clerk,
+        )
+
+    grow()
+    query_counter.assert_constant(lambda: secretary_client.get(dues_url(world)), grow)

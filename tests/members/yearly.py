@@ -89,7 +89,8 @@ def a_year_of_dues(world, *, acting_user=None) -> dict:
     普通党员 retired, 4000 (20.00), January to September: 3 months behind at the year's end;
     乙组长 without an income (0.20), all 12;
     乙组党员一 8000 (120.00), January to June by the year's end, July to December paid back
-    on 10 January 2026: 12 months for the year, yet 6 behind at its end;
+    on 10 January 2026 (July: exactly the 6 months back a back payment may reach): 12 months
+    for the year, yet 6 behind at its end;
     乙组党员二 no base set; 调出党员 (transferred out in April) 5000 (50.00), January to March;
     special dues: 书记 200 and 甲组长 100 for 抗洪救灾, 普通党员 50 for 帮扶困难党员 in 2025,
     and 书记 80 in 2024 (another year)."""
@@ -106,13 +107,23 @@ def a_year_of_dues(world, *, acting_user=None) -> dict:
             acting_user=acting_user,
         )
 
-    def pay(member, first, last, paid_on=datetime.date(2025, 12, 20)):
-        dues.dues_pay(
-            member=member,
-            months=months(2025, first, last),
-            paid_on=paid_on,
-            acting_user=acting_user,
-        )
+    def pay(member, first, last, paid_on=None):
+        """Month by month on the 20th, or all together on `paid_on` (a back payment)."""
+        if paid_on is not None:
+            dues.dues_pay(
+                member=member,
+                months=months(2025, first, last),
+                paid_on=paid_on,
+                acting_user=acting_user,
+            )
+            return
+        for month in months(2025, first, last):
+            dues.dues_pay(
+                member=member,
+                months=[month],
+                paid_on=month.replace(day=20),
+                acting_user=acting_user,
+            )
 
     basis(world.secretary, DuesCategory.IN_SERVICE, "6000")
     pay(world.secretary, 1, 12)
@@ -120,7 +131,7 @@ def a_year_of_dues(world, *, acting_user=None) -> dict:
     basis(world.leader_a, DuesCategory.IN_SERVICE, "5000.01", month=7)
     pay(world.leader_a, 1, 12)
     basis(world.member, DuesCategory.RETIRED, "4000")
-    pay(world.member, 1, 9, paid_on=datetime.date(2025, 9, 30))
+    pay(world.member, 1, 9)
     basis(world.leader_b, DuesCategory.NO_INCOME, "0")
     pay(world.leader_b, 1, 12)
     basis(b_one, DuesCategory.IN_SERVICE, "8000")

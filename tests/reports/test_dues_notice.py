@@ -142,6 +142,32 @@ def test_each_row_gives_the_base_and_monthly_amount_of_december(secretary_client
     assert members["乙组党员一"][column("Months paid")] == 12
 
 
+def test_a_members_line_says_reduced_or_waived_for_the_months_it_applies(
+    secretary_client, world, dues_year
+):
+    from members.models import ReductionApproval
+
+    services.dues_reduction_record(
+        member=world.member,
+        starts_on=datetime.date(2025, 10, 1),
+        ends_on=None,
+        monthly_amount=Decimal("0"),
+        reason="退休金微薄，生活困难",
+        approved_by=ReductionApproval.BRANCH,
+        approval_reference="支委会2025年10月8日会议",
+        approved_on=datetime.date(2025, 10, 8),
+        acting_user=UserFactory(username="waiver"),
+    )
+    sheet = download_workbook(secretary_client, world.branch).worksheets[0]
+    members = {row[column("Name")]: row for row in table(sheet)[:-1]}
+
+    waived = members["普通党员"]
+    assert waived[column("Note")] == "减免3个月"
+    assert money(waived[column("Monthly dues (yuan)")]) == Decimal("0.00")
+    assert waived[column("Months paid")] == 9
+    assert members["书记"][column("Note")] in ("", None)
+
+
 def test_the_total_row_adds_the_regular_dues_only(secretary_client, world, dues_year):
     rows = table(download_workbook(secretary_client, world.branch).worksheets[0])
 
