@@ -9,7 +9,8 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -25,10 +26,24 @@ from tests.factories import (
     UserFactory,
     member_in_group,
 )
+from tests.migrated_rows import MigratedRows
 
 # Playwright runs an event loop in the test thread; Django's ORM refuses to run in one
 # unless told it is safe. It is, for tests: only the tests' conftest sets this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+MIGRATED_ROWS = "tests.migrated_rows"  # the receiver's dispatch_uid
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, migrated; the rows their migrations seeded are loaded again after
+    every flush, so that every test finds them whatever ran before (tests/migrated_rows.py)."""
+    with django_db_blocker.unblock():
+        migrated = MigratedRows(DEFAULT_DB_ALIAS)  # the project has one database
+    post_migrate.connect(migrated.receive_post_migrate, weak=False, dispatch_uid=MIGRATED_ROWS)
+    yield
+    post_migrate.disconnect(dispatch_uid=MIGRATED_ROWS)
 
 
 @pytest.fixture(autouse=True)

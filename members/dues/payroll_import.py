@@ -1,8 +1,13 @@
 """Importing the year's dues bases from a payroll sheet (`members.dues.payroll`), with the
-roster importer's guarantees: every row is matched to a member on the roll and checked
+roster importer's guarantees: every row that is a member's is matched to them and checked
 first, every bad row is reported with its row number, column and reason, and the bases are
 written all together through `dues_basis_set` (audited), or not at all. A dry run is the
-preview: per member, the base in force before and after, and the monthly amount it gives."""
+preview: per member, the base in force before and after, and the monthly amount it gives.
+
+A school's payroll lists all its staff, most of them not party members: a row that is no
+member's on the branch's roll is skipped and listed, not an error. Against silent loss the
+result lists the members on the roll who have no row, and a file in which no row is a
+member's is refused as the wrong file."""
 
 import datetime
 from collections import defaultdict
@@ -12,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.models import Branch
 from members.dues.ledger import first_of
@@ -46,6 +52,8 @@ class BasisChange:
     old: DuesBasis | None  # the basis in force in the month, before the import
     old_amount: Decimal | None
     later_from: datetime.date | None = None  # a later basis, which stays in force from then
+    # Found by the name alone: the row or the member's record has no identity number.
+    by_name: bool = False
 
     @property
     def changed(self) -> bool:
@@ -63,6 +71,17 @@ class BasisChange:
         return DuesCategory(self.old.category).label if self.old else ""
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row that is no member's on the branch's roll (staff who are not party members, or
+    people no longer on the roll): left out of the import. `namesake_row` is the row of the
+    member of the same name, when the row's identity number shows it is someone else."""
+
+    number: int
+    name: str
+    namesake_row: int | None = None
+
+
 @dataclass
 class PayrollImportResult:
     starts_on: datetime.date
@@ -70,10 +89,12 @@ class PayrollImportResult:
     errors: list[RowError]
     dry_run: bool
     absent: list[Member] = field(default_factory=list)  # on the roll, in no row
+    skipped: list[SkippedRow] = field(default_factory=list)
+    refusal: str = ""  # why the file as a whole is refused (no row is a member's)
 
     @property
     def written(self) -> bool:
-        return not self.errors and not self.dry_run
+        return not self.errors and not self.refusal and not self.dry_run
 
     @property
     def changed(self) -> list[BasisChange]:
@@ -89,25 +110,55 @@ class PayrollImportResult:
         return sum((row.amount for row in self.rows), Decimal("0.00"))
 
     def summary(self) -> str:
-        return _("%(changed)s bases set, %(unchanged)s unchanged.") % {
+        summary = _("%(changed)s bases set, %(unchanged)s unchanged.") % {
             "changed": len(self.changed),
             "unchanged": self.unchanged,
         }
+        if self.skipped:
+            summary += " " + (
+                ngettext(
+                    "%(count)s row of someone not on the roll was skipped.",
+                    "%(count)s rows of people not on the roll were skipped.",
+                    len(self.skipped),
+                )
+                % {"count": len(self.skipped)}
+            )
+        return summary
 
 
 class _Unmatched(Exception):
-    """No single member on the roll fits a row: the column at fault and why, for the user."""
+    """A row that is a member's, but whose it is, or whether its name or identity number is
+    right, cannot be told: the column at fault and why, for the user."""
 
     def __init__(self, key: str, message: str):
         super().__init__(message)
         self.key, self.message = key, message
 
 
+@dataclass(frozen=True)
+class _Identity:
+    """Whom a row is: a member on the roll (`by_name` when no identity number could be
+    compared), or no one on the roll. `namesakes` are the members of the row's name whose
+    identity numbers on file are not the row's: someone else of the same name, unless the
+    number in the sheet or on file is wrong."""
+
+    member: Member | None = None
+    by_name: bool = False
+    namesakes: tuple[Member, ...] = ()
+
+
+def _namesake_message(name: str) -> str:
+    return _(
+        "The identity number is not the one on file for %(name)s, and no other row is "
+        "theirs: check the number in the row and on the member's record. If the row is "
+        "someone else's of the same name who is not a member, delete it."
+    ) % {"name": name}
+
+
 class _Roll:
     """The branch's members on the roll and their bases, fetched once (two queries)."""
 
     def __init__(self, branch: Branch):
-        self.branch = branch
         self.members = list(Member.objects.filter(branch=branch).on_roll().order_by("name", "pk"))
         self.by_id = {member.id_number: member for member in self.members if member.id_number}
         self.by_name = defaultdict(list)
@@ -117,14 +168,16 @@ class _Roll:
         for basis in DuesBasis.objects.filter(member__branch=branch).order_by("-starts_on"):
             self.bases[basis.member_id].append(basis)
 
-    def match(self, name: str, id_number: str | None) -> Member:
-        """The member a row names: by identity number when it has one (a record without one
-        is found by its name, if unique), else by a unique name. Raises _Unmatched."""
+    def match(self, name: str, id_number: str | None) -> _Identity:
+        """Whom a row is: by identity number when it has one (a record without one is found
+        by its name, if unique), else by a unique name; no one when neither the number nor
+        the name is a member's. Raises _Unmatched for a row that is a member's but not
+        unambiguously."""
         named = self.by_name.get(name, [])
         if id_number:
             return self._match_identity(name, id_number, named)
         if len(named) == 1:
-            return named[0]
+            return _Identity(named[0], by_name=True)
         if named:
             raise _Unmatched(
                 "name",
@@ -134,16 +187,12 @@ class _Roll:
                 )
                 % {"count": len(named), "name": name},
             )
-        raise _Unmatched(
-            "name",
-            _("No member on the roll of %(branch)s is called %(name)s.")
-            % {"branch": self.branch.name, "name": name},
-        )
+        return _Identity()
 
-    def _match_identity(self, name: str, id_number: str, named: list[Member]) -> Member:
+    def _match_identity(self, name: str, id_number: str, named: list[Member]) -> _Identity:
         member = self.by_id.get(id_number)
         if member is not None and parse_name(member.name) == name:
-            return member
+            return _Identity(member)
         if member is not None:
             raise _Unmatched(
                 "id_number",
@@ -151,18 +200,18 @@ class _Roll:
                 % {"member": member.name, "name": name},
             )
         if len(named) == 1 and not named[0].id_number:
-            return named[0]
-        if named:
+            return _Identity(named[0], by_name=True)
+        if any(not namesake.id_number for namesake in named):
             raise _Unmatched(
                 "id_number",
-                _("The identity number is not the one on file for %(name)s: check the row.")
-                % {"name": name},
+                _(
+                    "%(count)s members of the branch are called %(name)s and not all of them "
+                    "have an identity number on file: record their numbers on their pages to "
+                    "tell whose row this is."
+                )
+                % {"count": len(named), "name": name},
             )
-        raise _Unmatched(
-            "id_number",
-            _("No member on the roll of %(branch)s has this identity number.")
-            % {"branch": self.branch.name},
-        )
+        return _Identity(namesakes=tuple(named))
 
     def basis_in(self, member: Member, month: datetime.date) -> DuesBasis | None:
         return next((b for b in self.bases[member.pk] if b.starts_on <= month), None)
@@ -221,9 +270,10 @@ def dues_bases_import(
 ) -> PayrollImportResult:
     """Set the base of every member a row of `sheet` names from the month of `starts_on`,
     all or nothing. Each row is matched to a member of `branch` on the roll (by identity
-    number if the row has one, else by a unique name); its category is the row's 类别, else
-    离退休 for a retired member and 在职 for the others. A row whose member already has this
-    category and base in force that month changes nothing. With errors, or `dry_run`,
+    number if the row has one, else by a unique name); a row that is no member's is skipped.
+    Its category is the row's 类别, else 离退休 for a retired member and 在职 for the others.
+    A row whose member already has this category and base in force that month changes
+    nothing. With errors, with no row a member's (the wrong file: refused), or `dry_run`,
     nothing is written; the result says what would be."""
     month = first_of(starts_on)
     schedules = schedules or DuesSchedules.load()
@@ -233,46 +283,76 @@ def dues_bases_import(
         column, header = sheet.column_label(key) if key else ("", "")
         errors.append(RowError(number, column, header, message))
 
+    refusal = ""
     with transaction.atomic():
         if not dry_run:
             # Imports into one branch wait for each other (PostgreSQL; SQLite locks anyway).
             Branch.objects.select_for_update().filter(pk=branch.pk).first()
         roll = _Roll(branch)
-        rows = _plan_rows(sheet, roll=roll, month=month, schedules=schedules, error=error)
-        if not errors and not dry_run:
+        rows, skipped = _plan_rows(sheet, roll=roll, month=month, schedules=schedules, error=error)
+        if not errors and not rows:
+            refusal = _(
+                "No row of the file is a member's on the roll of %(branch)s, so nothing can "
+                "be imported: is it the right file? A row is a member's when its name (and "
+                "identity number, if it has one) are those of the member's record."
+            ) % {"branch": branch.name}
+        if not errors and not refusal and not dry_run:
             _write(rows, month=month, acting_user=acting_user, file_name=file_name, error=error)
     matched = {change.member.pk for change in rows}
     absent = [member for member in roll.members if member.pk not in matched]
     errors.sort(key=lambda problem: (problem.row, problem.column or "~"))
     return PayrollImportResult(
-        starts_on=month, rows=rows, errors=errors, dry_run=dry_run, absent=absent
+        starts_on=month,
+        rows=rows,
+        errors=errors,
+        dry_run=dry_run,
+        absent=absent,
+        skipped=skipped,
+        refusal=refusal,
     )
 
 
-def _plan_rows(sheet, *, roll: _Roll, month, schedules, error) -> list[BasisChange]:
-    """A change for every row that names one member, who no other row names."""
-    rows: list[BasisChange] = []
-    matched: dict[int, BasisChange] = {}  # member id → the row naming them
-    refused: set[int] = set()
-    for row in sheet.rows:
-        change = _plan_row(sheet, row, roll=roll, month=month, schedules=schedules, error=error)
-        if change is None:
-            continue
-        member = change.member
-        if member.pk in matched:
-            first = matched[member.pk]
+def _plan_rows(
+    sheet, *, roll: _Roll, month, schedules, error
+) -> tuple[list[BasisChange], list[SkippedRow]]:
+    """A change for every row that is one member's, whom no other row names, and the rows
+    that are no member's, skipped. A row with a member's name but another identity number is
+    skipped when that member has a row of their own (a namesake who is not a member), and is
+    an error when they have none: the number in the sheet or on file may be wrong."""
+    identities = [(row, _identify(row, roll=roll, error=error)) for row in sheet.rows]
+    own_row: dict[int, int] = {}  # member id → the first row that is theirs
+    for row, identity in identities:
+        if identity is not None and identity.member is not None:
+            own_row.setdefault(identity.member.pk, row.number)
+    changes: list[BasisChange] = []
+    skipped: list[SkippedRow] = []
+    refused: set[int] = set()  # members named by two rows
+    for row, identity in identities:
+        if identity is not None and identity.member is None:
+            name = parse_name(row.values.get("name"))
+            namesake_rows = [own_row.get(namesake.pk) for namesake in identity.namesakes]
+            if None not in namesake_rows:
+                skipped.append(SkippedRow(row.number, name, min(namesake_rows, default=None)))
+                continue
+            error(row.number, "id_number", _namesake_message(name))
+            identity = None
+        member = identity.member if identity is not None else None
+        if member is not None and own_row[member.pk] != row.number:
             message = _("Rows %(first)s and %(second)s are both %(name)s; keep one of them.") % {
-                "first": first.number,
+                "first": own_row[member.pk],
                 "second": row.number,
                 "name": member.name,
             }
-            error(first.number, "name", message)
+            error(own_row[member.pk], "name", message)
             error(row.number, "name", message)
             refused.add(member.pk)
-            continue
-        matched[member.pk] = change
-        rows.append(change)
-    return [change for change in rows if change.member.pk not in refused]
+        # The cells of every row that may be a member's are checked, even one already wrong.
+        change = _row_change(
+            sheet, row, identity=identity, roll=roll, month=month, schedules=schedules, error=error
+        )
+        if change is not None:
+            changes.append(change)
+    return [change for change in changes if change.member.pk not in refused], skipped
 
 
 def _parse_identity(row: RosterRow, report) -> tuple[str | None, bool]:
@@ -292,8 +372,32 @@ def _parse_identity(row: RosterRow, report) -> tuple[str | None, bool]:
     return id_number, True
 
 
-def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChange | None:
-    """What the row does, or None after reporting each of its problems."""
+def _identify(row: RosterRow, *, roll: _Roll, error) -> _Identity | None:
+    """Whom the row is, or None after reporting why that cannot be told. A missing name and
+    an invalid identity number are errors even in a row that may be no member's: the
+    member it may be would otherwise be left out without a word."""
+
+    def report(key: str, message: str) -> None:
+        error(row.number, key, message)
+
+    name = parse_name(row.values.get("name"))
+    if not name:
+        report("name", _("The name is missing."))
+    id_number, identified = _parse_identity(row, report)
+    if not name or not identified:
+        return None
+    try:
+        return roll.match(name, id_number)
+    except _Unmatched as problem:
+        report(problem.key, problem.message)
+        return None
+
+
+def _row_change(
+    sheet, row, *, identity: _Identity | None, roll: _Roll, month, schedules, error
+) -> BasisChange | None:
+    """What the row does for its member, or None after reporting each problem of its cells
+    (they are reported for a row whose member could not be told too: None, then)."""
     problems = 0
 
     def report(key: str, message: str) -> None:
@@ -301,10 +405,6 @@ def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChang
         problems += 1
         error(row.number, key, message)
 
-    name = parse_name(row.values.get("name"))
-    if not name:
-        report("name", _("The name is missing."))
-    id_number, identified = _parse_identity(row, report)
     try:
         category = parse_dues_category(row.values.get("category"))
     except CellError as problem:
@@ -321,14 +421,9 @@ def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChang
             % {"category": DuesCategory.OTHER.label},
         )
     base = _row_base(sheet, row, report)
-    member = None
-    if name and identified:
-        try:
-            member = roll.match(name, id_number)
-        except _Unmatched as problem:
-            report(problem.key, problem.message)
-    if problems or member is None or base is None:
+    if problems or identity is None or base is None:
         return None
+    member = identity.member
     category = category or _default_category(member)
     basis = DuesBasis(member=member, category=category, monthly_base=base, starts_on=month)
     try:
@@ -349,6 +444,7 @@ def _plan_row(sheet, row, *, roll: _Roll, month, schedules, error) -> BasisChang
         old=old,
         old_amount=(schedules.basis_amount(old, month) if old else None),
         later_from=later.starts_on if later else None,
+        by_name=identity.by_name,
     )
 
 

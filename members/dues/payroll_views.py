@@ -1,8 +1,9 @@
 """The committee's import of the year's dues bases from a payroll sheet: upload (the file
 and the month the bases start from) → preview (each member's base before and after, and the
-monthly amount) → confirm; and the rows with their errors as a workbook. The work is in
-`members.dues.payroll` and `payroll_import`; these only adapt. Only the branch's committee
-may use them (others of the branch 403, outsiders 404: `groups.access`)."""
+monthly amount; the rows skipped as no member's; the members with no row) → confirm; and
+the rows with their errors as a workbook. The work is in `members.dues.payroll` and
+`payroll_import`; these only adapt. Only the branch's committee may use them (others of the
+branch 403, outsiders 404: `groups.access`)."""
 
 import datetime
 import io
@@ -47,10 +48,12 @@ class PayrollUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Payroll sheet (.xlsx, .xls or .ods)"),
         help_text=gettext_lazy(
-            "One row a member: 姓名, 身份证号 (to tell apart members of the same name) "
-            "and either 党费基数 (or 月计算基数, 税后工资) or the pay items 岗位工资, 薪级工资, "
-            "绩效工资 and 津贴补贴 with 个人所得税, which is the only deduction; 类别 (在职, "
-            "离退休, 学生) is optional. The header row may be anywhere in the first rows."
+            "The school's payroll as it is: the rows of staff who are not members of the "
+            "branch are skipped and listed. Columns: 姓名, 身份证号 (to tell apart people of "
+            "the same name) and either 党费基数 (or 月计算基数, 税后工资) or the pay items "
+            "岗位工资, 薪级工资, 绩效工资 and 津贴补贴 with 个人所得税, which is the only "
+            "deduction; 类别 (在职, 离退休, 学生) is optional. The header row may be anywhere "
+            "in the first rows."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
@@ -191,6 +194,7 @@ def payroll_preview(request, pk):
             "token": pending.token,
             "formula": base_formula(sheet),
             "missing_columns": "、".join(missing_pay_columns(sheet)),
+            "has_id_column": "id_number" in sheet.columns,
         },
     )
 

@@ -5,7 +5,6 @@ page. Browsers are never downloaded: `playwright install` is not used, the syste
 /usr/bin/chromium is. Screenshots go to `artifacts/` at the repository root.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
@@ -82,26 +81,3 @@ def new_page(browser: Browser, failed_responses: list[str]):
 def page(new_page) -> Page:
     """A desktop page (1280×800) in its own context."""
     return new_page()
-
-
-@pytest.fixture(autouse=True)
-def migration_data(transactional_db):
-    """Browser tests need a committed database (transactional_db), which is emptied after
-    each test — including the recruitment steps and rules that migration 0004 seeds and
-    the default meeting rules and agendas of activities 0002. Seed
-    them again, with the migration's own function, when they are gone."""
-    from django.apps import apps
-
-    from members.models import RecruitmentStep
-
-    if not RecruitmentStep.objects.exists():
-        seed_migration = importlib.import_module(
-            "members.migrations.0004_recruitment_steps_and_rules"
-        )
-        seed_migration.seed(apps, None)
-
-    from activities.models import MeetingRule
-
-    if not MeetingRule.objects.filter(branch=None).exists():
-        defaults = importlib.import_module("activities.migrations.0002_default_rules_and_agendas")
-        defaults.add_defaults(apps, None)

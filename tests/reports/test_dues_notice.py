@@ -5,7 +5,6 @@ in the dues' total. For the committee and viewers only, in a fixed number of que
 PDF embeds Noto CJK."""
 
 import datetime
-import importlib
 import io
 import re
 from decimal import Decimal
@@ -69,25 +68,12 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def ensure_default_brackets() -> None:
-    """The 2008 brackets as the migration seeds them, if a flush removed them."""
-    from django.apps import apps
-
-    from members.models import DuesBracket
-
-    if not DuesBracket.objects.exists():
-        importlib.import_module("members.migrations.0007_dues").seed_2008_brackets(apps, None)
-
-
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
     """The 2025 notice of a branch like the world's with `dues_year`'s dues, printed once for
     the module; its rows are rolled back at once."""
     folder = tmp_path_factory.mktemp("notice")
     with django_db_blocker.unblock(), transaction.atomic():
-        # Run after the browser tests, which flush the database (pytest-django orders tests
-        # without `db` last), this fixture would find no brackets: the migration seeds them.
-        ensure_default_brackets()
         world = branch_like_the_world()
         expected = a_year_of_dues(world)
         report = DuesNotice(branch=world.branch, year=DUES_YEAR, today=datetime.date(2026, 3, 1))

@@ -67,3 +67,24 @@ def school_payroll() -> io.BytesIO:
         for column, value in enumerate(row, start=1):
             sheet.cell(row=6 + offset, column=column, value=value)
     return xlsx(workbook)
+
+
+def staff_id(index: int) -> str:
+    """A valid identity number no member of the tests has (index < 1000)."""
+    return id_number("19700101", f"{index:03d}", region="440106")
+
+
+def whole_staff_payroll(others: int = 80) -> io.BytesIO:
+    """The school's payroll as the finance office keeps it: every member of staff, most of
+    them not party members. Rows 2–4 are 书记 (7000), 普通党员 (4000) and 乙组长 (5000,
+    retired); then `others` teachers who are not members, with identity numbers, some with
+    cells the import would refuse in a member's row (a word for the pay, an unknown 类别)."""
+    rows = [
+        ["书记", SECRETARY_ID, 7000, None],
+        ["普通党员", MEMBER_ID, 4000, None],
+        ["乙组长", LEADER_B_ID, 5000, None],
+    ]
+    for index in range(others):
+        pay, category = ("待定", "临时工") if index % 10 == 0 else (3000 + index, None)
+        rows.append([f"教师{index:02d}", staff_id(index), pay, category])
+    return simple_payroll(rows, ("姓名", "身份证号", "党费基数", "类别"))

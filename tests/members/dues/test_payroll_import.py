@@ -1,6 +1,7 @@
 """Reading a payroll sheet and importing its dues bases: the base from the pay items less the
-income tax only, members matched by identity number or a unique name, every bad row
-reported with its row and column, all bases or none, and the preview's figures."""
+income tax only, members matched by identity number or a unique name, the rows of staff who
+are not members skipped, every bad row reported with its row and column, all bases or none,
+and the preview's figures."""
 
 import datetime
 from decimal import Decimal
@@ -23,6 +24,8 @@ from tests.members.dues.payroll_files import (
     SECRETARY_ID,
     school_payroll,
     simple_payroll,
+    staff_id,
+    whole_staff_payroll,
 )
 from tests.members.roster.other_formats import as_ods, as_xls
 from tests.members.roster.test_importing import id_number
@@ -233,6 +236,7 @@ def test_a_member_without_an_identity_number_on_file_is_found_by_name(staff):
 
 def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_written(staff):
     MemberFactory(branch=staff.branch, name="普通党员")  # a second one, without an ID
+    MemberFactory(branch=staff.branch, name="丙组党员")
     dues_basis_set(
         member=staff.secretary,
         category=DuesCategory.IN_SERVICE,
@@ -249,11 +253,11 @@ def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_writte
             ["乙组长", LEADER_B_ID, None, None],  # 4: blank
             ["乙组党员一", None, "三千元", None],  # 5: text
             ["普通党员", None, 4000, None],  # 6: two members of that name
-            ["陌生人", None, 4000, None],  # 7: nobody of that name
+            ["陌生人", None, "四千", None],  # 7: nobody of that name: skipped, unread
             ["乙组党员二", None, 4000, "临时"],  # 8: an unknown category
             ["乙组党员二", MEMBER_ID, 4000, None],  # 9: 普通党员's identity number
             ["书记", bad_check_digit, 4000, None],  # 10: a wrong check digit
-            ["甲组长", None, 123456789, None],  # 11: too large for the base
+            ["丙组党员", None, 123456789, None],  # 11: too large for the base
         ],
         ("姓名", "身份证号", "党费基数", "类别"),
     )
@@ -264,7 +268,6 @@ def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_writte
         (4, "C", "党费基数"),
         (5, "C", "党费基数"),
         (6, "A", "姓名"),
-        (7, "A", "姓名"),
         (8, "D", "类别"),
         (9, "B", "身份证号"),
         (10, "B", "身份证号"),
@@ -274,8 +277,8 @@ def test_every_bad_row_is_reported_with_its_row_and_column_and_nothing_is_writte
     assert "-3000" in messages[3]
     assert "三千元" in messages[5]
     assert "2" in messages[6] and "身份证号" in messages[6]
-    assert "陌生人" in messages[7]
     assert "普通党员" in messages[9]
+    assert [(row.number, row.name) for row in result.skipped] == [(7, "陌生人")]
     assert bases_written() == before
     assert DuesBasis.objects.get(member=staff.secretary).monthly_base == Decimal("6000.00")
 
@@ -300,10 +303,125 @@ def test_a_sheet_of_pay_items_reports_a_tax_larger_than_the_pay_and_an_empty_row
     ]
 
 
-def test_members_off_the_roll_are_not_matched(staff):
+# --------------------------------------------------------------------------- staff, not members
+
+
+def skipped_of(result) -> list[tuple]:
+    return [(row.number, row.name, row.namesake_row) for row in result.skipped]
+
+
+def test_the_rows_of_staff_who_are_not_members_are_skipped_and_the_members_imported(staff):
+    result = run(staff.branch, whole_staff_payroll(others=12))
+    assert result.written and result.errors == [] and result.refusal == ""
+    assert [(row.number, row.member.name, row.base) for row in result.rows] == [
+        (2, "书记", Decimal("7000.00")),
+        (3, "普通党员", Decimal("4000.00")),
+        (4, "乙组长", Decimal("5000.00")),
+    ]
+    # Their cells are not read: 教师00 and 教师10 have 待定 for the pay and 临时工 for 类别.
+    assert skipped_of(result) == [(5 + index, f"教师{index:02d}", None) for index in range(12)]
+    assert DuesBasis.objects.count() == 3
+    assert "12" in result.summary()
+
+
+def test_the_members_with_no_row_are_listed_and_keep_their_bases(staff):
+    dues_basis_set(
+        member=staff.leader_a,
+        category=DuesCategory.IN_SERVICE,
+        monthly_base=Decimal("3000"),
+        starts_on=datetime.date(2025, 1, 1),
+        acting_user=UserFactory(),
+    )
+    result = run(staff.branch, whole_staff_payroll(others=3))
+    assert result.written
+    assert [member.name for member in result.absent] == ["乙组党员一", "乙组党员二", "甲组长"]
+    assert DuesBasis.objects.get(member=staff.leader_a).monthly_base == Decimal("3000.00")
+
+
+def test_a_file_in_which_no_row_is_a_members_is_refused(staff):
+    # Another branch's payroll: its secretary, a teacher who is not a member.
+    stream = simple_payroll([["外支部书记", None, 6000], ["教师", staff_id(1), 5000]])
+    result = run(staff.branch, stream)
+    assert not result.written and result.errors == []
+    assert "一支部" in result.refusal
+    assert skipped_of(result) == [(2, "外支部书记", None), (3, "教师", None)]
+    assert DuesBasis.objects.count() == 0
+
+
+def test_a_file_with_no_rows_at_all_is_refused(staff):
+    result = run(staff.branch, simple_payroll([]))
+    assert not result.written and result.refusal
+    assert result.rows == result.skipped == result.errors == []
+
+
+def test_members_off_the_roll_are_skipped(staff):
     Member.objects.filter(pk=staff.member.pk).update(status="transferred_out")
-    result = run(staff.branch, simple_payroll([["普通党员", None, 4000]]))
-    assert [(e.row, e.column) for e in result.errors] == [(2, "A")]
+    stream = simple_payroll([["书记", SECRETARY_ID, 7000], ["普通党员", MEMBER_ID, 4000]])
+    result = run(staff.branch, stream)
+    assert result.written
+    assert skipped_of(result) == [(3, "普通党员", None)]
+    assert not DuesBasis.objects.filter(member=staff.member).exists()
+
+
+def test_a_namesake_with_another_identity_number_is_skipped_when_the_member_has_a_row(staff):
+    stream = simple_payroll([["普通党员", staff_id(1), 3000], ["普通党员", MEMBER_ID, 4000]])
+    result = run(staff.branch, stream)
+    assert result.written
+    assert skipped_of(result) == [(2, "普通党员", 3)]
+    assert DuesBasis.objects.get(member=staff.member).monthly_base == Decimal("4000.00")
+
+
+def test_a_members_name_with_another_identity_number_and_no_row_of_theirs_is_an_error(staff):
+    # Someone else of the same name, or a wrong number in the sheet or on file: not told.
+    stream = simple_payroll([["书记", SECRETARY_ID, 7000], ["普通党员", staff_id(1), 3000]])
+    result = run(staff.branch, stream)
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, "B")]
+    assert "普通党员" in result.errors[0].message
+    assert result.skipped == []
+    assert DuesBasis.objects.count() == 0
+
+
+def test_namesakes_one_without_an_identity_number_on_file_cannot_be_told_from_a_stranger(staff):
+    MemberFactory(branch=staff.branch, name="普通党员")  # no identity number on file
+    stream = simple_payroll(
+        [["书记", SECRETARY_ID, 7000], ["普通党员", MEMBER_ID, 4000], ["普通党员", staff_id(1), 1]]
+    )
+    result = run(staff.branch, stream)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "B")]
+    assert "2" in result.errors[0].message and "普通党员" in result.errors[0].message
+
+
+def test_an_invalid_identity_number_is_an_error_even_in_a_row_that_may_be_no_members(staff):
+    bad_check_digit = staff_id(1)[:17] + ("1" if staff_id(1)[17] != "1" else "2")
+    stream = simple_payroll([["书记", SECRETARY_ID, 7000], ["陌生人", bad_check_digit, 3000]])
+    result = run(staff.branch, stream)
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, "B")]
+    assert DuesBasis.objects.count() == 0
+
+
+def test_two_rows_for_one_member_are_reported_even_when_one_is_also_wrong(staff):
+    stream = simple_payroll([["书记", SECRETARY_ID, 7000], ["书记", None, "七千"]])
+    result = run(staff.branch, stream)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "A"), (3, "A"), (3, "C")]
+    assert DuesBasis.objects.count() == 0
+
+
+def test_the_rows_found_by_name_alone_are_marked(staff):
+    stream = simple_payroll(
+        [
+            ["书记", SECRETARY_ID, 7000],  # by the number
+            ["普通党员", None, 4000],  # no number in the row
+            ["甲组长", id_number("19800101", "111"), 4500],  # no number on file
+        ]
+    )
+    result = run(staff.branch, stream, dry_run=True)
+    assert [(row.member.name, row.by_name) for row in result.rows] == [
+        ("书记", False),
+        ("普通党员", True),
+        ("甲组长", True),
+    ]
 
 
 def test_the_preview_shows_old_and_new_bases_and_writes_nothing(staff):
@@ -395,6 +513,7 @@ def test_the_preview_costs_the_same_queries_for_any_number_of_rows(staff, query_
         )
         number = sheet.rows[-1].number + 1
         sheet.rows.append(RosterRow(number, {"name": member.name, "base": 3500}))
+        sheet.rows.append(RosterRow(number + 1, {"name": f"教师{number}", "base": 3000}))
 
     query_counter.assert_constant(preview, grow)
 

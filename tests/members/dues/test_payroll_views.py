@@ -22,6 +22,8 @@ from tests.members.dues.payroll_files import (
     SECRETARY_ID,
     school_payroll,
     simple_payroll,
+    staff_id,
+    whole_staff_payroll,
 )
 from tests.members.roster.other_formats import as_ods, as_xls
 
@@ -236,3 +238,77 @@ def test_a_file_that_changes_nothing_has_nothing_to_confirm(staff, secretary_cli
     _, response = preview(secretary_client, staff.branch, stream)
     assert response.context["result"].unchanged == 1
     assert 'name="token"' not in response.content.decode()
+
+
+# --------------------------------------------------------------------------- staff, not members
+
+
+def test_a_whole_staff_payroll_imports_the_members_and_folds_the_others(staff, secretary_client):
+    token, response = preview(secretary_client, staff.branch, whole_staff_payroll(others=80))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="payroll-errors"' not in page
+    skipped = re.search(r'<details class="mb-3" id="payroll-skipped">(.*?)</details>', page, re.S)
+    assert skipped, "the skipped rows are folded, closed"
+    assert "已跳过：不是本支部党员（80 行）" in skipped.group(1)
+    listed = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", skipped.group(1))
+    assert listed[0] == ("5", "教师00") and listed[-1] == ("84", "教师79")
+    assert len(listed) == 80
+    bases = re.search(r'id="payroll-bases">(.*?)</table>', page, re.S).group(1)
+    assert re.findall(r"<td>(\d+)</td>\s*<td>([^<]+)</td>", bases) == [
+        ("2", "书记"),
+        ("3", "普通党员"),
+        ("4", "乙组长"),
+    ]
+    absent = re.search(r'id="payroll-absent">(.*?)</div>', page, re.S).group(1)
+    assert "表中没有以下党员的工资数据，其党费基数保持不变" in absent
+    assert "甲组长" in absent and "乙组党员一" in absent and "书记" not in absent
+    response = secretary_client.post(urls(staff.branch)["preview"], {"token": token}, follow=True)
+    assert DuesBasis.objects.count() == 3
+    assert "80" in " ".join(str(message) for message in response.context["messages"])
+
+
+def test_a_file_with_no_members_row_is_refused_with_no_way_to_confirm(staff, secretary_client):
+    stream = simple_payroll([["外支部书记", None, 6000], ["教师", staff_id(1), 5000]])
+    token, response = preview(secretary_client, staff.branch, stream)
+    page = response.content.decode()
+    assert 'id="payroll-refusal"' in page and "一支部" in page
+    assert '<details class="mb-3" id="payroll-skipped" open>' in page
+    assert 'id="payroll-bases"' not in page and 'name="token"' not in page
+    response = secretary_client.post(urls(staff.branch)["preview"], {"token": token})
+    assert response.status_code == 200
+    assert DuesBasis.objects.count() == 0
+
+
+def test_a_sheet_without_identity_numbers_warns_that_names_alone_match(staff, secretary_client):
+    _, response = preview(
+        secretary_client, staff.branch, simple_payroll([["书记", 7000]], ("姓名", "党费基数"))
+    )
+    page = response.content.decode()
+    assert 'id="payroll-names-only"' in page
+    assert "data-by-name" not in page  # one warning for the sheet, not a badge a row
+
+
+def test_a_row_found_by_name_alone_in_a_sheet_with_numbers_is_marked(staff, secretary_client):
+    stream = simple_payroll([["书记", SECRETARY_ID, 7000], ["普通党员", None, 4000]])
+    _, response = preview(secretary_client, staff.branch, stream)
+    page = response.content.decode()
+    assert 'id="payroll-names-only"' not in page
+    marked = re.findall(r"<td>(\d+)</td>\s*<td>([^<]+)</td>(?:(?!</tr>).)*data-by-name", page, re.S)
+    assert marked == [("3", "普通党员")]
+
+
+def test_the_preview_of_a_whole_staff_payroll_costs_the_same_queries_for_more_staff(
+    staff, secretary_client, query_counter
+):
+    others = 5
+
+    def page():
+        _, response = preview(secretary_client, staff.branch, whole_staff_payroll(others=others))
+        assert response.status_code == 200
+
+    def grow():
+        nonlocal others
+        others += 20
+
+    query_counter.assert_constant(page, grow)
