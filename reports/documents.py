@@ -1,8 +1,8 @@
 """The site's documents as reports (reports.base): the minutes of a meeting, the meeting
 ledger (三会一课台账), the roster export, the results sheet of a member evaluation
-(民主评议党员结果汇总表) and the year's dues notice (党费收缴公示). Each says who may have it;
-the work of making the file is in reports.minutes, reports.ledger, members.roster,
-reports.evaluation and reports.dues."""
+(民主评议党员结果汇总表), the year's dues notice (党费收缴公示) and the activities ledger
+(党建活动台账). Each says who may have it; the work of making the file is in reports.minutes,
+reports.ledger, members.roster, reports.evaluation, reports.dues and reports.work."""
 
 import datetime
 
@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from activities.access import can_export_meetings, can_read_whole_meeting
 from activities.models import Meeting
+from activities.work.selectors import work_figures
 from groups.access import roles_for
 from groups.models import Branch
 from members.access import can_export_roster
@@ -32,6 +33,7 @@ from reports.dues import (
 from reports.evaluation import results_sheet, results_title, results_workbook
 from reports.ledger import ledger_title, meeting_ledger_workbook, period_label
 from reports.minutes import minutes_file_stem, minutes_of, minutes_title
+from reports.work import work_ledger_title, work_ledger_workbook
 
 
 class MeetingMinutes(PrintedReport):
@@ -223,3 +225,45 @@ class DuesNotice(PrintedReport):
 
     def render_xlsx(self, *, request=None) -> bytes:
         return notice_workbook(self.notice(), today=self.today)
+
+
+class WorkLedger(Report):
+    """党建活动台账 of a year (the list's filters applied to the activities sheet): for the
+    branch's committee and viewers, and for its leaders (their groups only). Talks are
+    listed without their content, and only to those who may know of them."""
+
+    code = "work_ledger"
+    formats = (XLSX,)
+
+    def __init__(
+        self,
+        *,
+        branch: Branch,
+        year: int,
+        activities: QuerySet,
+        groups: frozenset[int] | None,
+        talks: bool,
+        today: datetime.date | None = None,
+    ):
+        start, end = _year(year)
+        super().__init__(start=start, end=end)
+        self.branch, self.year = branch, year
+        self.activities, self.groups, self.talks = activities, groups, talks
+        self.today = today or timezone.localdate()
+
+    @property
+    def title(self) -> str:
+        return work_ledger_title(self.branch, self.start, self.end)
+
+    def is_available_to(self, user) -> bool:
+        roles = roles_for(user)
+        return roles.can_view_branch(self.branch.pk) or bool(roles.led_groups_in(self.branch.pk))
+
+    def render_xlsx(self, *, request=None) -> bytes:
+        return work_ledger_workbook(
+            branch=self.branch,
+            activities=self.activities,
+            figures=work_figures(self.branch, self.start, self.end, talks=self.talks),
+            groups=self.groups,
+            today=self.today,
+        )

@@ -42,4 +42,10 @@ urlpatterns = [
         name="dues_notice",
         default="pdf",
     ),
+    *report_path(
+        "branches/<int:branch_pk>/work/ledger",
+        views.work_ledger,
+        name="work_ledger",
+        default="xlsx",
+    ),
 ]

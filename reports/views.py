@@ -10,7 +10,10 @@ from django.shortcuts import render
 
 from activities.access import get_branch_for_meetings, get_meeting_for_user
 from activities.filters import MeetingFilterForm
-from groups.access import get_branch_for_user
+from activities.work.access import get_branch_for_work, sees_talks
+from activities.work.selectors import listed_activities
+from activities.work.views import year_from
+from groups.access import get_branch_for_user, roles_for
 from members.access import get_evaluation_for_reader
 from members.forms import RosterFilterForm
 from reports.base import Report
@@ -20,6 +23,7 @@ from reports.documents import (
     MeetingLedger,
     MeetingMinutes,
     RosterExport,
+    WorkLedger,
 )
 
 
@@ -83,4 +87,24 @@ def dues_notice(request, branch_pk, year, format):
     """党费收缴公示 of a year, up to the current one."""
     branch = get_branch_for_user(request, branch_pk)
     report = _get_report_for_user(request, DuesNotice(branch=branch, year=year), format)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def work_ledger(request, branch_pk, format):
+    """党建活动台账 of a year, with the activity list's filters."""
+    branch, groups = get_branch_for_work(request, branch_pk)
+    talks = sees_talks(roles_for(request.user), branch.pk)
+    year = year_from(request)
+    activities = listed_activities(
+        branch,
+        year=year,
+        groups=groups,
+        talks=talks,
+        kind=request.GET.get("kind", ""),
+        group=request.GET.get("group", ""),
+        query=request.GET.get("q", "").strip(),
+    )
+    report = WorkLedger(branch=branch, year=year, activities=activities, groups=groups, talks=talks)
+    report = _get_report_for_user(request, report, format)
     return report.render(format, request=request).response()

@@ -152,7 +152,15 @@ class ActivityForm(forms.ModelForm):
             self.fields["group"].help_text = ""
         # What the kind is about first, then who and where: a phone user fills the top.
         self.order_fields(
-            ["held_on", *KIND_FIELDS[kind], "title", "group", "owner", "participants"]
+            [
+                "held_on",
+                *KIND_REQUIRED[kind],
+                *KIND_FIELDS[kind],
+                "title",
+                "group",
+                "owner",
+                "participants",
+            ]
         )
         if not self.instance.pk:
             self.fields["held_on"].initial = timezone.localdate()

@@ -275,3 +275,32 @@ def work_figures(
         required_hours=required,
         reasons=reasons,
     )
+
+
+def listed_activities(
+    branch,
+    *,
+    year: int,
+    groups: frozenset[int] | None,
+    talks: bool,
+    kind: str = "",
+    group: str = "",
+    query: str = "",
+):
+    """The activities of `year` a reader sees (their `groups`, None for all; talks for those
+    who may know of them), filtered by kind, group id and a search in the title, the
+    counterpart and the place; newest first."""
+    activities = Activity.objects.filter(branch=branch, held_on__year=year)
+    if groups is not None:
+        activities = activities.filter(group__in=groups).exclude(kind=ActivityKind.TALK)
+    elif not talks:
+        activities = activities.exclude(kind=ActivityKind.TALK)
+    if kind in ActivityKind.values:
+        activities = activities.filter(kind=kind)
+    if group.isdigit():
+        activities = activities.filter(group_id=int(group))
+    if query:
+        activities = activities.filter(
+            Q(title__icontains=query) | Q(counterpart__icontains=query) | Q(place__icontains=query)
+        )
+    return activities.order_by("-held_on", "-pk")

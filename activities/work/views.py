@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from activities.work.access import (
     sees_talks,
 )
 from activities.work.forms import USUAL_TITLES, ActivityForm
-from activities.work.selectors import work_figures
+from activities.work.selectors import listed_activities, work_figures
 from groups.access import roles_for
 
 PAGE_SIZE = 50
@@ -41,7 +41,8 @@ def _kinds_for(roles, branch_id) -> list[tuple[str, str]]:
     return [(value, label) for value, label in ActivityKind.choices if value != ActivityKind.TALK]
 
 
-def _year(request) -> int:
+def year_from(request) -> int:
+    """The year of `?year=`, this year when absent or out of range."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
@@ -53,32 +54,26 @@ def _year(request) -> int:
 def activity_list(request, pk):
     branch, groups = get_branch_for_work(request, pk)
     roles = roles_for(request.user)
-    year = _year(request)
+    year = year_from(request)
+    kind, group = request.GET.get("kind", ""), request.GET.get("group", "")
+    query = request.GET.get("q", "").strip()
     activities = (
-        Activity.objects.filter(branch=branch, held_on__year=year)
+        listed_activities(
+            branch,
+            year=year,
+            groups=groups,
+            talks=sees_talks(roles, branch.pk),
+            kind=kind,
+            group=group,
+            query=query,
+        )
         .select_related("group", "owner", "home_visit_reason")
         .annotate(people=Count("participants"))
-        .order_by("-held_on", "-pk")
     )
-    if groups is not None:
-        activities = activities.filter(group__in=groups).exclude(kind=ActivityKind.TALK)
-    elif not sees_talks(roles, branch.pk):
-        activities = activities.exclude(kind=ActivityKind.TALK)
-    kind = request.GET.get("kind", "")
-    if kind in ActivityKind.values:
-        activities = activities.filter(kind=kind)
     group_choices = branch.party_groups.order_by("sort_order", "name")
     if groups is not None:
         group_choices = group_choices.filter(pk__in=groups)
     group_choices = list(group_choices)
-    group = request.GET.get("group", "")
-    if group.isdigit():
-        activities = activities.filter(group_id=int(group))
-    query = request.GET.get("q", "").strip()
-    if query:
-        activities = activities.filter(
-            Q(title__icontains=query) | Q(counterpart__icontains=query) | Q(place__icontains=query)
-        )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {"year": year, "kind": kind, "group": group, "q": query}
     return render(
@@ -227,7 +222,7 @@ def _period(request) -> tuple[datetime.date, datetime.date]:
         start = datetime.date.fromisoformat(request.GET.get("start", ""))
         end = datetime.date.fromisoformat(request.GET.get("end", ""))
     except ValueError:
-        year = _year(request)
+        year = year_from(request)
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return (start, end) if start <= end else (end, start)
 

@@ -4,6 +4,7 @@ study hours against the yearly rule, who may read and record what (a talk's cont
 reaches a leader or a member), and query budgets that do not grow with the activities."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
@@ -429,3 +430,59 @@ def test_the_workbench_lists_the_branchs_activities_and_the_lists_it_extends(
     )
     change = secretary_client.get(reverse("admin:activities_activity_change", args=[talk.pk]))
     assert change.status_code == 200 and "谈话内容保密" not in change.content.decode()
+
+
+def read_ledger(response):
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book}
+
+
+def test_the_ledger_is_exported_and_read_back_with_the_totals_and_hours(
+    world, clerk, reasons, talk, secretary_client, leader_a_client
+):
+    seed_001(world, clerk, reasons)
+    record(
+        world.branch,
+        ActivityKind.STUDY,
+        clerk=clerk,
+        title="=HYPERLINK(1)",
+        study_form=StudyForm.GROUP,
+        hours=Decimal("3"),
+        participants=[world.member],
+    )
+    url = reverse("reports:work_ledger", args=[world.branch.pk])
+    sheets = read_ledger(secretary_client.get(url, {"year": YEAR}))
+    activities, totals, hours = sheets.values()
+    rows = [row for row in activities[2:] if isinstance(row[0], int)]
+    assert len(rows) == Activity.objects.count()
+    assert "=HYPERLINK(1)" in [row[3] for row in rows]  # text, not a formula
+    assert not any("谈话内容保密" in str(cell) for row in activities for cell in row)
+    total = totals[-1]
+    assert total[1:4] == [40, 118, 5191] and total[4:7] == [132, 162, 338]
+    study = {row[0]: row for row in hours[3:]}
+    assert study[world.member.name][2:] == [3, 29]
+    # A leader's ledger holds their group's activities only, and no talk.
+    sheets = read_ledger(leader_a_client.get(url, {"year": YEAR}))
+    activities, totals, _hours = sheets.values()
+    kinds = {row[2] for row in activities[2:] if isinstance(row[0], int)}
+    assert kinds == {"家访"}
+    assert [row[0] for row in totals[2:]] == [world.group_a.name]
+
+
+def test_the_ledger_is_for_the_lists_readers(personas, world):
+    assert_matrix(
+        personas,
+        "get",
+        reverse("reports:work_ledger", args=[world.branch.pk]),
+        {
+            "secretary": 200,
+            "leader_a": 200,
+            "leader_b": 200,
+            "member": 403,
+            "viewer": 200,
+            "outsider": 404,
+        },
+    )
