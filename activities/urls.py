@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("activities.compliance.urls")),
     # Committee elections (activities/elections/views.py).
     path("", include("activities.elections.urls")),
+    # The suggestion loop, 意见建议 (activities/suggestions/views.py).
+    path("", include("activities.suggestions.urls")),
 ]

@@ -1,7 +1,8 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
-attendance, votes, files, rules and school calendar (`meetings`), and committee elections
-(`elections`). Every model and enum is re-exported here, so `from activities.models import X`
-works and Django finds the models when the app loads."""
+attendance, votes, files, rules and school calendar (`meetings`), committee elections
+(`elections`), and the staff's suggestions with their answers (`suggestions`). Every model
+and enum is re-exported here, so `from activities.models import X` works and Django finds the
+models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -31,12 +32,21 @@ from activities.models.meetings import (
     validate_meeting_attachment,
     year_counted_for,
 )
+from activities.models.suggestions import (
+    OPEN_STATES,
+    Satisfaction,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionQuerySet,
+    SuggestionState,
+)
 
 __all__ = [
     "COMMITTEE_TYPES",
     "GROUP_TYPES",
     "LATE_MONTH_FOR_LAST_YEAR",
     "MEETING_ATTACHMENT_TYPES",
+    "OPEN_STATES",
     "AgendaTemplate",
     "Attachment",
     "Attendance",
@@ -53,7 +63,12 @@ __all__ = [
     "Motion",
     "Period",
     "Presence",
+    "Satisfaction",
     "SchoolTerm",
+    "Suggestion",
+    "SuggestionCategory",
+    "SuggestionQuerySet",
+    "SuggestionState",
     "meeting_attachment_path",
     "validate_meeting_attachment",
     "year_counted_for",
