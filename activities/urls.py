@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("activities.elections.urls")),
     # The branch's other work: visits, lessons, study hours… (activities/work/views.py).
     path("", include("activities.work.urls")),
+    # The suggestion loop, 意见建议 (activities/suggestions/views.py).
+    path("", include("activities.suggestions.urls")),
 ]

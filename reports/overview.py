@@ -10,6 +10,8 @@ from django.utils import timezone
 from activities.access import can_record_for_group, recordable_groups
 from activities.compliance import missing_now
 from activities.selectors import branch_meetings_panel, group_meetings_panel
+from activities.suggestions.access import can_record_suggestions, can_record_suggestions_for
+from activities.suggestions.selectors import open_suggestions_panel
 from groups import selectors as group_selectors
 from groups.access import get_branch_for_user, get_group_for_user, roles_for
 from groups.models import Branch
@@ -60,6 +62,8 @@ def branch_detail(request, pk):
         "can_record": recordable_groups(roles, branch) is None,  # any meeting: the committee
         "dues_arrears": arrears(dues_members(branch), today=timezone.localdate()),
         "dues_url": reverse("dues:branch", args=[branch.pk]),
+        "open_suggestions": open_suggestions_panel(branch, today=timezone.localdate()),
+        "can_record_suggestion": can_record_suggestions(roles, branch.pk),
     }
     if roles.can_manage_branch(branch.pk):
         context["recent_changes"] = recent_changes(branch)
@@ -81,5 +85,9 @@ def group_detail(request, pk):
         "dues_arrears": arrears(dues_members(group.branch, [group.pk]), today=timezone.localdate()),
         "dues_url": reverse("dues:branch", args=[group.branch_id]) + f"?group={group.pk}",
         "can_collect_dues": can_collect_dues(roles, group),
+        "open_suggestions": open_suggestions_panel(
+            group.branch, today=timezone.localdate(), group=group
+        ),
+        "can_record_suggestion": can_record_suggestions_for(roles, group),
     }
     return render(request, "reports/group_detail.html", context)

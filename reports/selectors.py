@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from activities.models import Meeting, MeetingType
+from activities.models import Meeting, MeetingType, Suggestion
 from groups.models import (
     Branch,
     CommitteeMembership,
@@ -58,6 +58,7 @@ AUDITED = [
         [],
         lambda r: f"{r.held_on:%Y-%m-%d} {MeetingType(r.kind).label}：{r.topic}",
     ),
+    (Suggestion, "branch_id", [], lambda r: str(r.instance)),
 ]
 
 

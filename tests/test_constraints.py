@@ -39,7 +39,7 @@ def sample_values(field) -> list:
         values = list(DATES)
     elif isinstance(field, models.IntegerField):
         values = [0, 1, 2]
-    elif isinstance(field, models.CharField):
+    elif isinstance(field, models.CharField | models.TextField):
         values = ["", "x"]
     elif isinstance(field, models.DecimalField):
         values = [Decimal("0"), Decimal("0.5"), Decimal("1")]

@@ -1,8 +1,9 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
 attendance, votes, files and invited guests (`meetings`), the meeting rules and school
-calendar (`rules`), committee elections (`elections`), and the branch's other work: visits,
-lessons, study hours… (`work`). Every model and enum is re-exported here, so
-`from activities.models import X` works and Django finds the models when the app loads."""
+calendar (`rules`), committee elections (`elections`), the branch's other work: visits,
+lessons, study hours… (`work`), and the staff's suggestions with their answers
+(`suggestions`). Every model and enum is re-exported here, so `from activities.models import
+X` works and Django finds the models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -32,6 +33,14 @@ from activities.models.meetings import (
     year_counted_for,
 )
 from activities.models.rules import AgendaTemplate, MeetingRule, Period, SchoolTerm
+from activities.models.suggestions import (
+    OPEN_STATES,
+    Satisfaction,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionQuerySet,
+    SuggestionState,
+)
 from activities.models.work import (
     HOURS_KINDS,
     KIND_FIELDS,
@@ -59,6 +68,7 @@ __all__ = [
     "KIND_REQUIRED",
     "LATE_MONTH_FOR_LAST_YEAR",
     "MEETING_ATTACHMENT_TYPES",
+    "OPEN_STATES",
     "Activity",
     "ActivityKind",
     "ActivityParticipant",
@@ -84,9 +94,14 @@ __all__ = [
     "Motion",
     "Period",
     "Presence",
+    "Satisfaction",
     "SchoolTerm",
     "StudyForm",
     "StudyRule",
+    "Suggestion",
+    "SuggestionCategory",
+    "SuggestionQuerySet",
+    "SuggestionState",
     "VisitedKind",
     "meeting_attachment_path",
     "validate_meeting_attachment",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from demo import school as demo
 from demo.meetings import seed_demo_meetings
+from demo.suggestions import seed_demo_suggestions
 from demo.work import seed_demo_work
 from demo.yearly import seed_demo_dues, seed_demo_evaluations
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             seed_demo_evaluations(branch, today=today)
             seed_demo_dues(branch, today=today)
             seed_demo_work(branch, today=today)
+            seed_demo_suggestions(branch, today=today)
         accounts = sorted({p.username for p in demo.PEOPLE if p.username} | {demo.VIEWER_USERNAME})
         message = _(
             "Created %(branch)s: %(members)s members in %(groups)s groups, %(meetings)s meeting "
