@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("activities.compliance.urls")),
     # Committee elections (activities/elections/views.py).
     path("", include("activities.elections.urls")),
+    # Pairings, the hardship ledger, pledges and duty posts (activities/ledgers/views.py).
+    path("", include("activities.ledgers.urls")),
 ]

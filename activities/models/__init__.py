@@ -1,7 +1,8 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
-attendance, votes, files, rules and school calendar (`meetings`), and committee elections
-(`elections`). Every model and enum is re-exported here, so `from activities.models import X`
-works and Django finds the models when the app loads."""
+attendance, votes, files, rules and school calendar (`meetings`), committee elections
+(`elections`), and the ledgers of pairings, hardship, pledges and duty posts (`ledgers`).
+Every model and enum is re-exported here, so `from activities.models import X` works and
+Django finds the models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -9,6 +10,19 @@ from activities.models.elections import (
     ElectionCandidate,
     ElectionKind,
     ElectionRound,
+)
+from activities.models.ledgers import (
+    USUAL_PROMISES,
+    DutyPost,
+    Fulfilment,
+    HardshipCase,
+    HardshipHelp,
+    Pairing,
+    PairingMeeting,
+    PartnerKind,
+    Pledge,
+    PledgeKind,
+    PostKind,
 )
 from activities.models.meetings import (
     COMMITTEE_TYPES,
@@ -37,21 +51,32 @@ __all__ = [
     "GROUP_TYPES",
     "LATE_MONTH_FOR_LAST_YEAR",
     "MEETING_ATTACHMENT_TYPES",
+    "USUAL_PROMISES",
     "AgendaTemplate",
     "Attachment",
     "Attendance",
     "CandidateVote",
+    "DutyPost",
     "Election",
     "ElectionCandidate",
     "ElectionKind",
     "ElectionRound",
+    "Fulfilment",
+    "HardshipCase",
+    "HardshipHelp",
     "MakeUpStudy",
     "Meeting",
     "MeetingQuerySet",
     "MeetingRule",
     "MeetingType",
     "Motion",
+    "Pairing",
+    "PairingMeeting",
+    "PartnerKind",
     "Period",
+    "Pledge",
+    "PledgeKind",
+    "PostKind",
     "Presence",
     "SchoolTerm",
     "meeting_attachment_path",
