@@ -103,6 +103,8 @@ def get_branch_for_ledger(
 
 
 def _leads_member(scope: LedgerScope, member_id: int | None) -> bool:
+    """Whether the scope takes in the member's records: always for the whole branch, else
+    when the member is now in one of the scope's groups."""
     if scope.groups is None:
         return True
     if not scope.groups or member_id is None:

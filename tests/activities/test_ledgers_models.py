@@ -164,6 +164,19 @@ def test_a_full_member_is_not_paired_as_an_activist(world):
     assert "不是入党积极分子或发展对象" in error.value.message_dict["partner_member"][0]
 
 
+def test_the_pairing_stays_when_the_activist_is_admitted(world):
+    activist = activist_of(world.branch, mentors=[world.member])
+    pairing = pairing_of(world.member, kind=PartnerKind.ACTIVIST, partner_member=activist)
+    activist.category, activist.joined_on = Category.PROBATIONARY, D(2026, 11, 1)
+    activist.save()
+
+    pairing.refresh_from_db()
+    pairing.ended_on = D(2026, 11, 1)
+    services.pairing_update(pairing=pairing, acting_user=None)
+
+    assert Pairing.objects.get().ended_on == D(2026, 11, 1)
+
+
 def test_a_member_of_another_branch_is_refused(world):
     with pytest.raises(ValidationError) as error:
         pairing = Pairing(
