@@ -27,4 +27,6 @@ urlpatterns = [
     path("", include("activities.work.urls")),
     # The suggestion loop, 意见建议 (activities/suggestions/views.py).
     path("", include("activities.suggestions.urls")),
+    # Pairings, the hardship ledger, pledges and duty posts (activities/ledgers/views.py).
+    path("", include("activities.ledgers.urls")),
 ]

@@ -42,7 +42,7 @@ def sample_values(field) -> list:
     elif isinstance(field, models.CharField | models.TextField):
         values = ["", "x"]
     elif isinstance(field, models.DecimalField):
-        values = [Decimal("0"), Decimal("0.5"), Decimal("1")]
+        values = [Decimal("-1"), Decimal("0"), Decimal("0.5"), Decimal("1")]
     elif isinstance(field, models.TimeField):
         values = [datetime.time(9), datetime.time(10), datetime.time(11)]
     elif isinstance(field, models.ForeignKey):

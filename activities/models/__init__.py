@@ -1,9 +1,10 @@
 """The models of `activities`, one module per concept: meetings under 三会一课 with their
 attendance, votes, files and invited guests (`meetings`), the meeting rules and school
 calendar (`rules`), committee elections (`elections`), the branch's other work: visits,
-lessons, study hours… (`work`), and the staff's suggestions with their answers
-(`suggestions`). Every model and enum is re-exported here, so `from activities.models import
-X` works and Django finds the models when the app loads."""
+lessons, study hours… (`work`), the ledgers of pairings, hardship, pledges and duty posts
+(`ledgers`), and the staff's suggestions with their answers (`suggestions`). Every model and
+enum is re-exported here, so `from activities.models import X` works and Django finds the
+models when the app loads."""
 
 from activities.models.elections import (
     CandidateVote,
@@ -11,6 +12,19 @@ from activities.models.elections import (
     ElectionCandidate,
     ElectionKind,
     ElectionRound,
+)
+from activities.models.ledgers import (
+    USUAL_PROMISES,
+    DutyPost,
+    Fulfilment,
+    HardshipCase,
+    HardshipHelp,
+    Pairing,
+    PairingMeeting,
+    PartnerKind,
+    Pledge,
+    PledgeKind,
+    PostKind,
 )
 from activities.models.meetings import (
     COMMITTEE_TYPES,
@@ -69,6 +83,7 @@ __all__ = [
     "LATE_MONTH_FOR_LAST_YEAR",
     "MEETING_ATTACHMENT_TYPES",
     "OPEN_STATES",
+    "USUAL_PROMISES",
     "Activity",
     "ActivityKind",
     "ActivityParticipant",
@@ -77,10 +92,14 @@ __all__ = [
     "Attachment",
     "Attendance",
     "CandidateVote",
+    "DutyPost",
     "Election",
     "ElectionCandidate",
     "ElectionKind",
     "ElectionRound",
+    "Fulfilment",
+    "HardshipCase",
+    "HardshipHelp",
     "HomeVisitReason",
     "LessonKind",
     "LessonLevel",
@@ -92,7 +111,13 @@ __all__ = [
     "MeetingRule",
     "MeetingType",
     "Motion",
+    "Pairing",
+    "PairingMeeting",
+    "PartnerKind",
     "Period",
+    "Pledge",
+    "PledgeKind",
+    "PostKind",
     "Presence",
     "Satisfaction",
     "SchoolTerm",

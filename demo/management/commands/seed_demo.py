@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from demo import school as demo
+from demo.ledgers import seed_demo_ledgers
 from demo.meetings import seed_demo_meetings
 from demo.suggestions import seed_demo_suggestions
 from demo.work import seed_demo_work
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             seed_demo_dues(branch, today=today)
             seed_demo_work(branch, today=today)
             seed_demo_suggestions(branch, today=today)
+            seed_demo_ledgers(branch, today=today)
         accounts = sorted({p.username for p in demo.PEOPLE if p.username} | {demo.VIEWER_USERNAME})
         message = _(
             "Created %(branch)s: %(members)s members in %(groups)s groups, %(meetings)s meeting "
