@@ -58,8 +58,9 @@ LEDGERS = {
 }
 
 
-def _tabs(request, branch) -> list[tuple[str, str, str]]:
-    """The ledgers the user may open in `branch`: (ledger, title, address)."""
+def ledger_tabs(request, branch) -> list[tuple[str, str, str]]:
+    """The pages of the branch's other work the user may open: (code, title, address) —
+    the activities, each ledger they may read, the suggestions and the year's totals."""
     roles = roles_for(request.user)
     titles = {
         Ledger.PAIRINGS: _("Pairings"),
@@ -67,11 +68,26 @@ def _tabs(request, branch) -> list[tuple[str, str, str]]:
         Ledger.PLEDGES: _("Pledges"),
         Ledger.POSTS: _("Duty posts"),
     }
-    return [
+    # The activities, suggestions and totals are read by the committee, viewers and leaders;
+    # a member sees only their own pairings and pledges.
+    reads_work = roles.can_view_branch(branch.pk) or bool(roles.led_groups_in(branch.pk))
+    tabs = [("work", _("Activities"), reverse("activities:work_list", args=[branch.pk]))]
+    tabs = tabs if reads_work else []
+    tabs += [
         (ledger, titles[ledger], reverse(f"activities:{LEDGERS[ledger]['list']}", args=[branch.pk]))
         for ledger in Ledger
         if ledger_scope(roles, branch.pk, ledger) is not None
     ]
+    if reads_work:
+        tabs += [
+            (
+                "suggestions",
+                _("Suggestions"),
+                reverse("activities:suggestion_list", args=[branch.pk]),
+            ),
+            ("totals", _("Year totals"), reverse("activities:work_totals", args=[branch.pk])),
+        ]
+    return tabs
 
 
 def _report(form, error: ValidationError) -> None:
@@ -101,7 +117,7 @@ def _list_page(request, pk, ledger: Ledger, template: str):
     context = {
         "branch": branch,
         "ledger": ledger,
-        "tabs": _tabs(request, branch),
+        "tabs": ledger_tabs(request, branch),
         "form": form,
         "query": query.urlencode(),
         "filtered": any(request.GET.get(name) for name in ("group", "kind", "q")),
@@ -139,7 +155,7 @@ def _form_page(
         {
             "branch": branch,
             "ledger": ledger,
-            "tabs": _tabs(request, branch),
+            "tabs": ledger_tabs(request, branch),
             "form": form,
             "title": title,
             "record": record,
@@ -217,7 +233,7 @@ def pairing_detail(request, pk):
         {
             "branch": pairing.branch,
             "ledger": Ledger.PAIRINGS,
-            "tabs": _tabs(request, pairing.branch),
+            "tabs": ledger_tabs(request, pairing.branch),
             "pairing": pairing,
             "meetings": list(pairing.meetings.all()),
             "may_edit": access.may_edit,
@@ -342,7 +358,7 @@ def hardship_detail(request, pk):
         {
             "branch": case.branch,
             "ledger": Ledger.HARDSHIP,
-            "tabs": _tabs(request, case.branch),
+            "tabs": ledger_tabs(request, case.branch),
             "case": case,
             "helps": helps,
             "money": sum((help_given.amount for help_given in helps), start=Decimal("0.00")),
@@ -447,7 +463,7 @@ def pledge_detail(request, pk):
         {
             "branch": access.record.branch,
             "ledger": Ledger.PLEDGES,
-            "tabs": _tabs(request, access.record.branch),
+            "tabs": ledger_tabs(request, access.record.branch),
             "pledge": access.record,
             "may_edit": access.may_edit,
             "may_review": access.scope.can_review,
@@ -497,7 +513,7 @@ def pledge_review(request, pk):
         {
             "branch": pledge.branch,
             "ledger": Ledger.PLEDGES,
-            "tabs": _tabs(request, pledge.branch),
+            "tabs": ledger_tabs(request, pledge.branch),
             "form": form,
             "title": _("Review the pledge"),
             "record": pledge,

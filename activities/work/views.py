@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, ActivityKind, LessonLevel
+from activities.figures import other_work_figures
+from activities.ledgers.views import ledger_tabs
+from activities.models import Activity, ActivityKind, LessonLevel, PartnerKind, PostKind
 from activities.work import services
 from activities.work.access import (
     can_edit_activity,
@@ -27,7 +29,7 @@ from activities.work.access import (
     sees_talks,
 )
 from activities.work.forms import USUAL_TITLES, ActivityForm
-from activities.work.selectors import listed_activities, work_figures
+from activities.work.selectors import listed_activities
 from groups.access import roles_for
 
 PAGE_SIZE = 50
@@ -90,6 +92,7 @@ def activity_list(request, pk):
             "groups": group_choices,
             "q": query,
             "query": urlencode({k: v for k, v in filters.items() if v}),
+            "tabs": ledger_tabs(request, branch),
             "record_kinds": _kinds_for(roles, branch.pk)
             if can_record_work(roles, branch.pk)
             else [],
@@ -232,7 +235,8 @@ def work_totals(request, pk):
     branch, groups = get_branch_for_work(request, pk)
     roles = roles_for(request.user)
     start, end = _period(request)
-    figures = work_figures(branch, start, end, talks=sees_talks(roles, branch.pk))
+    everything = other_work_figures(branch, start, end, talks=sees_talks(roles, branch.pk))
+    figures = everything.work
     group_rows = [(g, t) for g, t in figures.groups if groups is None or g.pk in groups]
     study = figures.study
     if groups is not None:
@@ -243,11 +247,24 @@ def work_totals(request, pk):
         {
             "branch": branch,
             "figures": figures,
+            "ledgers": everything.ledgers,
+            "suggestions": everything.suggestions,
+            "sees_hardship": roles.can_view_branch(branch.pk),
+            "pairings": [
+                (label, everything.ledgers.pairings_by_kind[value])
+                for value, label in PartnerKind.choices
+                if everything.ledgers.pairings_by_kind.get(value)
+            ],
+            "posts": [
+                (label, everything.ledgers.posts_by_kind.get(value, 0))
+                for value, label in PostKind.choices
+            ],
             "whole_branch": groups is None,
             "group_rows": group_rows,
             "study": study,
             "below": [row for row in study if row.below],
             "levels": LessonLevel.choices,
+            "tabs": ledger_tabs(request, branch),
             "year": start.year,
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             "start": start,

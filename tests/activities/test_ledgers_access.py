@@ -209,18 +209,23 @@ def test_a_viewer_sees_the_hardship_figures_but_no_one_helped(viewer_client, wor
     assert list(response.context["form"].fields) == ["year"]  # nothing to search by name
 
 
-def test_the_tabs_offer_the_ledgers_each_persona_may_open(personas, world):
+def test_the_tabs_offer_the_pages_each_persona_may_open(personas, world):
     url = reverse("activities:pledge_list", args=[world.branch.pk])
     tabs = {
         name: [code for code, _title, _url in personas[name].get(url).context["tabs"]]
         for name in ("secretary", "leader_a", "member", "viewer")
     }
+    every = ["work", "pairings", "hardship", "pledges", "posts", "suggestions", "totals"]
     assert tabs == {
-        "secretary": ["pairings", "hardship", "pledges", "posts"],
-        "leader_a": ["pairings", "pledges", "posts"],
+        "secretary": every,
+        "leader_a": ["work", "pairings", "pledges", "posts", "suggestions", "totals"],
         "member": ["pairings", "pledges"],
-        "viewer": ["pairings", "hardship", "pledges", "posts"],
+        "viewer": every,
     }
+    # Every tab offered opens.
+    for name in tabs:
+        for _code, _title, address in personas[name].get(url).context["tabs"]:
+            assert personas[name].get(address).status_code == 200, (name, address)
 
 
 def test_an_activist_pairing_is_the_mentors_record(personas, world):

@@ -486,3 +486,43 @@ def test_the_ledger_is_for_the_lists_readers(personas, world):
             "outsider": 404,
         },
     )
+
+
+def test_the_totals_page_adds_the_ledgers_and_the_suggestions_from_one_selector(
+    world, clerk, secretary_client, leader_a_client
+):
+    from activities.figures import other_work_figures
+    from activities.models import SuggestionState
+    from tests.activities.suggestion_factories import recorded_suggestion
+    from tests.activities.test_ledgers_models import case_of, help_for, pairing_of, pledge_of
+
+    pairing_of(world.member, started_on=datetime.date(2026, 3, 1))
+    pledge_of(world.member)
+    case = case_of(world.branch, member=world.leader_b)
+    help_for(case, givers=[world.secretary], amount="300.00")
+    recorded_suggestion(
+        branch=world.branch,
+        group=world.group_a,
+        raised_on=datetime.date(2026, 4, 1),
+        state=SuggestionState.ANSWERED,
+    )
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    figures = other_work_figures(world.branch, start, end)
+    assert figures.ledgers.pairings_active == 1 and figures.ledgers.pledges_made == 1
+    assert figures.ledgers.hardship_money == Decimal("300.00")
+    assert (figures.suggestions.branch.raised, figures.suggestions.branch.answered) == (1, 1)
+    url = reverse("activities:work_totals", args=[world.branch.pk])
+    page = secretary_client.get(url, {"year": 2026}).content.decode()
+
+    def strong(page, section):
+        part = page[page.index(f'id="{section}"') :]
+        part = part[: part.index("</div></div></div>")]
+        return re.findall(r"<strong>([\d.]+)</strong>", part)
+
+    assert strong(page, "pairing-totals") == ["1", "0"]
+    assert strong(page, "pledge-totals") == ["1", "0"]
+    assert strong(page, "hardship-totals") == ["1", "1", "300.00"]
+    assert strong(page, "suggestion-totals") == ["1", "1", "0", "0"]
+    # A leader reads their group's totals: no branch cards, no hardship.
+    page = leader_a_client.get(url, {"year": 2026}).content.decode()
+    assert 'id="hardship-totals"' not in page and 'id="group-totals"' in page
