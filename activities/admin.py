@@ -16,12 +16,17 @@ from activities.models import (
     Activity,
     AgendaTemplate,
     Attendance,
+    DutyPost,
     Election,
+    HardshipCase,
     HomeVisitReason,
     Meeting,
     MeetingRule,
+    Pairing,
+    Pledge,
     SchoolTerm,
     StudyRule,
+    Suggestion,
 )
 from activities.services import meeting_update
 from groups.admin_scoping import (
@@ -241,3 +246,44 @@ class ActivityAdmin(ViewOnlyMixin, BranchScopedAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("activities:work", args=[activity.pk]), _("open")
         )
+
+
+class RecordedOnPagesAdmin(ViewOnlyMixin, BranchScopedAdmin):
+    """Recorded on the other-work pages, whose services check what a plain form would skip;
+    here the secretary finds the rows and reads their history."""
+
+    list_select_related = ["member"]
+    search_fields = ["member__name"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(RecordedOnPagesAdmin):
+    list_display = ["member", "kind", "partner_name", "started_on", "ended_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(HardshipCase)
+class HardshipCaseAdmin(RecordedOnPagesAdmin):
+    list_display = ["member", "person_name", "opened_on", "closed_on"]
+    search_fields = ["member__name", "person_name"]
+
+
+@admin.register(Pledge)
+class PledgeAdmin(RecordedOnPagesAdmin):
+    list_display = ["member", "year", "kind", "outcome"]
+    list_filter = ["year", "kind"]
+
+
+@admin.register(DutyPost)
+class DutyPostAdmin(RecordedOnPagesAdmin):
+    list_display = ["member", "kind", "place", "started_on", "ended_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ViewOnlyMixin, BranchScopedAdmin):
+    list_display = ["raised_on", "group", "category", "text"]
+    list_filter = ["category"]
+    list_select_related = ["group"]
+    search_fields = ["text", "answer"]
+    date_hierarchy = "raised_on"

@@ -526,3 +526,11 @@ def test_the_totals_page_adds_the_ledgers_and_the_suggestions_from_one_selector(
     # A leader reads their group's totals: no branch cards, no hardship.
     page = leader_a_client.get(url, {"year": 2026}).content.decode()
     assert 'id="hardship-totals"' not in page and 'id="group-totals"' in page
+
+
+@pytest.mark.parametrize("name", ["pairing", "hardshipcase", "pledge", "dutypost", "suggestion"])
+def test_the_workbench_lists_the_other_records_read_only(world, secretary_client, name):
+    url = reverse(f"admin:activities_{name}_changelist")
+    response = secretary_client.get(url)
+    assert response.status_code == 200
+    assert response.context["has_add_permission"] is False
