@@ -339,21 +339,28 @@ def meeting_guests_set(*, meeting: Meeting, people: Iterable[Member], acting_use
             gettext("Applicants and activists are invited to a Party lecture or a themed day.")
         )
     people = {person.pk: person for person in people}
+    existing = {row.person_id: row for row in meeting.invited.all()}
+    # Someone invited then stays on the list even if their stage has changed since.
     wrong = [
         person.name
-        for person in people.values()
-        if person.branch_id != meeting.branch_id or person.category not in GUEST_CATEGORIES
+        for pk, person in people.items()
+        if pk not in existing
+        and (person.branch_id != meeting.branch_id or person.category not in GUEST_CATEGORIES)
     ]
     if wrong:
         raise ValidationError(
             gettext("Not an applicant, activist or candidate of this branch: %(names)s.")
             % {"names": "、".join(wrong)}
         )
-    existing = {row.person_id: row for row in meeting.invited.all()}
+    changed = False
     for pk, person in people.items():
         if pk not in existing:
+            changed = True
             guest = MeetingGuest(meeting=meeting, person=person, category=person.category)
             audited_save(guest, acting_user=acting_user, exclude=["meeting", "person"])
     for pk, row in existing.items():
         if pk not in people:
+            changed = True
             audited_delete(row, acting_user=acting_user)
+    if changed:
+        _mark_changed(meeting, acting_user)

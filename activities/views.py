@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -253,15 +254,17 @@ def meeting_guests(request, pk):
     meeting = get_meeting_for_editor(request, pk)
     if meeting.kind not in GUEST_TYPES:
         raise Http404
-    people = (
-        Member.objects.filter(branch=meeting.branch, category__in=GUEST_CATEGORIES)
-        .filter(status=Status.ACTIVE)
-        .order_by("category", "name")
-    )
+    invited = [row.person_id for row in meeting.invited.all()]
+    # Those who could be invited now, and those invited then who have moved on since (now
+    # members, say): re-saving the list must not drop them from the record.
+    people = Member.objects.filter(
+        Q(branch=meeting.branch, category__in=GUEST_CATEGORIES, status=Status.ACTIVE)
+        | Q(pk__in=invited)
+    ).order_by("category", "name")
     form = GuestsForm(
         request.POST if request.method == "POST" else None,
         people=people,
-        initial={"people": [row.person_id for row in meeting.invited.all()]},
+        initial={"people": invited},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -171,6 +171,9 @@ def pairing_meeting_remove(*, meeting: PairingMeeting, acting_user) -> None:
 
 def _check_case(case: HardshipCase) -> None:
     _check_member(case)
+    for field in ("opened_on", "closed_on"):
+        if getattr(case, field) is not None:
+            _check_not_future(getattr(case, field), field, None)
     if case.pk is None or case.opened_on is None:
         return
     helps = HardshipHelp.objects.filter(case=case)

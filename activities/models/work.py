@@ -11,6 +11,8 @@ each spent where the kind counts hours (study, volunteer service).
 
 A talk's content is the committee's only: `private_notes` is never shown to anyone else."""
 
+import os
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -350,3 +352,45 @@ class ActivityParticipant(models.Model):
 
     def __str__(self):
         return str(self.member)
+
+
+def activity_photo_path(photo, filename: str) -> str:
+    """Stored under a random name; the original name stays in the record."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"activities/{photo.activity_id}/{uuid.uuid4().hex}{extension}"
+
+
+class ActivityPhoto(models.Model):
+    """A photo of an activity (or a scanned sheet), checked like a meeting's attachments
+    (`validate_meeting_attachment`) and served only through an access-checked view."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("activity")
+    )
+    file = models.FileField(_("file"), upload_to=activity_photo_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["activity", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

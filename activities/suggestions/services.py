@@ -41,7 +41,7 @@ def _locked(suggestion: Suggestion) -> Suggestion:
     """The row as stored now, locked until the transaction ends: two people taking the
     same step at once cannot both pass the state check."""
     return (
-        Suggestion.objects.select_for_update()
+        Suggestion.objects.select_for_update(of=("self",))
         .select_related("branch", "group")
         .get(pk=suggestion.pk)
     )

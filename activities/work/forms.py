@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import (
     KIND_FIELDS,
     KIND_REQUIRED,
+    MEETING_ATTACHMENT_TYPES,
     Activity,
     ActivityKind,
     HomeVisitReason,
     LessonKind,
+    validate_meeting_attachment,
 )
 from branchsite.widgets import DateInput
 from members.models import Member
@@ -74,6 +76,14 @@ class ActivityForm(forms.ModelForm):
     """An activity of one kind. `groups`: the groups the user may record for (None: any,
     the committee); a leader's activity belongs to one of their groups."""
 
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("Optional: a JPG or PNG photo, or a PDF scan."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(sorted(set(MEETING_ATTACHMENT_TYPES.values())))}
+        ),
+    )
     participants = forms.ModelMultipleChoiceField(
         label=_("Members taking part"),
         queryset=Member.objects.none(),
@@ -112,10 +122,10 @@ class ActivityForm(forms.ModelForm):
         self.instance.branch, self.instance.kind = branch, kind
         used = set(COMMON) | set(KIND_FIELDS[kind]) | {"notes"}
         for name in list(self.fields):
-            if name not in used and name != "participants":
+            if name not in used and name not in ("participants", "photo"):
                 del self.fields[name]
         if kind == ActivityKind.TALK:
-            del self.fields["participants"]
+            del self.fields["participants"], self.fields["photo"]
         for name in KIND_REQUIRED[kind]:
             self.fields[name].required = True
         for name, label in LABELS.get(kind, {}).items():
@@ -126,7 +136,15 @@ class ActivityForm(forms.ModelForm):
             group_choices = group_choices.filter(pk__in=groups)
             self.fields["group"].required = True
             self.fields["group"].empty_label = None
-            members = members.in_groups(groups)
+            # A leader chooses among their groups' members, and keeps whoever the record
+            # already names: saving must not drop another group's participant or owner.
+            named = []
+            if self.instance.pk:
+                named = [row.member_id for row in self.instance.participants.all()]
+                named += [self.instance.owner_id] if self.instance.owner_id else []
+            members = Member.objects.filter(
+                Q(pk__in=members.in_groups(groups).values("pk")) | Q(pk__in=named)
+            ).order_by("name")
         self.fields["group"].queryset = group_choices
         self.fields["owner"].queryset = members
         if "participants" in self.fields:
@@ -173,6 +191,12 @@ class ActivityForm(forms.ModelForm):
             cleaned["title"] = default_title(self.instance.kind, cleaned)
             self.instance.title = cleaned["title"]
         return cleaned
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            validate_meeting_attachment(photo)
+        return photo
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

@@ -16,6 +16,8 @@ from activities.models import (
     Activity,
     ActivityKind,
     ActivityParticipant,
+    ActivityPhoto,
+    validate_meeting_attachment,
 )
 from branchsite.audit import audited_delete, audited_save
 from members.models import Member
@@ -65,11 +67,13 @@ def activity_save(
     *,
     activity: Activity,
     participants: Mapping[Member, Decimal | None] | None = None,
+    photo=None,
     acting_user,
 ) -> Activity:
     """Save `activity` (new or changed) and, when given, its participants ({member: hours},
-    hours None where the activity's hours apply). The fields of other kinds are emptied;
-    a talk keeps no participants but the one in charge."""
+    hours None where the activity's hours apply), and a `photo` if one is uploaded. The
+    fields of other kinds are emptied; a talk keeps no participants but the one in charge,
+    and no photo."""
     participants = dict(participants or {})
     if activity.kind == ActivityKind.TALK:
         participants = {}
@@ -94,12 +98,41 @@ def activity_save(
         audited_save(row, acting_user=acting_user, exclude=["activity", "member"])
     for row in existing.values():
         audited_delete(row, acting_user=acting_user)
+    if photo is not None and activity.kind != ActivityKind.TALK:
+        activity_photo_add(activity=activity, upload=photo, acting_user=acting_user)
     return activity
+
+
+def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPhoto:
+    """Keep a photo of the activity after checking its size and its real type."""
+    content_type = validate_meeting_attachment(upload)
+    photo = ActivityPhoto(
+        activity=activity,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=acting_user,
+    )
+    photo.file.save(upload.name, upload, save=False)
+    audited_save(photo, acting_user=acting_user, exclude=["activity"])
+    return photo
+
+
+@transaction.atomic
+def activity_photo_remove(*, photo: ActivityPhoto, acting_user) -> None:
+    """Remove a photo; the history keeps the record, the stored file goes once committed."""
+    stored = photo.file
+    audited_delete(photo, acting_user=acting_user)
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, acting_user) -> None:
-    """Delete an activity and its participants; the history keeps them."""
-    for row in activity.participants.all():
-        audited_delete(row, acting_user=acting_user)
+    """Delete an activity with its participants and photos; the history keeps the records,
+    the stored files go once committed."""
+    files = [photo.file for photo in activity.photos.all()]
+    for rows in (activity.participants.all(), activity.photos.all()):
+        for row in rows:
+            audited_delete(row, acting_user=acting_user)
     audited_delete(activity, acting_user=acting_user)
+    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])

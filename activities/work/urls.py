@@ -9,4 +9,6 @@ urlpatterns = [
     path("work/<int:pk>/", views.activity_detail, name="work"),
     path("work/<int:pk>/edit/", views.activity_edit, name="work_edit"),
     path("work/<int:pk>/delete/", views.activity_delete, name="work_delete"),
+    path("work/photos/<int:pk>/", views.activity_photo, name="work_photo"),
+    path("work/photos/<int:pk>/remove/", views.activity_photo_remove, name="work_photo_remove"),
 ]

@@ -9,16 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from activities.figures import other_work_figures
 from activities.ledgers.views import ledger_tabs
-from activities.models import Activity, ActivityKind, LessonLevel, PartnerKind, PostKind
+from activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityPhoto,
+    LessonLevel,
+    PartnerKind,
+    PostKind,
+)
 from activities.work import services
 from activities.work.access import (
     can_edit_activity,
@@ -105,7 +113,10 @@ def _save(request, form, *, creating: bool):
     participants = dict.fromkeys(form.cleaned_data.get("participants") or ())
     try:
         services.activity_save(
-            activity=activity, participants=participants, acting_user=request.user
+            activity=activity,
+            participants=participants,
+            photo=form.cleaned_data.get("photo"),
+            acting_user=request.user,
         )
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -140,7 +151,9 @@ def activity_create(request, pk, kind):
     if kind not in dict(_kinds_for(roles, branch.pk)):
         raise PermissionDenied
     groups = None if roles.can_manage_branch(branch.pk) else roles.led_groups_in(branch.pk)
-    form = ActivityForm(request.POST or None, branch=branch, kind=kind, groups=groups)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, branch=branch, kind=kind, groups=groups
+    )
     if request.method == "POST" and form.is_valid():
         activity = _save(request, form, creating=True)
         if activity is not None:
@@ -173,6 +186,7 @@ def activity_detail(request, pk):
             "branch": activity.branch,
             "activity": activity,
             "participants": activity.participants.select_related("member").order_by("member__name"),
+            "photos": list(activity.photos.all()),
             "can_edit": can_edit_activity(roles, activity),
             "sees_content": roles.can_manage_branch(activity.branch_id),
         },
@@ -186,7 +200,12 @@ def activity_edit(request, pk):
     branch = activity.branch
     groups = None if roles.can_manage_branch(branch.pk) else roles.led_groups_in(branch.pk)
     form = ActivityForm(
-        request.POST or None, instance=activity, branch=branch, kind=activity.kind, groups=groups
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        branch=branch,
+        kind=activity.kind,
+        groups=groups,
     )
     if request.method == "POST" and form.is_valid() and _save(request, form, creating=False):
         return redirect("activities:work", pk=activity.pk)
@@ -271,3 +290,28 @@ def work_totals(request, pk):
             "end": end,
         },
     )
+
+
+@login_required
+def activity_photo(request, pk):
+    """A photo of an activity, for those who may read the activity."""
+    photo = get_object_or_404(ActivityPhoto, pk=pk)
+    get_activity_for_user(request, photo.activity_id)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def activity_photo_remove(request, pk):
+    photo = get_object_or_404(ActivityPhoto, pk=pk)
+    activity = get_activity_for_editor(request, photo.activity_id)
+    services.activity_photo_remove(photo=photo, acting_user=request.user)
+    messages.success(request, _("The photo is removed."))
+    return redirect("activities:work", pk=activity.pk)

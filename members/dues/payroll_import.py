@@ -424,6 +424,20 @@ def _row_change(
     if problems or identity is None or base is None:
         return None
     member = identity.member
+    in_force = roll.basis_in(member, month)
+    if category is None and in_force is not None and in_force.category == DuesCategory.OTHER:
+        # The sheet says nothing of the category: it must not turn the branch's amount into
+        # a computed one behind the secretary's back.
+        error(
+            row.number,
+            "category",
+            _(
+                "%(name)s pays the amount the branch sets (%(category)s): give the row a dues "
+                "category, or delete the row to keep that amount."
+            )
+            % {"name": member.name, "category": DuesCategory.OTHER.label},
+        )
+        return None
     category = category or _default_category(member)
     basis = DuesBasis(member=member, category=category, monthly_base=base, starts_on=month)
     try:
@@ -433,7 +447,7 @@ def _row_change(
         for message in problem.messages:
             report(_amount_column(sheet), message)
         return None
-    old = roll.basis_in(member, month)
+    old = in_force
     later = roll.later_basis(member, month)
     return BasisChange(
         number=row.number,

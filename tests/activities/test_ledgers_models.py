@@ -468,3 +468,15 @@ def test_a_post_is_for_a_party_member(world):
     with pytest.raises(ValidationError) as error:
         post_of(activist)
     assert error.value.message_dict["member"] == ["积极分子还不是党员。"]
+
+
+def test_a_hardship_case_is_not_opened_or_closed_in_the_future(world):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        case_of(world.branch, member=world.member, opened_on=tomorrow)
+    assert "opened_on" in refused.value.message_dict
+    case = case_of(world.branch, member=world.member)
+    case.closed_on = tomorrow
+    with pytest.raises(ValidationError) as refused:
+        services.hardship_case_update(case=case, acting_user=None)
+    assert "closed_on" in refused.value.message_dict

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import MeetingGuest, MeetingType, Presence, StudyRule
 from activities.services import meeting_guests_set
@@ -127,3 +128,25 @@ def test_lectures_attended_count_as_study_hours_where_the_branch_says_so(world, 
     counted = hours()
     assert counted[world.member.name] == 2  # one attended, one missed
     assert counted[world.leader_a.name] == 4
+
+
+def test_a_guest_who_has_moved_on_stays_on_the_list_and_a_reviewed_record_is_flagged(
+    world, clerk, lecture, activist, secretary_client
+):
+    meeting_guests_set(meeting=lecture, people=[activist], acting_user=clerk)
+    lecture.reviewed_at = timezone.now()
+    lecture.save()
+    activist.category = Category.PROBATIONARY
+    activist.joined_on = datetime.date(2026, 11, 1)
+    activist.save()
+    other = MemberFactory(
+        branch=world.branch, category=Category.APPLICANT, joined_on=None, full_member_on=None
+    )
+    url = reverse("activities:meeting_guests", args=[lecture.pk])
+    response = secretary_client.post(url, {"people": [activist.pk, other.pk]})
+    assert response.status_code == 302
+    assert set(lecture.invited.values_list("person", flat=True)) == {activist.pk, other.pk}
+    guest = lecture.invited.get(person=activist)
+    assert guest.category == Category.ACTIVIST  # the stage on the day
+    lecture.refresh_from_db()
+    assert lecture.changed_after_review

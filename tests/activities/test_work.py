@@ -3,6 +3,7 @@ figures (seed 001's 40, 118, 5191.00, 132 = 50 + 32 + 50, 162 and 338 entered as
 study hours against the yearly rule, who may read and record what (a talk's content never
 reaches a leader or a member), and query budgets that do not grow with the activities."""
 
+import base64
 import datetime
 import io
 import re
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.models import (
@@ -534,3 +536,86 @@ def test_the_workbench_lists_the_other_records_read_only(world, secretary_client
     response = secretary_client.get(url)
     assert response.status_code == 200
     assert response.context["has_add_permission"] is False
+
+
+def test_a_leader_saving_an_activity_keeps_another_groups_participant(
+    world, clerk, leader_a_client
+):
+    study = record(
+        world.branch,
+        ActivityKind.STUDY,
+        clerk=clerk,
+        group=world.group_a,
+        study_form=StudyForm.GROUP,
+        hours=Decimal("2"),
+        owner=world.leader_b,
+        participants=[world.member, world.leader_b],
+    )
+    url = reverse("activities:work_edit", args=[study.pk])
+    response = leader_a_client.post(
+        url,
+        {
+            "held_on": DAY.isoformat(),
+            "title": "集中学习",
+            "group": world.group_a.pk,
+            "owner": world.leader_b.pk,
+            "study_form": StudyForm.GROUP,
+            "hours": "3",
+            "participants": [world.member.pk, world.leader_b.pk],
+        },
+    )
+    assert response.status_code == 302
+    study.refresh_from_db()
+    assert study.hours == 3
+    assert {row.member for row in study.participants.all()} == {world.member, world.leader_b}
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_photo_is_kept_with_the_activity_and_served_to_its_readers_only(
+    world, reasons, media, personas
+):
+    url = reverse("activities:work_create", args=[world.branch.pk, ActivityKind.HOME_VISIT])
+    response = personas["leader_a"].post(
+        url,
+        {
+            "held_on": DAY.isoformat(),
+            "home_visit_reason": reasons["学困"].pk,
+            "number": 1,
+            "group": world.group_a.pk,
+            "photo": SimpleUploadedFile("家访.png", PNG, content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    visit = Activity.objects.get()
+    (photo,) = visit.photos.all()
+    assert (photo.original_name, photo.content_type) == ("家访.png", "image/png")
+    served = reverse("activities:work_photo", args=[photo.pk])
+    assert b"".join(personas["secretary"].get(served).streaming_content) == PNG
+    assert personas["leader_b"].get(served).status_code == 403
+    assert personas["outsider"].get(served).status_code == 404
+    # A renamed file that is not a picture is refused, and nothing is recorded.
+    response = personas["leader_a"].post(
+        url,
+        {
+            "held_on": DAY.isoformat(),
+            "home_visit_reason": reasons["学困"].pk,
+            "number": 1,
+            "group": world.group_a.pk,
+            "photo": SimpleUploadedFile("假照片.png", b"<html>", content_type="image/png"),
+        },
+    )
+    assert response.status_code == 200 and Activity.objects.count() == 1
+    remove = reverse("activities:work_photo_remove", args=[photo.pk])
+    assert personas["leader_b"].post(remove).status_code == 403
+    assert personas["leader_a"].post(remove).status_code == 302
+    assert not visit.photos.exists()

@@ -154,3 +154,24 @@ def test_the_payroll_preview_shows_the_fixed_amount_as_the_old_monthly_dues(worl
 
     (change,) = result.rows
     assert (change.old_amount, change.amount) == (Decimal("0.80"), Decimal("15.00"))
+
+
+def test_a_sheet_without_categories_does_not_turn_the_branchs_amount_into_a_computed_one(
+    world, clerk
+):
+    set_other(world.member, clerk, amount="0.50")
+    stream = simple_payroll(
+        [["普通党员", None, 3000], ["书记", None, 6000]], ("姓名", "身份证号", "党费基数")
+    )
+
+    result = dues_bases_import(
+        branch=world.branch,
+        sheet=payroll_read(stream),
+        starts_on=datetime.date(2026, 3, 1),
+        acting_user=clerk,
+    )
+
+    assert not result.written
+    ((row, message),) = [(e.row, e.message) for e in result.errors]
+    assert row == 2 and "普通党员" in message and "删除该行" in message
+    assert list(world.member.dues_bases.values_list("category", flat=True)) == ["other"]
