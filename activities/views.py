@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,7 @@ from activities.forms import (
 from activities.models import GUEST_CATEGORIES, GUEST_TYPES, Election, MeetingType
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
+from branchsite.downloads import stored_file_response
 from groups.access import roles_for
 from members.models import Member, Status
 
@@ -334,15 +335,7 @@ def attachment_add(request, pk):
 
 @login_required
 def attachment_file(request, pk):
-    attachment = get_attachment_for_user(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(get_attachment_for_user(request, pk))
 
 
 @login_required

@@ -5,7 +5,7 @@ may be kept by a shared cache. A browser shows PDF and HTML itself: those open i
 to print; everything else (spreadsheets, Word files) is saved.
 """
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 HTML_TYPE = "text/html; charset=utf-8"
@@ -19,5 +19,20 @@ def download_response(content: bytes, *, content_type: str, filename: str) -> Ht
     response = HttpResponse(content, content_type=content_type)
     inline = content_type.partition(";")[0].strip() in SHOWN_INLINE
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def stored_file_response(stored) -> FileResponse:
+    """An uploaded photo or scan (a model with `file` and `content_type`), shown in the
+    browser as what it was checked to be, never sniffed as anything else nor cached; 404 when
+    the file is gone from storage."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=stored.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

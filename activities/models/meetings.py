@@ -408,13 +408,11 @@ def meeting_attachment_path(attachment, filename: str) -> str:
     return f"meetings/{attachment.meeting_id}/{uuid.uuid4().hex}{extension}"
 
 
-class Attachment(models.Model):
-    """A photo or a scanned sign-in sheet. Served only through an access-checked view."""
+class StoredFile(models.Model):
+    """What is kept of an uploaded photo or scan besides the file itself (each kind names its
+    own `file` and where it is stored). Served only through an access-checked view
+    (`branchsite.downloads.stored_file_response`)."""
 
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
-    )
-    file = models.FileField(_("file"), upload_to=meeting_attachment_path)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -428,12 +426,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    history = HistoricalRecords()
-
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["meeting", "pk"]
+        abstract = True
 
     def __str__(self):
         return self.original_name
@@ -441,3 +435,19 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class Attachment(StoredFile):
+    """A photo or a scanned sign-in sheet of a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
+    )
+    file = models.FileField(_("file"), upload_to=meeting_attachment_path)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["meeting", "pk"]

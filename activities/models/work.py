@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from activities.models.meetings import StoredFile
 from groups.models import Branch, PartyGroup
 from members.models import Member
 
@@ -360,26 +361,14 @@ def activity_photo_path(photo, filename: str) -> str:
     return f"activities/{photo.activity_id}/{uuid.uuid4().hex}{extension}"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(StoredFile):
     """A photo of an activity (or a scanned sheet), checked like a meeting's attachments
-    (`validate_meeting_attachment`) and served only through an access-checked view."""
+    (`validate_meeting_attachment`)."""
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("activity")
     )
     file = models.FileField(_("file"), upload_to=activity_photo_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -387,10 +376,3 @@ class ActivityPhoto(models.Model):
         verbose_name = _("activity photo")
         verbose_name_plural = _("activity photos")
         ordering = ["activity", "pk"]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

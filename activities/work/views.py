@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from activities.work.access import (
 )
 from activities.work.forms import USUAL_TITLES, ActivityForm
 from activities.work.selectors import listed_activities
+from branchsite.downloads import stored_file_response
 from groups.access import roles_for
 
 PAGE_SIZE = 50
@@ -297,14 +298,7 @@ def activity_photo(request, pk):
     """A photo of an activity, for those who may read the activity."""
     photo = get_object_or_404(ActivityPhoto, pk=pk)
     get_activity_for_user(request, photo.activity_id)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(photo)
 
 
 @login_required

@@ -600,7 +600,12 @@ def test_a_photo_is_kept_with_the_activity_and_served_to_its_readers_only(
     (photo,) = visit.photos.all()
     assert (photo.original_name, photo.content_type) == ("家访.png", "image/png")
     served = reverse("activities:work_photo", args=[photo.pk])
-    assert b"".join(personas["secretary"].get(served).streaming_content) == PNG
+    response = personas["secretary"].get(served)
+    assert b"".join(response.streaming_content) == PNG
+    assert (response["Cache-Control"], response["X-Content-Type-Options"]) == (
+        "no-store",
+        "nosniff",
+    )
     assert personas["leader_b"].get(served).status_code == 403
     assert personas["outsider"].get(served).status_code == 404
     # A renamed file that is not a picture is refused, and nothing is recorded.
