@@ -17,16 +17,8 @@ from activities.elections import services
 from activities.elections.forms import DecisionForm, ElectionForm, InstallForm, RoundForm
 from activities.elections.tally import load_election, tally
 from activities.models import Election, ElectionKind
+from branchsite.forms import add_service_errors
 from groups.access import roles_for
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form, under its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -55,7 +47,7 @@ def _election_form(request, branch, election=None):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if election is None:
                 messages.success(request, _("The election is saved. Count the votes next."))
@@ -113,7 +105,7 @@ def election_round(request, pk):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The count is saved."))
             return redirect("activities:election", pk=election.pk)
@@ -177,7 +169,7 @@ def election_decide(request, pk):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The approval is saved."))
             return redirect("activities:election", pk=election.pk)
@@ -203,7 +195,7 @@ def election_install(request, pk):
                 election=election, posts=form.posts(), acting_user=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -45,6 +45,7 @@ from activities.models import (
     PledgeKind,
     PostKind,
 )
+from branchsite.forms import add_service_errors
 from groups.access import roles_for
 
 PAGE_SIZE = 20
@@ -88,16 +89,6 @@ def ledger_tabs(request, branch) -> list[tuple[str, str, str]]:
             ("totals", _("Year totals"), reverse("activities:work_totals", args=[branch.pk])),
         ]
     return tabs
-
-
-def _report(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: under its field when the form has that field,
-    above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _list_page(request, pk, ledger: Ledger, template: str):
@@ -145,7 +136,7 @@ def _form_page(
         try:
             saved = save(form.instance)
         except ValidationError as error:
-            _report(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(done(saved))
@@ -223,7 +214,7 @@ def pairing_detail(request, pk):
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                _report(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The meeting is recorded."))
                 return redirect("activities:pairing", pk=pairing.pk)
@@ -347,7 +338,7 @@ def hardship_detail(request, pk):
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                _report(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The help is recorded."))
                 return redirect("activities:hardship", pk=case.pk)
@@ -503,7 +494,7 @@ def pledge_review(request, pk):
         try:
             services.pledge_review(pledge=pledge, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The review is saved."))
             return redirect("activities:pledge", pk=pledge.pk)

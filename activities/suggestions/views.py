@@ -20,6 +20,7 @@ from activities.suggestions.forms import (
     SuggestionForm,
 )
 from activities.suggestions.selectors import suggestion_history
+from branchsite.forms import add_service_errors
 from groups.access import roles_for
 
 PAGE_SIZE = 20
@@ -53,15 +54,6 @@ STEP_NAMES = {
 }
 # The answering bodies offered as you type (answered by); any other may be typed.
 ANSWERING_BODIES = ["党政班子会议", "支委会", "校长办公会"]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form, under its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -102,7 +94,7 @@ def _suggestion_form(request, branch, groups, suggestion=None):
         try:
             saved = save(suggestion=form.instance, acting_user=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if suggestion is None:
                 messages.success(
@@ -187,7 +179,7 @@ def _step(request, pk, step):
             # Each step form's fields are its service's keyword arguments.
             service(suggestion=suggestion, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, saved_message)
             return redirect("activities:suggestion", pk=suggestion.pk)

@@ -39,6 +39,7 @@ from activities.work.access import (
 from activities.work.forms import USUAL_TITLES, ActivityForm
 from activities.work.selectors import listed_activities
 from branchsite.downloads import stored_file_response
+from branchsite.forms import add_service_errors
 from groups.access import roles_for
 
 PAGE_SIZE = 50
@@ -120,11 +121,7 @@ def _save(request, form, *, creating: bool):
             acting_user=request.user,
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, problems in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return None
     messages.success(
         request,

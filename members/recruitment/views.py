@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.dates import long_date
+from branchsite.forms import add_service_errors
 from branchsite.staging import Staging
 from branchsite.widgets import DateInput
 from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
@@ -93,11 +94,7 @@ class _ConfirmableForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's refusal on the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_errors(self, error)
 
     def confirming_copy(self, warnings: list[str], *, owner: str, **kwargs):
         """The same form as typed, bound again with the confirmation of `warnings` and the
