@@ -40,10 +40,12 @@ class Table:
 class Chart:
     """A chart drawn on the server as SVG markup (reports.charts), shown on the page and in
     the PDF alike. A chart never carries the only copy of a number: the text or a table
-    states every figure it draws."""
+    states every figure it draws, and `data` holds them as a table (the Word file prints
+    that table where the PDF draws the chart)."""
 
     caption: str
     svg: str
+    data: Table | None = None  # the numbers drawn, for the Word file and screen readers
 
 
 HEADING, PARAGRAPH, TABLE, CHART = "heading", "paragraph", "table", "chart"
