@@ -20,9 +20,9 @@ format and streams `report.render(format)`; it knows nothing of how a document i
 A format is added by naming it in `formats` and writing `render_<extension>(request=None)`,
 which returns the file's bytes; `render` adds the content type and the file name. Documents of
 many pages are `PrintedReport`s: one template extending `reports/base_print.html`, shown as
-HTML and printed to PDF by WeasyPrint, which paginates (page numbers, running title). Word
-comes later as `DOCX = Format("docx", DOCX_TYPE)` and a `render_docx` on the reports that need
-it; neither the base nor the views change.
+HTML and printed to PDF by WeasyPrint, which paginates (page numbers, running title). Word is
+`DOCX` and a `render_docx` on the reports that come in it (the year-end documents); neither
+the base nor the views change for a new format.
 """
 
 import datetime
@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from django.http import Http404, HttpResponse
 
-from branchsite.downloads import HTML_TYPE, PDF_TYPE, download_response
+from branchsite.downloads import DOCX_TYPE, HTML_TYPE, PDF_TYPE, download_response
 from branchsite.xlsx import XLSX_TYPE
 from reports.pdf import html_to_pdf, render_print_html
 
@@ -45,6 +45,7 @@ class Format:
 HTML = Format("html", HTML_TYPE)
 PDF = Format("pdf", PDF_TYPE)
 XLSX = Format("xlsx", XLSX_TYPE)
+DOCX = Format("docx", DOCX_TYPE)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The site's documents as reports (reports.base): the minutes of a meeting, the meeting
 ledger (三会一课台账), the roster export, the results sheet of a member evaluation
-(民主评议党员结果汇总表), the year's dues notice (党费收缴公示) and the activities ledger
-(党建活动台账). Each says who may have it; the work of making the file is in reports.minutes,
-reports.ledger, members.roster, reports.evaluation, reports.dues and reports.work."""
+(民主评议党员结果汇总表), the year's dues notice (党费收缴公示), the activities ledger
+(党建活动台账) and the year-end documents (年度工作总结, 年度工作计划). Each says who may have
+it; the work of making the file is in reports.minutes, reports.ledger, members.roster,
+reports.evaluation, reports.dues, reports.work and reports.yearend."""
 
 import datetime
 
@@ -19,7 +20,7 @@ from members.access import can_export_roster
 from members.dues.yearly import year_notice
 from members.models import EvaluationRound, Grade, Member, RoundKind, RoundState
 from members.roster import roster_title, roster_workbook
-from reports.base import HTML, PDF, XLSX, PrintedReport, Report
+from reports.base import DOCX, HTML, PDF, XLSX, PrintedReport, Report
 from reports.dues import (
     notice_columns,
     notice_period,
@@ -33,7 +34,12 @@ from reports.dues import (
 from reports.evaluation import results_sheet, results_title, results_workbook
 from reports.ledger import ledger_title, meeting_ledger_workbook, period_label
 from reports.minutes import minutes_file_stem, minutes_of, minutes_title
+from reports.models import YearDocument
 from reports.work import work_ledger_title, work_ledger_workbook
+from reports.yearend.compose import document_figures, printed_document
+from reports.yearend.docx import document_docx
+from reports.yearend.pdf import document_html, document_pdf
+from reports.yearend.services import latest_version
 
 
 class MeetingMinutes(PrintedReport):
@@ -267,3 +273,39 @@ class WorkLedger(Report):
             groups=self.groups,
             today=self.today,
         )
+
+
+class YearEndDocument(Report):
+    """A year-end document (年度工作总结, 年度工作计划) as it stands: its latest version with the
+    records' figures of today, laid out after GB/T 9704 as PDF, as Word for the upper
+    committee and last changes, and as HTML. For its branch's committee and viewers."""
+
+    code = "year_document"
+    formats = (PDF, DOCX, HTML)
+
+    def __init__(self, document: YearDocument, *, today: datetime.date | None = None):
+        start, end = _year(document.year)
+        super().__init__(start=start, end=end)
+        self.document = document
+        self.today = today or timezone.localdate()
+
+    def printed(self):
+        version = latest_version(self.document)
+        figures = document_figures(self.document, today=self.today)
+        return printed_document(version, figures, today=self.today)
+
+    @property
+    def title(self) -> str:
+        return latest_version(self.document).title
+
+    def is_available_to(self, user) -> bool:
+        return roles_for(user).can_view_branch(self.document.branch_id)
+
+    def render_pdf(self, *, request=None) -> bytes:
+        return document_pdf(self.printed(), request=request)
+
+    def render_html(self, *, request=None) -> bytes:
+        return document_html(self.printed(), request=request).encode()
+
+    def render_docx(self, *, request=None) -> bytes:
+        return document_docx(self.printed())

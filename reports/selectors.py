@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from activities.models import Meeting, MeetingType, Suggestion
+from branchsite.users import display_name
 from groups.models import (
     Branch,
     CommitteeMembership,
@@ -82,7 +83,7 @@ def recent_changes(branch: Branch, limit: int = 10) -> list[Change]:
         changes.extend(
             Change(
                 when=record.history_date,
-                who=_display_user(record.history_user),
+                who=display_name(record.history_user, nobody=_("system")),
                 action=actions[record.history_type],
                 what=str(model._meta.verbose_name),
                 record=label(record),
@@ -91,10 +92,3 @@ def recent_changes(branch: Branch, limit: int = 10) -> list[Change]:
         )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
-
-
-def _display_user(user) -> str:
-    if user is None:
-        return _("system")
-    member = getattr(user, "member", None)
-    return member.name if member is not None else user.get_username()

@@ -4,6 +4,7 @@ reversed without a format, a name gives the report's default format."""
 from django.urls import path
 
 from reports import views
+from reports.yearend import views as yearend
 
 app_name = "reports"
 
@@ -47,5 +48,21 @@ urlpatterns = [
         views.work_ledger,
         name="work_ledger",
         default="xlsx",
+    ),
+    *report_path(
+        "documents/<int:pk>/file", views.year_document, name="year_document_file", default="pdf"
+    ),
+    path("branches/<int:branch_pk>/documents/", yearend.document_list, name="year_documents"),
+    path(
+        "branches/<int:branch_pk>/documents/<int:year>/<slug:kind>/start",
+        yearend.document_start,
+        name="year_document_start",
+    ),
+    path("documents/<int:pk>/", yearend.document_edit, name="year_document"),
+    path("documents/<int:pk>/versions/", yearend.document_versions, name="year_document_versions"),
+    path(
+        "documents/<int:pk>/versions/<int:number>/restore",
+        yearend.document_restore,
+        name="year_document_restore",
     ),
 ]

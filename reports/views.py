@@ -24,7 +24,9 @@ from reports.documents import (
     MeetingMinutes,
     RosterExport,
     WorkLedger,
+    YearEndDocument,
 )
+from reports.yearend.access import get_document_for_reader
 
 
 def _get_report_for_user(request, report: Report, extension: str) -> Report:
@@ -107,4 +109,12 @@ def work_ledger(request, branch_pk, format):
     )
     report = WorkLedger(branch=branch, year=year, activities=activities, groups=groups, talks=talks)
     report = _get_report_for_user(request, report, format)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def year_document(request, pk, format):
+    """A year-end document as it stands (its latest version, today's figures)."""
+    document = get_document_for_reader(request, pk)
+    report = _get_report_for_user(request, YearEndDocument(document), format)
     return report.render(format, request=request).response()

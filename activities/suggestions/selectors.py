@@ -9,6 +9,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from activities.models import Satisfaction, Suggestion, SuggestionState
+from branchsite.users import display_name
 from groups.models import Branch, PartyGroup
 
 # How many of the oldest open suggestions a home page lists.
@@ -79,19 +80,12 @@ def suggestion_history(suggestion: Suggestion) -> list[HistoryEntry]:
     return [
         HistoryEntry(
             when=row.history_date,
-            who=_display_user(row.history_user),
+            who=display_name(row.history_user),
             action=row.history_type,
             state=row.instance.state,
         )
         for row in rows
     ]
-
-
-def _display_user(user) -> str:
-    if user is None:
-        return ""
-    member = getattr(user, "member", None)
-    return member.name if member is not None else user.get_username()
 
 
 # --- the figures of a period --------------------------------------------------------------

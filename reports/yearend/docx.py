@@ -1,0 +1,2 @@
+def document_docx(document):
+    raise NotImplementedError

@@ -1,0 +1,174 @@
+"""The year-end documents' pages: the branch's documents by year, the editor (the text on
+the left, the document as printed on the right, the figures it can use), the versions with
+restore, and the downloads (reports.views). Access: reports.yearend.access; writes:
+reports.yearend.services."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branchsite.forms import add_service_errors
+from groups.access import get_branch_for_user, roles_for
+from reports.models import DocumentKind, YearDocument
+from reports.yearend import access, services
+from reports.yearend.compose import document_figures, printed_document, version_sections
+from reports.yearend.forms import DocumentForm
+
+FIRST_YEAR = 2000
+
+
+@login_required
+def document_list(request, branch_pk):
+    """The branch's summaries and plans, this year's first, with a button to start one."""
+    branch = get_branch_for_user(request, branch_pk)
+    today = timezone.localdate()
+    documents = {
+        (row.year, row.kind): row
+        for row in YearDocument.objects.filter(branch=branch, group__isnull=True)
+    }
+    years = sorted({today.year, today.year + 1, *(year for year, _ in documents)}, reverse=True)
+    rows = [
+        {
+            "year": year,
+            "kinds": [
+                {"kind": kind, "label": label, "document": documents.get((year, kind))}
+                for kind, label in DocumentKind.choices
+            ],
+        }
+        for year in years
+    ]
+    return render(
+        request,
+        "reports/yearend/document_list.html",
+        {
+            "branch": branch,
+            "rows": rows,
+            "can_write": access.can_write_documents(roles_for(request.user), branch.pk),
+        },
+    )
+
+
+@require_POST
+@login_required
+def document_start(request, branch_pk, year, kind):
+    """Opens the year's document, its first version drafted from the records."""
+    branch = access.get_branch_for_writer(request, branch_pk)
+    if kind not in DocumentKind.values or not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        return redirect("reports:year_documents", branch.pk)
+    document = services.document_open(branch=branch, kind=kind, year=year, acting_user=request.user)
+    return redirect("reports:year_document", document.pk)
+
+
+def _figures_json(figures) -> str:
+    return json.dumps(
+        {
+            key: {
+                "label": figure.label,
+                "value": figure.value if not figure.missing else "【待补充】",
+                "missing": figure.missing,
+            }
+            for key, figure in figures.values.items()
+        },
+        ensure_ascii=False,
+    )
+
+
+def _blocks_json(figures) -> str:
+    labels = {f"table:{key}": table.caption for key, table in figures.tables.items()}
+    labels |= {f"chart:{key}": chart.caption for key, chart in figures.charts.items()}
+    return json.dumps({key: {"label": label} for key, label in labels.items()}, ensure_ascii=False)
+
+
+@login_required
+def document_edit(request, pk):
+    """The editor for the committee, the document to read for viewers. Saving makes a new
+    version; a save based on an older version than the latest is refused, text kept."""
+    document = access.get_document_for_reader(request, pk)
+    can_write = access.can_write_documents(roles_for(request.user), document.branch_id)
+    version = services.latest_version(document)
+    figures = document_figures(document)
+    sections = version_sections(version)
+    form = None
+    if can_write:
+        data = request.POST if request.method == "POST" else None
+        form = DocumentForm(
+            data,
+            sections=sections,
+            initial={"title": version.title, "based_on": version.number},
+        )
+        if data is not None and form.is_valid():
+            try:
+                saved = services.document_save(
+                    document=document,
+                    title=form.cleaned_data["title"],
+                    sections=form.cleaned_sections(),
+                    based_on=form.cleaned_data["based_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if saved.number == version.number:
+                    messages.info(request, _("Nothing had changed: no new version was saved."))
+                else:
+                    messages.success(
+                        request, _("Saved as version %(number)s.") % {"number": saved.number}
+                    )
+                return redirect("reports:year_document", document.pk)
+    elif request.method == "POST":
+        raise PermissionDenied  # a viewer reads; only the committee saves
+    return render(
+        request,
+        "reports/yearend/document_edit.html",
+        {
+            "document": document,
+            "version": version,
+            "form": form,
+            "printed": printed_document(version, figures),
+            "figures": figures,
+            "figures_json": _figures_json(figures),
+            "blocks_json": _blocks_json(figures),
+            "can_write": can_write,
+        },
+    )
+
+
+@login_required
+def document_versions(request, pk):
+    document = access.get_document_for_reader(request, pk)
+    versions = document.versions.select_related("saved_by__member").order_by("-number")
+    return render(
+        request,
+        "reports/yearend/document_versions.html",
+        {
+            "document": document,
+            "versions": versions,
+            "latest": versions[0].number if versions else None,
+            "can_write": access.can_write_documents(roles_for(request.user), document.branch_id),
+        },
+    )
+
+
+@require_POST
+@login_required
+def document_restore(request, pk, number):
+    document = access.get_document_for_writer(request, pk)
+    try:
+        restored = services.document_restore(
+            document=document, number=number, acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:year_document_versions", document.pk)
+    messages.success(
+        request,
+        _("Version %(old)s is back, saved as version %(number)s.")
+        % {"old": number, "number": restored.number},
+    )
+    return redirect("reports:year_document", document.pk)
