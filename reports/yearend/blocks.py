@@ -35,6 +35,17 @@ class Table:
     numeric: tuple[bool, ...] = ()
     note: str = ""  # printed under the table, in the table's size: a source or a caveat
 
+    @property
+    def cells(self) -> tuple[tuple[tuple[str, bool], ...], ...]:
+        """The rows as (text, numeric) pairs, for templates that cannot index."""
+        return tuple(
+            tuple(
+                (text, bool(self.numeric[i : i + 1] and self.numeric[i]))
+                for i, text in enumerate(row)
+            )
+            for row in self.rows
+        )
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -345,7 +345,7 @@ def _meetings(figures: YearFigures, start, end, today) -> None:
     )
     if rows:
         figures.tables["meetings"] = Table(
-            caption=gettext("三会一课 held against required"),
+            caption=gettext("Meetings held against required"),
             header=(
                 gettext("Meeting type"),
                 gettext("Held by"),

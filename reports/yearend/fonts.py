@@ -49,7 +49,10 @@ def font_stack(role: str) -> tuple[str, ...]:
 
 def css_font_family(role: str) -> str:
     """`role`'s stack as a CSS font-family value, ending with the generic family."""
-    quoted = ", ".join('"{}"'.format(name.replace("\\", "").replace('"', "")) for name in font_stack(role))
+    quoted = ", ".join(
+        '"{}"'.format(name.replace("\\", "").replace('"', "").replace("<", ""))
+        for name in font_stack(role)
+    )
     return f"{quoted}, {GENERIC[role]}"
 
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from branchsite.users import display_name
-from reports.models import DocumentVersion, YearDocument
+from reports.models import DocumentKind, DocumentVersion, YearDocument
 from reports.yearend.drafts import draft_sections
 from reports.yearend.text import Section, normalise
 
@@ -41,10 +41,25 @@ def document_open(*, branch, kind: str, year: int, group=None, acting_user) -> Y
         document=document,
         number=1,
         title=default_title(document),
-        sections=[section.as_json() for section in draft_sections(kind)],
+        sections=first_sections(document),
         saved_by=acting_user,
     )
     return document
+
+
+def first_sections(document: YearDocument) -> list[dict]:
+    """The text a new document starts from: a plan starts from last year's plan when
+    there is one (most of a school's plan carries over), anything else from the draft."""
+    if document.kind == DocumentKind.PLAN:
+        last_year = YearDocument.objects.filter(
+            branch=document.branch_id,
+            group=document.group_id,
+            kind=document.kind,
+            year=document.year - 1,
+        ).first()
+        if last_year is not None:
+            return list(latest_version(last_year).sections)
+    return [section.as_json() for section in draft_sections(document.kind)]
 
 
 def latest_version(document: YearDocument) -> DocumentVersion:

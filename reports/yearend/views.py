@@ -23,6 +23,12 @@ from reports.yearend.forms import DocumentForm
 FIRST_YEAR = 2000
 
 
+def can_start(kind: str, year: int, today) -> bool:
+    """A summary is written in or after its year; a plan up to a year ahead."""
+    last = today.year + 1 if kind == DocumentKind.PLAN else today.year
+    return kind in DocumentKind.values and FIRST_YEAR <= year <= last
+
+
 @login_required
 def document_list(request, branch_pk):
     """The branch's summaries and plans, this year's first, with a button to start one."""
@@ -37,8 +43,14 @@ def document_list(request, branch_pk):
         {
             "year": year,
             "kinds": [
-                {"kind": kind, "label": label, "document": documents.get((year, kind))}
+                {
+                    "kind": kind,
+                    "label": label,
+                    "document": documents.get((year, kind)),
+                    "can_start": can_start(kind, year, today),
+                }
                 for kind, label in DocumentKind.choices
+                if (year, kind) in documents or can_start(kind, year, today)
             ],
         }
         for year in years
@@ -59,7 +71,10 @@ def document_list(request, branch_pk):
 def document_start(request, branch_pk, year, kind):
     """Opens the year's document, its first version drafted from the records."""
     branch = access.get_branch_for_writer(request, branch_pk)
-    if kind not in DocumentKind.values or not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+    if not can_start(kind, year, timezone.localdate()):
+        messages.error(
+            request, _("A summary is written in or after its year, a plan at most a year ahead.")
+        )
         return redirect("reports:year_documents", branch.pk)
     document = services.document_open(branch=branch, kind=kind, year=year, acting_user=request.user)
     return redirect("reports:year_document", document.pk)
