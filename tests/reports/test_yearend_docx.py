@@ -211,6 +211,18 @@ def test_each_heading_level_is_words_own_heading_style_in_its_face(word, level, 
     assert paragraph._p.pPr.find(qn("w:numPr")) is None
 
 
+def test_no_style_names_a_theme_font_which_would_win_over_the_named_face(word):
+    names = ["Normal", "Title", "Subtitle", "Caption", "Footer"]
+    names += [f"Heading {level}" for level in range(1, 5)]
+    defaults = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    rfonts = [word.styles[name].element.rPr.rFonts for name in names]
+    rfonts.append(defaults.find(qn("w:rPr")).rFonts)
+
+    for element in rfonts:
+        themed = [name for name in element.attrib if "theme" in name.lower()]
+        assert themed == [], element.attrib
+
+
 def test_the_title_is_22_points_and_centred_in_the_title_face_then_the_subtitle(word):
     title, subtitle, empty = word.paragraphs[:3]
 
