@@ -135,6 +135,8 @@ class AttendanceReport:
     groups: list[GroupAttendance]
     total: Tally
     flags: AttendanceFlags = field(default_factory=AttendanceFlags)
+    # (group id or None, year, month) → the tally of that group's members in that month.
+    months: dict[tuple[int | None, int, int], Tally] = field(default_factory=dict)
 
 
 def _group_on(memberships, day: datetime.date) -> int | None:
@@ -190,6 +192,7 @@ def attendance_rates(
     tallies: dict[int, MemberAttendance] = {}
     by_group = {group.pk: GroupAttendance(group=group) for group in party_groups}
     total = Tally()
+    months: dict[tuple[int | None, int, int], Tally] = {}
     for member_id, presence, held_on in rows.iterator(chunk_size=2000):
         group_id = _group_on(history.get(member_id, ()), held_on)
         if group_ids is not None and group_id not in group_ids:
@@ -199,6 +202,7 @@ def attendance_rates(
         )
         if group_id in by_group:
             by_group[group_id].add(presence)
+        months.setdefault((group_id, held_on.year, held_on.month), Tally()).add(presence)
         total.add(presence)
 
     if group_ids is None:
@@ -218,4 +222,6 @@ def attendance_rates(
         (tally for tally in tallies.values() if tally.name),
         key=lambda tally: (tally.group_order, tally.group_name, tally.name),
     )
-    return AttendanceReport(start, end, members, list(by_group.values()), total, flags)
+    return AttendanceReport(
+        start, end, members, list(by_group.values()), total, flags, months=months
+    )

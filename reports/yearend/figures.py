@@ -31,6 +31,7 @@ from members.dues.yearly import dues_figures
 from members.evaluation.selectors import evaluation_figures
 from members.models import Category, Gender, Member, RecruitmentRecord, Status
 from members.models.transfers import Transfer, TransferDirection, TransferState
+from reports import charts
 from reports.yearend.blocks import Chart, Table
 
 # The 三会一课 and the other meetings a summary counts, in the order it states them.
@@ -355,6 +356,17 @@ def _meetings(figures: YearFigures, start, end, today) -> None:
             rows=tuple(rows),
             numeric=(False, False, True, True),
         )
+        table = figures.tables["meetings"]
+        figures.charts["meetings"] = Chart(
+            caption=table.caption,
+            svg=charts.paired_bars(
+                title=table.caption,
+                labels=[f"{kind} / {held_by}" for kind, held_by, _held, _owed in rows],
+                held=[int(held) for _kind, _by, held, _owed in rows],
+                required=[int(owed) for _kind, _by, _held, owed in rows],
+            ),
+            data=table,
+        )
 
     report = attendance_rates(branch, start, end, groups=[group] if group else None)
     figures.add("attendance.rate", _("attendance rate (%)"), report.total.percent)
@@ -380,6 +392,53 @@ def _meetings(figures: YearFigures, start, end, today) -> None:
             rows=group_rows,
             numeric=(False, True, True, True),
         )
+    _attendance_chart(figures, report)
+
+
+def _attendance_chart(figures: YearFigures, report) -> None:
+    """Attendance by month and group: a bar per group in each month of the year so far."""
+    groups = [row.group for row in report.groups if row.expected]
+    months = [
+        month
+        for month in range(1, figures.as_of.month + 1)
+        if any((group.pk, figures.year, month) in report.months for group in groups)
+    ]
+    if not groups or not months:
+        return
+    series = [
+        (
+            group.name,
+            [
+                report.months[(group.pk, figures.year, month)].percent
+                if (group.pk, figures.year, month) in report.months
+                else None
+                for month in months
+            ],
+        )
+        for group in groups
+    ]
+    categories = [f"{month}月" for month in months]
+    caption = gettext("Attendance by month and party group")
+    data = Table(
+        caption=caption,
+        header=(gettext("Month"), *(name for name, _values in series)),
+        rows=tuple(
+            (
+                categories[index],
+                *(
+                    "—" if values[index] is None else f"{values[index]}%"
+                    for _name, values in series
+                ),
+            )
+            for index in range(len(months))
+        ),
+        numeric=(False, *(True for _ in series)),
+    )
+    figures.charts["attendance"] = Chart(
+        caption=caption,
+        svg=charts.grouped_bars(title=caption, categories=categories, series=series, unit="%"),
+        data=data,
+    )
 
 
 def _evaluation(figures: YearFigures) -> None:
@@ -424,6 +483,24 @@ def _recruitment(figures: YearFigures, start, as_of) -> None:
             f"recruitment.became_{category}",
             gettext("became %(stage)s in the year") % {"stage": Category(category).label},
             _count_or_missing(moved[category], recorded),
+        )
+    if recorded:
+        stages = [
+            (Category(category).label, pipeline[category])
+            for category in (Category.APPLICANT, Category.ACTIVIST, Category.CANDIDATE)
+        ]
+        stages.append((Category.PROBATIONARY.label, figures.values["members.probationary"].value))
+        stages = [(label, int(value or 0)) for label, value in stages]
+        caption = gettext("People at each stage of recruitment")
+        figures.charts["recruitment"] = Chart(
+            caption=caption,
+            svg=charts.funnel(title=caption, stages=stages),
+            data=Table(
+                caption=caption,
+                header=(gettext("Stage"), gettext("People")),
+                rows=tuple((label, str(value)) for label, value in stages),
+                numeric=(False, True),
+            ),
         )
 
 

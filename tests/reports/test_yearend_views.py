@@ -150,8 +150,8 @@ def test_the_editor_shows_the_draft_with_the_records_figures(secretary_client, w
     page = secretary_client.get(reverse("reports:year_document", args=[summary.pk]))
     printed = page.context["printed"]
     text = "".join(block.text for block in printed.blocks)
-    # The world's branch: seven members on the roll, none of them probationary.
-    assert "支部现有党员7名，其中正式党员7名，预备党员0名" in text
+    # The world's branch: six members on the roll (A: three, B: three), none probationary.
+    assert "支部现有党员6名，其中正式党员6名，预备党员0名" in text
     assert "收缴党费【待补充】元" in text  # no dues recorded
     assert "{{" not in page.content.decode().split('id="preview"')[1]
 
@@ -288,7 +288,7 @@ def test_the_word_file_says_what_the_page_says(secretary_client, summary):
     )
     text = "\n".join(p.text for p in WordDocument(io.BytesIO(response.content)).paragraphs)
     assert "一、基本情况" in text
-    assert "支部现有党员7名" in text
+    assert "支部现有党员6名" in text
 
 
 def test_the_editor_reads_in_a_fixed_number_of_queries(
