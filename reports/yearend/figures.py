@@ -14,16 +14,12 @@ number of members, meetings and activities.
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from activities.compliance import attendance_rates, compliance_grid
 from activities.figures import other_work_figures
-from activities.models import Meeting, MeetingType
 from activities.models.elections import Election
 from groups.models import Branch, GroupMembership, PartyGroup
 from groups.selectors import term_posts
@@ -33,72 +29,16 @@ from members.models import Category, Gender, Member, RecruitmentRecord, Status
 from members.models.transfers import Transfer, TransferDirection, TransferState
 from reports import charts
 from reports.yearend.blocks import Chart, Table
-
-# The 三会一课 and the other meetings a summary counts, in the order it states them.
-COUNTED_TYPES = (
-    MeetingType.GENERAL,
-    MeetingType.COMMITTEE,
-    MeetingType.GROUP,
-    MeetingType.LECTURE,
-    MeetingType.THEMED_DAY,
-    MeetingType.LIFE,
-    MeetingType.EVALUATION,
+from reports.yearend.meeting_figures import meeting_figures
+from reports.yearend.values import (
+    YearFigures,
+    chinese_date,
+    count_or_missing,
+    names_list,
 )
 
 # Age bands of the 基本情况 (as party statistics count them: 35 and under, then by decade).
 AGE_BANDS = ((None, 35), (36, 45), (46, 55), (56, None))
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    value: str | None  # as printed; None when the records cannot supply it
-
-    @property
-    def missing(self) -> bool:
-        return self.value is None
-
-
-@dataclass
-class YearFigures:
-    """The year's figures, tables and charts, by key."""
-
-    branch: Branch
-    year: int
-    as_of: datetime.date  # the year's end, or today while it runs
-    group: PartyGroup | None = None
-    values: dict[str, Figure] = field(default_factory=dict)
-    tables: dict[str, Table] = field(default_factory=dict)
-    charts: dict[str, Chart] = field(default_factory=dict)
-
-    def add(self, key: str, label, value) -> None:
-        self.values[key] = Figure(key=key, label=str(label), value=_printed(value))
-
-    def __getitem__(self, key: str) -> Figure:
-        return self.values[key]
-
-
-def _printed(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        # Money and hours as a school writes them: 5191元, 1.5学时; cents only when there are.
-        value = value.quantize(Decimal("0.01"))
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value)}"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _count_or_missing(count: int, recorded: bool):
-    """A count the records state, or None when nothing of its kind was recorded at all."""
-    return count if recorded else None
-
-
-def _list(names) -> str | None:
-    names = [name for name in names if name]
-    return "、".join(names) if names else None
 
 
 def year_figures(
@@ -116,7 +56,7 @@ def year_figures(
     figures.add("branch.school", _("school"), branch.school or None)
     _members(figures, start, as_of)
     _organisation(figures, as_of)
-    _meetings(figures, start, end, today)
+    meeting_figures(figures, start, end, today)
     _evaluation(figures)
     _recruitment(figures, start, as_of)
     _dues(figures, today)
@@ -221,7 +161,7 @@ def _members_by_group(figures: YearFigures, members, as_of) -> None:
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
     per_group = Counter(memberships.values_list("group", flat=True))
     figures.add("groups.count", _("party groups"), len(groups) or None)
-    figures.add("groups.names", _("party groups' names"), _list(g.name for g in groups))
+    figures.add("groups.names", _("party groups' names"), names_list(g.name for g in groups))
     rows = tuple((g.name, str(per_group.get(g.pk, 0))) for g in groups)
     if rows:
         figures.tables["members_by_group"] = Table(
@@ -241,13 +181,17 @@ def _organisation(figures: YearFigures, as_of) -> None:
     figures.add(
         "committee.elected_on",
         _("committee elected on"),
-        _date(term.elected_on) if term else None,
+        chinese_date(term.elected_on) if term else None,
     )
     figures.add(
-        "committee.ends_on", _("committee term ends on"), _date(term.ends_on) if term else None
+        "committee.ends_on",
+        _("committee term ends on"),
+        chinese_date(term.ends_on) if term else None,
     )
     figures.add("committee.secretary", _("branch secretary"), secretary)
-    figures.add("committee.members", _("committee members"), _list(p.member.name for p in posts))
+    figures.add(
+        "committee.members", _("committee members"), names_list(p.member.name for p in posts)
+    )
     figures.add("committee.size", _("committee size"), len(posts) or None)
     leaders = (
         PartyGroup.objects.filter(branch=branch)
@@ -262,183 +206,10 @@ def _organisation(figures: YearFigures, as_of) -> None:
     figures.add(
         "groups.leaders",
         _("party groups and their leaders"),
-        _list(f"{group}（{leader}）" for group, leader in leaders),
+        names_list(f"{group}（{leader}）" for group, leader in leaders),
     )
     elections = Election.objects.filter(branch=branch, meeting__held_on__year=figures.year)
     figures.add("elections.count", _("elections held"), elections.count())
-
-
-def _date(day: datetime.date | None) -> str | None:
-    return f"{day.year}年{day.month}月{day.day}日" if day else None
-
-
-def _meetings(figures: YearFigures, start, end, today) -> None:
-    branch, group = figures.branch, figures.group
-    meetings = Meeting.objects.filter(branch=branch, held_on__range=(start, end))
-    if group is not None:
-        meetings = meetings.filter(Q(group=group) | Q(group__isnull=True))
-    held = Counter(meetings.values_list("kind", flat=True))
-    recorded = bool(held)
-    for kind in COUNTED_TYPES:
-        figures.add(
-            f"meetings.{kind}", MeetingType(kind).label, _count_or_missing(held[kind], recorded)
-        )
-    lectures = list(
-        meetings.filter(kind=MeetingType.LECTURE)
-        .order_by("held_on")
-        .values_list("topic", "speaker")
-    )
-    figures.add(
-        "meetings.lecture_topics",
-        _("Party lecture topics"),
-        _list(
-            f"《{topic}》（{speaker}）" if speaker else f"《{topic}》"
-            for topic, speaker in lectures
-        ),
-    )
-    life = meetings.filter(kind=MeetingType.LIFE).order_by("held_on").first()
-    figures.add(
-        "meetings.life_on",
-        _("organisational-life meeting held on"),
-        _date(life.held_on) if life else None,
-    )
-
-    # Held against required, per type (and group for the group meetings), from the rules: the
-    # calendar year straddles two school years, so both grids are read and their periods
-    # that start in the year counted.
-    required: Counter = Counter()
-    done: Counter = Counter()
-    labels = {}
-    for school_year in (figures.year - 1, figures.year):
-        grid = compliance_grid(branch, school_year, today, groups=[group] if group else None)
-        for row in grid.rows:
-            key = (row.kind, row.group.name if row.group else "")
-            labels[key] = row
-            for cell in row.cells:
-                if cell.period.start.year == figures.year and cell.times:
-                    required[key] += cell.times
-                    done[key] += min(cell.held, cell.times)
-    rows = []
-    for (kind, group_name), owed in sorted(
-        required.items(),
-        key=lambda item: (
-            COUNTED_TYPES.index(item[0][0]) if item[0][0] in COUNTED_TYPES else 99,
-            item[0][1],
-        ),
-    ):
-        rows.append(
-            (
-                MeetingType(kind).label,
-                group_name or gettext("whole branch"),
-                str(done[(kind, group_name)]),
-                str(owed),
-            )
-        )
-    figures.add(
-        "meetings.required",
-        _("meetings required by the rules"),
-        sum(required.values()) if required else None,
-    )
-    figures.add(
-        "meetings.required_held",
-        _("required meetings held"),
-        sum(done.values()) if required else None,
-    )
-    if rows:
-        figures.tables["meetings"] = Table(
-            caption=gettext("Meetings held against required"),
-            header=(
-                gettext("Meeting type"),
-                gettext("Held by"),
-                gettext("Held"),
-                gettext("Required"),
-            ),
-            rows=tuple(rows),
-            numeric=(False, False, True, True),
-        )
-        table = figures.tables["meetings"]
-        figures.charts["meetings"] = Chart(
-            caption=table.caption,
-            svg=charts.paired_bars(
-                title=table.caption,
-                labels=[f"{kind} / {held_by}" for kind, held_by, _held, _owed in rows],
-                held=[int(held) for _kind, _by, held, _owed in rows],
-                required=[int(owed) for _kind, _by, _held, owed in rows],
-            ),
-            data=table,
-        )
-
-    report = attendance_rates(branch, start, end, groups=[group] if group else None)
-    figures.add("attendance.rate", _("attendance rate (%)"), report.total.percent)
-    group_rows = tuple(
-        (
-            row.group.name if row.group else gettext("No group"),
-            str(row.expected),
-            str(row.present),
-            f"{row.percent}%" if row.percent is not None else "—",
-        )
-        for row in report.groups
-        if row.expected
-    )
-    if group_rows:
-        figures.tables["attendance"] = Table(
-            caption=gettext("Attendance by party group"),
-            header=(
-                gettext("Party group"),
-                gettext("Expected"),
-                gettext("Present"),
-                gettext("Rate"),
-            ),
-            rows=group_rows,
-            numeric=(False, True, True, True),
-        )
-    _attendance_chart(figures, report)
-
-
-def _attendance_chart(figures: YearFigures, report) -> None:
-    """Attendance by month and group: a bar per group in each month of the year so far."""
-    groups = [row.group for row in report.groups if row.expected]
-    months = [
-        month
-        for month in range(1, figures.as_of.month + 1)
-        if any((group.pk, figures.year, month) in report.months for group in groups)
-    ]
-    if not groups or not months:
-        return
-    series = [
-        (
-            group.name,
-            [
-                report.months[(group.pk, figures.year, month)].percent
-                if (group.pk, figures.year, month) in report.months
-                else None
-                for month in months
-            ],
-        )
-        for group in groups
-    ]
-    categories = [f"{month}月" for month in months]
-    caption = gettext("Attendance by month and party group")
-    data = Table(
-        caption=caption,
-        header=(gettext("Month"), *(name for name, _values in series)),
-        rows=tuple(
-            (
-                categories[index],
-                *(
-                    "—" if values[index] is None else f"{values[index]}%"
-                    for _name, values in series
-                ),
-            )
-            for index in range(len(months))
-        ),
-        numeric=(False, *(True for _ in series)),
-    )
-    figures.charts["attendance"] = Chart(
-        caption=caption,
-        svg=charts.grouped_bars(title=caption, categories=categories, series=series, unit="%"),
-        data=data,
-    )
 
 
 def _evaluation(figures: YearFigures) -> None:
@@ -459,7 +230,7 @@ def _evaluation(figures: YearFigures) -> None:
     figures.add(
         "evaluation.excellent_names",
         _("members graded excellent"),
-        _list(m.name for m in result.excellent) if result else None,
+        names_list(m.name for m in result.excellent) if result else None,
     )
 
 
@@ -477,12 +248,12 @@ def _recruitment(figures: YearFigures, start, as_of) -> None:
         figures.add(
             f"recruitment.{category}",
             Category(category).label,
-            _count_or_missing(pipeline[category], recorded),
+            count_or_missing(pipeline[category], recorded),
         )
         figures.add(
             f"recruitment.became_{category}",
             gettext("became %(stage)s in the year") % {"stage": Category(category).label},
-            _count_or_missing(moved[category], recorded),
+            count_or_missing(moved[category], recorded),
         )
     if recorded:
         stages = [
@@ -549,7 +320,7 @@ def _work(figures: YearFigures, start, end, today) -> None:
     add(
         "work.home_visit_reasons",
         _("home visits by reason"),
-        _list(
+        names_list(
             f"{reason}{count}人次"
             for reason, count in totals.home_visits_by_reason.items()
             if count

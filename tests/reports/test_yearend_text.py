@@ -4,8 +4,8 @@ numbering, figures from the records, 【待补充】 for what they lack, tables 
 import datetime
 
 from reports.yearend.blocks import CHART, HEADING, MISSING_MARK, PARAGRAPH, TABLE, Chart, Table
-from reports.yearend.figures import Figure, YearFigures
 from reports.yearend.text import Section, blocks_of, chinese_numeral, figure_keys, normalise
+from reports.yearend.values import Figure, YearFigures
 
 TABLE_ = Table(caption="表", header=("组", "人数"), rows=(("A组", "3"),), numeric=(False, True))
 CHART_ = Chart(caption="图", svg="<svg></svg>")
