@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 HTML_TYPE = "text/html; charset=utf-8"
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP_TYPE = "application/zip"
 SHOWN_INLINE = frozenset({"text/html", PDF_TYPE})
 
 

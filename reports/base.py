@@ -31,7 +31,7 @@ from typing import ClassVar
 
 from django.http import Http404, HttpResponse
 
-from branchsite.downloads import DOCX_TYPE, HTML_TYPE, PDF_TYPE, download_response
+from branchsite.downloads import DOCX_TYPE, HTML_TYPE, PDF_TYPE, ZIP_TYPE, download_response
 from branchsite.xlsx import XLSX_TYPE
 from reports.pdf import html_to_pdf, render_print_html
 
@@ -46,6 +46,7 @@ HTML = Format("html", HTML_TYPE)
 PDF = Format("pdf", PDF_TYPE)
 XLSX = Format("xlsx", XLSX_TYPE)
 DOCX = Format("docx", DOCX_TYPE)
+ZIP = Format("zip", ZIP_TYPE)
 
 
 @dataclass(frozen=True)

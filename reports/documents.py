@@ -6,6 +6,8 @@ it; the work of making the file is in reports.minutes, reports.ledger, members.r
 reports.evaluation, reports.dues, reports.work and reports.yearend."""
 
 import datetime
+import io
+import zipfile
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,7 +22,7 @@ from members.access import can_export_roster
 from members.dues.yearly import year_notice
 from members.models import EvaluationRound, Grade, Member, RoundKind, RoundState
 from members.roster import roster_title, roster_workbook
-from reports.base import DOCX, HTML, PDF, XLSX, PrintedReport, Report
+from reports.base import DOCX, HTML, PDF, XLSX, ZIP, PrintedReport, Report
 from reports.dues import (
     notice_columns,
     notice_period,
@@ -36,6 +38,7 @@ from reports.ledger import ledger_title, meeting_ledger_workbook, period_label
 from reports.minutes import minutes_file_stem, minutes_of, minutes_title
 from reports.models import YearDocument
 from reports.work import work_ledger_title, work_ledger_workbook
+from reports.yearend.access import can_read_document
 from reports.yearend.compose import document_figures, printed_document
 from reports.yearend.docx import document_docx
 from reports.yearend.pdf import document_html, document_pdf
@@ -299,7 +302,7 @@ class YearEndDocument(Report):
         return latest_version(self.document).title
 
     def is_available_to(self, user) -> bool:
-        return roles_for(user).can_view_branch(self.document.branch_id)
+        return can_read_document(roles_for(user), self.document)
 
     def render_pdf(self, *, request=None) -> bytes:
         return document_pdf(self.printed(), request=request)
@@ -309,3 +312,53 @@ class YearEndDocument(Report):
 
     def render_docx(self, *, request=None) -> bytes:
         return document_docx(self.printed())
+
+
+class GroupDocumentsZip(Report):
+    """Every party group's summary and plan of a year, each as PDF and Word, in one ZIP for
+    the secretary to pass on or print: for the branch's committee and viewers. Only the
+    documents the groups have opened are in it; with none, there is no file (404)."""
+
+    code = "group_documents_zip"
+    formats = (ZIP,)
+
+    def __init__(self, *, branch: Branch, year: int, today: datetime.date | None = None):
+        start, end = _year(year)
+        super().__init__(start=start, end=end)
+        self.branch = branch
+        self.year = year
+        self.today = today or timezone.localdate()
+        self.documents = list(
+            YearDocument.objects.filter(branch=branch, year=year, group__isnull=False)
+            .select_related("branch", "group")
+            .order_by("group__sort_order", "group__name", "kind")
+        )
+
+    @property
+    def title(self) -> str:
+        return pgettext("file name", "%(branch)s party groups' documents %(year)s") % {
+            "branch": self.branch.name,
+            "year": f"{self.year}年",
+        }
+
+    def is_available_to(self, user) -> bool:
+        return roles_for(user).can_view_branch(self.branch.pk)
+
+    def is_ready(self) -> bool:
+        return bool(self.documents)
+
+    def render_zip(self, *, request=None) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for document in self.documents:
+                report = YearEndDocument(document, today=self.today)
+                folder = _file_name(document.group.name)
+                for extension in ("pdf", "docx"):
+                    rendered = report.render(extension, request=request)
+                    archive.writestr(f"{folder}/{_file_name(rendered.filename)}", rendered.content)
+        return buffer.getvalue()
+
+
+def _file_name(name: str) -> str:
+    """A name safe as one part of a path in a ZIP: no folders, no traversal."""
+    return name.replace("/", "／").replace("\\", "＼").strip(". ") or "-"

@@ -58,6 +58,18 @@ urlpatterns = [
         yearend.document_start,
         name="year_document_start",
     ),
+    *report_path(
+        "branches/<int:branch_pk>/documents/<int:year>/groups",
+        views.group_documents_zip,
+        name="group_documents_zip",
+        default="zip",
+    ),
+    path("groups/<int:group_pk>/documents/", yearend.group_document_list, name="group_documents"),
+    path(
+        "groups/<int:group_pk>/documents/<int:year>/<slug:kind>/start",
+        yearend.group_document_start,
+        name="group_document_start",
+    ),
     path("documents/<int:pk>/", yearend.document_edit, name="year_document"),
     path("documents/<int:pk>/versions/", yearend.document_versions, name="year_document_versions"),
     path(

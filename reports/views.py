@@ -20,6 +20,7 @@ from reports.base import Report
 from reports.documents import (
     DuesNotice,
     EvaluationResults,
+    GroupDocumentsZip,
     MeetingLedger,
     MeetingMinutes,
     RosterExport,
@@ -117,4 +118,12 @@ def year_document(request, pk, format):
     """A year-end document as it stands (its latest version, today's figures)."""
     document = get_document_for_reader(request, pk)
     report = _get_report_for_user(request, YearEndDocument(document), format)
+    return report.render(format, request=request).response()
+
+
+@login_required
+def group_documents_zip(request, branch_pk, year, format):
+    """Every party group's documents of the year, as one ZIP."""
+    branch = get_branch_for_user(request, branch_pk)
+    report = _get_report_for_user(request, GroupDocumentsZip(branch=branch, year=year), format)
     return report.render(format, request=request).response()

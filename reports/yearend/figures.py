@@ -201,25 +201,46 @@ def _organisation(figures: YearFigures, as_of) -> None:
             & (Q(leaderships__ended_on__isnull=True) | Q(leaderships__ended_on__gte=as_of))
         )
         .order_by("sort_order", "name")
-        .values_list("name", "leaderships__member__name")
+        .values_list("pk", "name", "leaderships__member__name")
     )
+    leaders = list(leaders)
+    if figures.group is not None:
+        figures.add("group.name", _("party group"), figures.group.name)
+        figures.add(
+            "group.leader",
+            _("party group leader"),
+            names_list(leader for pk, _group, leader in leaders if pk == figures.group.pk),
+        )
     figures.add(
         "groups.leaders",
         _("party groups and their leaders"),
-        names_list(f"{group}（{leader}）" for group, leader in leaders),
+        names_list(f"{group}（{leader}）" for _pk, group, leader in leaders),
     )
     elections = Election.objects.filter(branch=branch, meeting__held_on__year=figures.year)
     figures.add("elections.count", _("elections held"), elections.count())
 
 
 def _evaluation(figures: YearFigures) -> None:
+    """The year's 民主评议 from its closed round; a group's counts its own members only, so
+    that its summary can name the members it put forward as 优秀."""
     result = evaluation_figures(figures.branch, figures.year)
     grades = dict(result.by_grade) if result else {}
-    figures.add(
-        "evaluation.taking_part",
-        _("members taking part in the evaluation"),
-        result.taking_part if result else None,
-    )
+    taking_part = result.taking_part if result else None
+    excellent = [m.name for m in result.excellent] if result else []
+    if result and figures.group is not None:
+        in_group = GroupMembership.objects.filter(
+            group=figures.group, started_on__lte=figures.as_of
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=figures.as_of))
+        rows = list(
+            result.evaluation.assessments.filter(
+                member__in=in_group.values("member")
+            ).select_related("member")
+        )
+        graded = [row for row in rows if row.graded and row.final_grade]
+        grades = Counter(row.final_grade for row in graded)
+        taking_part = len(rows)
+        excellent = sorted(row.member.name for row in graded if row.final_grade == "excellent")
+    figures.add("evaluation.taking_part", _("members taking part in the evaluation"), taking_part)
     for grade, label in (
         ("excellent", _("graded excellent")),
         ("qualified", _("graded qualified")),
@@ -230,7 +251,7 @@ def _evaluation(figures: YearFigures) -> None:
     figures.add(
         "evaluation.excellent_names",
         _("members graded excellent"),
-        names_list(m.name for m in result.excellent) if result else None,
+        names_list(excellent) if result else None,
     )
 
 

@@ -59,7 +59,8 @@ def first_sections(document: YearDocument) -> list[dict]:
         ).first()
         if last_year is not None:
             return list(latest_version(last_year).sections)
-    return [section.as_json() for section in draft_sections(document.kind)]
+    draft = f"group_{document.kind}" if document.group_id else document.kind
+    return [section.as_json() for section in draft_sections(draft)]
 
 
 def latest_version(document: YearDocument) -> DocumentVersion:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branchsite.forms import add_service_errors
-from groups.access import get_branch_for_user, roles_for
+from groups.access import get_branch_for_user, get_group_for_user, roles_for
 from reports.models import DocumentKind, YearDocument
 from reports.yearend import access, services
 from reports.yearend.compose import document_figures, printed_document, version_sections
@@ -33,13 +33,51 @@ def can_start(kind: str, year: int, today) -> bool:
 def document_list(request, branch_pk):
     """The branch's summaries and plans, this year's first, with a button to start one."""
     branch = get_branch_for_user(request, branch_pk)
+    roles = roles_for(request.user)
+    return render(
+        request,
+        "reports/yearend/document_list.html",
+        {
+            "branch": branch,
+            "rows": _rows(YearDocument.objects.filter(branch=branch, group__isnull=True)),
+            "can_write": access.can_write_documents(roles, branch.pk),
+            "groups": branch.party_groups.filter(dissolved_on__isnull=True),
+            "zip_years": sorted(
+                set(
+                    YearDocument.objects.filter(branch=branch, group__isnull=False).values_list(
+                        "year", flat=True
+                    )
+                ),
+                reverse=True,
+            ),
+        },
+    )
+
+
+@login_required
+def group_document_list(request, group_pk):
+    """A party group's summaries and plans: the leader's to write, from a phone too."""
+    group = get_group_for_user(request, group_pk)
+    roles = roles_for(request.user)
+    return render(
+        request,
+        "reports/yearend/document_list.html",
+        {
+            "branch": group.branch,
+            "group": group,
+            "rows": _rows(YearDocument.objects.filter(group=group)),
+            "can_write": access.can_write_group_documents(roles, group),
+        },
+    )
+
+
+def _rows(documents) -> list[dict]:
+    """A row per year (this year, next year, and any year with a document), newest
+    first, with each kind's document or whether it may be started."""
     today = timezone.localdate()
-    documents = {
-        (row.year, row.kind): row
-        for row in YearDocument.objects.filter(branch=branch, group__isnull=True)
-    }
+    documents = {(row.year, row.kind): row for row in documents}
     years = sorted({today.year, today.year + 1, *(year for year, _ in documents)}, reverse=True)
-    rows = [
+    return [
         {
             "year": year,
             "kinds": [
@@ -55,15 +93,6 @@ def document_list(request, branch_pk):
         }
         for year in years
     ]
-    return render(
-        request,
-        "reports/yearend/document_list.html",
-        {
-            "branch": branch,
-            "rows": rows,
-            "can_write": access.can_write_documents(roles_for(request.user), branch.pk),
-        },
-    )
 
 
 @require_POST
@@ -77,6 +106,22 @@ def document_start(request, branch_pk, year, kind):
         )
         return redirect("reports:year_documents", branch.pk)
     document = services.document_open(branch=branch, kind=kind, year=year, acting_user=request.user)
+    return redirect("reports:year_document", document.pk)
+
+
+@require_POST
+@login_required
+def group_document_start(request, group_pk, year, kind):
+    """Opens a group's document of the year, its first version drafted from the records."""
+    group = access.get_group_for_writer(request, group_pk)
+    if not can_start(kind, year, timezone.localdate()):
+        messages.error(
+            request, _("A summary is written in or after its year, a plan at most a year ahead.")
+        )
+        return redirect("reports:group_documents", group.pk)
+    document = services.document_open(
+        branch=group.branch, group=group, kind=kind, year=year, acting_user=request.user
+    )
     return redirect("reports:year_document", document.pk)
 
 
@@ -105,7 +150,7 @@ def document_edit(request, pk):
     """The editor for the committee, the document to read for viewers. Saving makes a new
     version; a save based on an older version than the latest is refused, text kept."""
     document = access.get_document_for_reader(request, pk)
-    can_write = access.can_write_documents(roles_for(request.user), document.branch_id)
+    can_write = access.can_write_document(roles_for(request.user), document)
     version = services.latest_version(document)
     figures = document_figures(document)
     sections = version_sections(version)
@@ -165,7 +210,7 @@ def document_versions(request, pk):
             "document": document,
             "versions": versions,
             "latest": versions[0].number if versions else None,
-            "can_write": access.can_write_documents(roles_for(request.user), document.branch_id),
+            "can_write": access.can_write_document(roles_for(request.user), document),
         },
     )
 
