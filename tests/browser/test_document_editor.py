@@ -141,6 +141,54 @@ def test_the_secretary_edits_a_section_with_the_toolbar_and_the_plain_text_is_sa
     assert failed_responses == []
 
 
+def select_chips(sheet, first: str, last: str) -> None:
+    """Select from before the chip `first` to after the chip `last` (as a drag would)."""
+    sheet.evaluate(
+        """(sheet, [first, last]) => {
+            const range = document.createRange();
+            range.setStartBefore(sheet.querySelector(`[data-key='${first}']`));
+            range.setEndAfter(sheet.querySelector(`[data-key='${last}']`));
+            const selection = getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+        }""",
+        [first, last],
+    )
+
+
+def test_typing_over_figures_replaces_them_and_enter_makes_lines_not_line_breaks(
+    live_server, transactional_db, document, page
+):
+    basic = draft_texts(document)["basic"].split("\n")
+    open_editor(page, live_server.url, document)
+    sheet = section(page, "basic").locator(".de-editable")
+    textarea = section(page, "basic").locator("textarea")
+    sheet.click()
+
+    select_chips(sheet, "members.full", "members.probationary")
+    page.keyboard.type("若干")
+    start = basic[0].index("{{members.full}}")
+    end = basic[0].index("{{members.probationary}}") + len("{{members.probationary}}")
+    first = basic[0][:start] + "若干" + basic[0][end:]
+    assert textarea.input_value().split("\n")[0] == first
+    expect(
+        sheet.locator("[data-key='members.full'], [data-key='members.probationary']")
+    ).to_have_count(0)
+
+    # Enter and Shift+Enter after the chip of the total: three lines, each its own div.
+    select_chips(sheet, "members.total", "members.total")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Enter")
+    cut = first.index("{{members.total}}") + len("{{members.total}}")
+    assert textarea.input_value().split("\n")[:3] == [first[:cut], "", first[cut:]]
+    lines = sheet.evaluate("s => [...s.children].map(c => c.tagName + '.' + c.className)")
+    assert set(lines) <= {"DIV.doc-line", "DIV.doc-block"}
+    # The one <br> is the empty line's placeholder, not a line break inside a paragraph.
+    assert sheet.locator("br").count() == 1
+    expect(sheet.locator(".doc-line").nth(1).locator("> br:only-child")).to_have_count(1)
+
+
 def test_pasting_formatted_text_keeps_only_its_plain_text(
     live_server, transactional_db, document, page, failed_responses
 ):
