@@ -36,7 +36,7 @@ from reports.dues import (
 from reports.evaluation import results_sheet, results_title, results_workbook
 from reports.ledger import ledger_title, meeting_ledger_workbook, period_label
 from reports.minutes import minutes_file_stem, minutes_of, minutes_title
-from reports.models import YearDocument
+from reports.models import DocumentVersion, YearDocument
 from reports.work import work_ledger_title, work_ledger_workbook
 from reports.yearend.access import can_read_document
 from reports.yearend.compose import document_figures, printed_document
@@ -286,20 +286,27 @@ class YearEndDocument(Report):
     code = "year_document"
     formats = (PDF, DOCX, HTML)
 
-    def __init__(self, document: YearDocument, *, today: datetime.date | None = None):
+    def __init__(
+        self,
+        document: YearDocument,
+        *,
+        version: DocumentVersion | None = None,
+        today: datetime.date | None = None,
+    ):
+        """`version` is the one printed: the latest unless given (an unsaved draft, say)."""
         start, end = _year(document.year)
         super().__init__(start=start, end=end)
         self.document = document
+        self.version = version or latest_version(document)
         self.today = today or timezone.localdate()
 
     def printed(self):
-        version = latest_version(self.document)
         figures = document_figures(self.document, today=self.today)
-        return printed_document(version, figures, today=self.today)
+        return printed_document(self.version, figures, today=self.today)
 
     @property
     def title(self) -> str:
-        return latest_version(self.document).title
+        return self.version.title
 
     def is_available_to(self, user) -> bool:
         return can_read_document(roles_for(user), self.document)
