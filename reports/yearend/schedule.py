@@ -44,7 +44,6 @@ from activities.compliance import compliance_grid, month_label
 from activities.compliance.calendar import Term, spring_festival
 from activities.models import MeetingType, Period
 from branchsite.dates import ONE_DAY, add_months, long_date
-from branchsite.workdays import is_working_day
 from groups.models import Branch, PartyGroup
 from members.models import ON_ROLL_STATUSES, Category, Member, Status, TimeRuleCode
 from members.recruitment import (
@@ -79,6 +78,10 @@ MEETING_KINDS = {
 
 # Domain §2: 主题党日 monthly on a fixed day; the variant seen in schools is the first Friday.
 THEMED_DAY_WEEKDAY = 4  # Friday (Monday = 0)
+# Holidays of fixed date in every year's notice: 元旦, 清明 (4 or 5 April), 劳动节, 国庆.
+FIXED_HOLIDAYS = frozenset(
+    {(1, 1), (4, 4), (4, 5), *((5, d) for d in range(1, 6)), *((10, d) for d in range(1, 8))}
+)
 # 支部工作条例 第二十一条: the 组织生活会 一般安排在第四季度; the evaluation goes with it.
 YEARLY_DUTIES_FROM_MONTH = 10
 # Domain §5: the dues collected are published to the members once a year; the year's dues
@@ -226,27 +229,20 @@ def _themed_day(first: datetime.date) -> datetime.date:
 
 def _day_off(day: datetime.date) -> bool:
     """A weekend or public holiday. A plan is written for a year whose State Council notice
-    may not be out yet (branchsite.workdays then counts Monday to Friday); the days every
-    notice gives off are then taken off all the same: 元旦, 清明, 劳动节, 端午, 中秋, 国庆 and
-    the week of 春节 (全国年节及纪念日放假办法)."""
+    may not be out yet (branchsite.workdays then counts Monday to Friday only); the days
+    every notice gives off are then taken off all the same (全国年节及纪念日放假办法)."""
     try:
         return not chinese_calendar.is_workday(day)
     except NotImplementedError:
         pass
-    if not is_working_day(day):
-        return True
-    fixed = {
-        (1, 1),
-        (4, 4),
-        (4, 5),
-        *((5, d) for d in range(1, 6)),
-        *((10, d) for d in range(1, 8)),
-    }
-    if (day.month, day.day) in fixed:
-        return True
     festival = spring_festival(day.year)
     lunar = (LunarDate(day.year, 5, 5).to_solar_date(), LunarDate(day.year, 8, 15).to_solar_date())
-    return festival - ONE_DAY <= day <= festival + 6 * ONE_DAY or day in lunar
+    return (
+        day.weekday() >= 5
+        or (day.month, day.day) in FIXED_HOLIDAYS
+        or festival - ONE_DAY <= day <= festival + 6 * ONE_DAY  # 除夕 and the week of 春节
+        or day in lunar  # 端午, 中秋
+    )
 
 
 def _yearly_notice(entries, year: int) -> None:
