@@ -1,10 +1,12 @@
 """A saved version and the year's figures, made into the printed document (blocks)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from reports.models import DocumentVersion
+from reports.models import DocumentKind, DocumentVersion
 from reports.yearend.blocks import Document
 from reports.yearend.figures import YearFigures, year_figures
+from reports.yearend.schedule import schedule_table, year_schedule
 from reports.yearend.text import Section, blocks_of
 
 
@@ -13,7 +15,17 @@ def version_sections(version: DocumentVersion) -> list[Section]:
 
 
 def document_figures(document, *, today=None) -> YearFigures:
-    return year_figures(document.branch, document.year, group=document.group, today=today)
+    """The year's figures for `document`; a plan's also hold the year's schedule from the
+    rules (`{{table:schedule}}`), month by month."""
+    figures = year_figures(document.branch, document.year, group=document.group, today=today)
+    if document.kind == DocumentKind.PLAN:
+        entries = year_schedule(document.branch, document.year, group=document.group, today=today)
+        if entries:
+            figures.tables["schedule"] = schedule_table(
+                entries,
+                caption=gettext("The year's work month by month"),
+            )
+    return figures
 
 
 def printed_document(version: DocumentVersion, figures: YearFigures, *, today=None) -> Document:

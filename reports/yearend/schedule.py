@@ -419,5 +419,5 @@ def schedule_table(entries: list[Entry], *, caption: str) -> Table:
         rows=tuple(
             (month_label(month), "；".join(texts)) for month, texts in sorted(by_month.items())
         ),
-        numeric=(False, False),
+        numeric=(True, False),  # the month centred and kept on one line
     )

@@ -267,7 +267,7 @@ def test_the_table_has_a_row_per_month_with_its_items_joined():
 
     assert table.caption == "2027年工作安排"
     assert table.header == ("月份", "工作安排")
-    assert table.numeric == (False, False)
+    assert table.numeric == (True, False)
     assert table.rows == (
         ("1月", "公示2026年度党费收缴情况"),
         ("3月", "各党小组召开党小组会1次；开展主题党日活动（3月5日）"),
