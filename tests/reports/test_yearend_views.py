@@ -317,3 +317,32 @@ def test_the_editor_reads_in_a_fixed_number_of_queries(
         assert secretary_client.get(url).status_code == 200
 
     query_counter.assert_constant(edit, grow, times=2)
+
+
+def test_a_plan_prints_the_years_schedule_from_the_rules(secretary_client, world):
+    plan = services.document_open(
+        branch=world.branch, kind="plan", year=YEAR + 1, acting_user=world.secretary.user
+    )
+    page = secretary_client.get(reverse("reports:year_document", args=[plan.pk]))
+    tables = [block.table for block in page.context["printed"].blocks if block.kind == "table"]
+    schedule = next(table for table in tables if table.caption == "全年工作安排")
+    months = [row[0] for row in schedule.rows]
+    assert months == sorted(months, key=lambda month: int(month.rstrip("月")))
+    assert any("党小组会" in row[1] for row in schedule.rows)
+
+
+def test_the_workbench_lists_the_branchs_documents_with_downloads(
+    secretary_client, outsider_client, summary
+):
+    url = reverse("admin:reports_yeardocument_changelist")
+    page = secretary_client.get(url).content.decode()
+    assert reverse("reports:year_document_file", args=[summary.pk, "docx"]) in page
+    other = outsider_client.get(url)
+    assert other.status_code == 200
+    assert reverse("reports:year_document", args=[summary.pk]) not in other.content.decode()
+
+
+def test_others_cannot_open_the_workbench_list(personas, summary):
+    url = reverse("admin:reports_yeardocument_changelist")
+    for name in ("leader_a", "member", "viewer"):
+        assert personas[name].get(url).status_code == 302
