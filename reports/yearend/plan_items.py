@@ -156,6 +156,11 @@ class DuePlanItems:
     def __bool__(self) -> bool:
         return self.count > 0
 
+    @property
+    def more(self) -> int:
+        """Due but not listed."""
+        return self.count - len(self.items)
+
 
 def plan_items_due(
     branch: Branch, *, today: datetime.date, group: PartyGroup | None = None
