@@ -33,7 +33,9 @@ class PlanItemForm(forms.Form):
         required=False,
         help_text=_("Who answers for it."),
     )
-    month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None)
+    month = forms.TypedChoiceField(
+        label=_("Planned month"), required=False, coerce=int, empty_value=None
+    )
     deadline = forms.DateField(
         label=_("Deadline"),
         required=False,
