@@ -19,6 +19,7 @@ from members.access import can_collect_dues
 from members.dues.selectors import arrears, dues_members
 from members.selectors import branch_transfer_warnings
 from reports.selectors import recent_changes
+from reports.yearend.plan_items import plan_items_due
 
 
 @login_required
@@ -64,6 +65,8 @@ def branch_detail(request, pk):
         "dues_url": reverse("dues:branch", args=[branch.pk]),
         "open_suggestions": open_suggestions_panel(branch, today=timezone.localdate()),
         "can_record_suggestion": can_record_suggestions(roles, branch.pk),
+        "plan_items_due": plan_items_due(branch, today=timezone.localdate()),
+        "plan_items_link": True,  # whoever sees the branch's page reads its plan
     }
     if roles.can_manage_branch(branch.pk):
         context["recent_changes"] = recent_changes(branch)
@@ -89,5 +92,7 @@ def group_detail(request, pk):
             group.branch, today=timezone.localdate(), group=group
         ),
         "can_record_suggestion": can_record_suggestions_for(roles, group),
+        "plan_items_due": plan_items_due(group.branch, today=timezone.localdate(), group=group),
+        "plan_items_link": roles.can_view_branch(group.branch_id),
     }
     return render(request, "reports/group_detail.html", context)

@@ -4,6 +4,7 @@ reversed without a format, a name gives the report's default format."""
 from django.urls import path
 
 from reports import views
+from reports.yearend import plan_item_views
 from reports.yearend import views as yearend
 
 app_name = "reports"
@@ -77,4 +78,13 @@ urlpatterns = [
         yearend.document_restore,
         name="year_document_restore",
     ),
+]
+
+# The items of a year's plan (reports.yearend.plan_item_views).
+urlpatterns += [
+    path("documents/<int:pk>/items/", plan_item_views.plan_items_page, name="plan_items"),
+    path("documents/<int:pk>/items/add", plan_item_views.plan_item_add, name="plan_item_add"),
+    path("plan-items/<int:pk>/edit", plan_item_views.plan_item_edit, name="plan_item_edit"),
+    path("plan-items/<int:pk>/state", plan_item_views.plan_item_state, name="plan_item_state"),
+    path("plan-items/<int:pk>/remove", plan_item_views.plan_item_remove, name="plan_item_remove"),
 ]
