@@ -30,6 +30,7 @@ from members.models.transfers import Transfer, TransferDirection, TransferState
 from reports import charts
 from reports.yearend.blocks import Chart, Table
 from reports.yearend.meeting_figures import meeting_figures
+from reports.yearend.plan_items import add_plan_figures
 from reports.yearend.values import (
     YearFigures,
     chinese_date,
@@ -61,6 +62,7 @@ def year_figures(
     _recruitment(figures, start, as_of)
     _dues(figures, today)
     _work(figures, start, end, today)
+    add_plan_figures(figures)
     return figures
 
 

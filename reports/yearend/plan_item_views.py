@@ -41,7 +41,7 @@ def _item_for_writer(request, pk: int) -> PlanItem:
         PlanItem.objects.select_related("document__branch", "document__group", "owner"), pk=pk
     )
     roles = roles_for(request.user)
-    if not access.can_write_documents(roles, item.document.branch_id):
+    if not access.can_write_document(roles, item.document):
         deny_access(roles, item.document.branch_id)
     return item
 
@@ -62,7 +62,7 @@ def plan_items_page(request, pk):
             },
             "today": today,
             "this_year": document.year == today.year,
-            "can_write": access.can_write_documents(roles_for(request.user), document.branch_id),
+            "can_write": access.can_write_document(roles_for(request.user), document),
         },
     )
 

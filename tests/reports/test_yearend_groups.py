@@ -143,3 +143,18 @@ def test_the_branch_list_links_each_group_and_the_zip(secretary_client, world, g
     content = page.content.decode()
     assert reverse("reports:group_documents", args=[world.group_a.pk]) in content
     assert reverse("reports:group_documents_zip", args=[world.branch.pk, YEAR]) in content
+
+
+def test_a_leader_keeps_the_items_of_the_groups_plan(world):
+    plan = services.document_open(
+        branch=world.branch,
+        group=world.group_a,
+        kind="plan",
+        year=YEAR,
+        acting_user=world.leader_a.user,
+    )
+    add = reverse("reports:plan_item_add", args=[plan.pk])
+    data = {"title": "每月一次党小组学习", "month": "12", "note": ""}
+    assert client_for(world.leader_a.user).post(add, data).status_code == 302
+    assert client_for(world.leader_b.user).post(add, data).status_code == 403
+    assert [item.title for item in plan.plan_items.all()] == ["每月一次党小组学习"]
