@@ -141,11 +141,12 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	@$(RUFF) format --quiet .
 
 bench: venv-dev ## 性能基准 / Benchmarks
-	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities (throwaway SQLite)")
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite)")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.work
+	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.yearend
 
 clean-db: ## 删除本地 SQLite 数据库（下次 setup 重建）/ Delete db.sqlite3 (rebuilt by the next setup)
 	rm -f $(CURDIR)/db.sqlite3
