@@ -3,6 +3,8 @@ stale), the versions and restore, the downloads; who may do each."""
 
 import datetime
 import io
+import re
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -12,7 +14,8 @@ from docx import Document as WordDocument
 from reports.models import DocumentVersion, YearDocument
 from reports.yearend import services
 from reports.yearend.drafts import draft_sections
-from reports.yearend.text import Section
+from reports.yearend.figures import year_figures
+from reports.yearend.text import Section, figure_keys
 from tests.conftest import assert_matrix
 from tests.factories import member_in_group, recorded_meeting
 
@@ -346,3 +349,36 @@ def test_others_cannot_open_the_workbench_list(personas, summary):
     url = reverse("admin:reports_yeardocument_changelist")
     for name in ("leader_a", "member", "viewer"):
         assert personas[name].get(url).status_code == 302
+
+
+def test_the_pdf_states_every_figure_of_the_draft_as_the_records_give_it(
+    secretary_client, world, summary, tmp_path
+):
+    recorded_meeting(branch=world.branch, group=world.group_a, held_on=datetime.date(YEAR, 3, 9))
+    response = secretary_client.get(reverse("reports:year_document_file", args=[summary.pk, "pdf"]))
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(response.content)
+    text = "".join(
+        subprocess.run(
+            ["/usr/bin/pdftotext", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout.split()
+    )
+    figures = year_figures(world.branch, YEAR)
+    used = figure_keys("\n".join(s.text for s in draft_sections("summary")))
+    stated = {key for key in used if key in figures.values and not figures[key].missing}
+    assert {"members.total", "meetings.group", "attendance.rate"} <= stated
+    for key in stated:
+        assert "".join(figures[key].value.split()) in text, key
+    drafted = "\n".join(s.text for s in draft_sections("summary"))
+    absent_blocks = [
+        (kind, key)
+        for kind, key in re.findall(r"\{\{(table|chart):(\w+)\}\}", drafted)
+        if key not in (figures.tables if kind == "table" else figures.charts)
+    ]
+    assert text.count("【待补充】") == len(absent_blocks) + sum(
+        drafted.count("{{" + key + "}}") for key in used - stated
+    )
+    assert "\ufffd" not in text  # no glyph printed as a box
