@@ -7,7 +7,8 @@
 #         Chinese fonts, gettext (compilemessages), and python3-venv when the
 #         Python in use cannot create a virtual environment.
 #   test  everything of `run`, plus poppler-utils (pdftotext/pdftoppm for PDF
-#         checks) and Debian's Chromium (driven by Playwright in browser tests).
+#         checks), Debian's Chromium (driven by Playwright in browser tests) and
+#         LibreOffice Writer (opens the Word files the tests write, as a reader would).
 #
 # Behaviour / 行为:
 #   - all present: prints nothing and exits 0 (it runs on every make, so it is quick);
@@ -37,7 +38,7 @@ python="${PYTHON:-python3}"
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gkai00mp gettext)
 if [[ $mode == test ]]; then
-    packages+=(poppler-utils chromium)
+    packages+=(poppler-utils chromium libreoffice-writer-nogui)
 fi
 # python3-venv is only needed to create .venv, and only when this Python lacks
 # ensurepip (Debian splits it out; pyenv or python.org builds include it).

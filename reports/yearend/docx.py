@@ -73,6 +73,30 @@ AFTER_SNAP_TO_GRID = (
 )
 
 
+# The run properties that come after w:spacing in CT_RPr (ECMA-376, 17.3.2.28).
+RPR_AFTER_SPACING = (
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+)
+
+
 def twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
 
@@ -81,10 +105,13 @@ PAGE_TWIPS = tuple(twips(mm) for mm in PAGE_MM)
 MARGIN_TWIPS = {side: twips(mm) for side, mm in MARGINS_MM.items()}
 TEXT_WIDTH = PAGE_TWIPS[0] - MARGIN_TWIPS["left"] - MARGIN_TWIPS["right"]
 TEXT_HEIGHT = PAGE_TWIPS[1] - MARGIN_TWIPS["top"] - MARGIN_TWIPS["bottom"]
-# The grid: the largest line pitch that fits 22 lines in the text height, and the character
-# pitch (Word stores it as the difference from 16 pt, in 1/4096 pt) that fits 28 in the width.
+# The grid: the largest line pitch that fits 22 lines in the text height (a line grid), and
+# 16 pt characters condensed (in 1/20 pt) just enough that 28 fill the width. A character
+# grid (linesAndChars with a negative charSpace) does the same in Word and WPS, but
+# LibreOffice then gives every character two cells, 17 to the line; condensed spacing, as
+# the PDF's letter-spacing, is honoured by all three.
 LINE_PITCH = TEXT_HEIGHT // LINES
-CHAR_SPACE = math.floor(TEXT_WIDTH * 4096 / (20 * CHARS)) - BODY_PT * 4096
+CHAR_CONDENSE = math.floor(TEXT_WIDTH / CHARS - BODY_PT * 20)  # in twips: 1/20 pt
 
 
 def clean(text: str) -> str:
@@ -140,9 +167,9 @@ def _set_up_page(doc) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
     # Theme fonts for East Asian text follow this language (the template says Japanese).
     theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
     if theme_lang is not None:
@@ -165,6 +192,7 @@ def _set_up_styles(doc) -> None:
     _set_face(normal.element.get_or_add_rPr(), body)
     normal.font.size = Pt(BODY_PT)
     _set_language(normal.element.get_or_add_rPr())
+    _set_spacing(normal.element.get_or_add_rPr(), CHAR_CONDENSE)
     _on_grid(normal, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _indent(normal.element, first=2, font_pt=BODY_PT)
 
@@ -192,6 +220,7 @@ def _set_up_styles(doc) -> None:
 
     table_text = _style(styles, "Table Text", base=normal)
     table_text.font.size = Pt(TABLE_PT)
+    _set_spacing(table_text.element.get_or_add_rPr(), 0)  # tables are off the grid
     _off_grid(table_text, alignment=WD_ALIGN_PARAGRAPH.LEFT)
     _indent(table_text.element, first=0, font_pt=TABLE_PT)
     table_heading = _style(styles, "Table Heading", base=table_text)
@@ -206,8 +235,19 @@ def _set_up_styles(doc) -> None:
     footer = styles["Footer"]
     _set_face(footer.element.get_or_add_rPr(), PAGE_NUMBER_FACE)
     footer.font.size = Pt(PAGE_NUMBER_PT)
+    _set_spacing(footer.element.get_or_add_rPr(), 0)
     _off_grid(footer)
     _indent(footer.element, first=0, font_pt=PAGE_NUMBER_PT)
+
+
+def _set_spacing(rpr, twentieths: int) -> None:
+    """Characters closer (negative) or farther apart, in 1/20 pt (w:spacing of a run)."""
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        # The schema fixes the order of a run's properties; Word refuses a file without it.
+        rpr.insert_element_before(spacing, *(f"w:{tag}" for tag in RPR_AFTER_SPACING))
+    spacing.set(qn("w:val"), str(twentieths))
 
 
 def _style(styles, name: str, *, base):

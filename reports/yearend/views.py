@@ -98,15 +98,10 @@ def _rows(documents) -> list[dict]:
 @require_POST
 @login_required
 def document_start(request, branch_pk, year, kind):
-    """Opens the year's document, its first version drafted from the records."""
+    """Opens the branch's document of the year, its first version drafted from the records."""
     branch = access.get_branch_for_writer(request, branch_pk)
-    if not can_start(kind, year, timezone.localdate()):
-        messages.error(
-            request, _("A summary is written in or after its year, a plan at most a year ahead.")
-        )
-        return redirect("reports:year_documents", branch.pk)
-    document = services.document_open(branch=branch, kind=kind, year=year, acting_user=request.user)
-    return redirect("reports:year_document", document.pk)
+    back = redirect("reports:year_documents", branch.pk)
+    return _start(request, branch=branch, group=None, year=year, kind=kind, back=back)
 
 
 @require_POST
@@ -114,13 +109,18 @@ def document_start(request, branch_pk, year, kind):
 def group_document_start(request, group_pk, year, kind):
     """Opens a group's document of the year, its first version drafted from the records."""
     group = access.get_group_for_writer(request, group_pk)
+    back = redirect("reports:group_documents", group.pk)
+    return _start(request, branch=group.branch, group=group, year=year, kind=kind, back=back)
+
+
+def _start(request, *, branch, group, year, kind, back):
     if not can_start(kind, year, timezone.localdate()):
         messages.error(
             request, _("A summary is written in or after its year, a plan at most a year ahead.")
         )
-        return redirect("reports:group_documents", group.pk)
+        return back
     document = services.document_open(
-        branch=group.branch, group=group, kind=kind, year=year, acting_user=request.user
+        branch=branch, group=group, kind=kind, year=year, acting_user=request.user
     )
     return redirect("reports:year_document", document.pk)
 

@@ -149,13 +149,15 @@ def test_the_grid_is_22_lines_of_28_characters_of_16_points(word):
         section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
     )
     line_pitch = int(grid(word).get(qn("w:linePitch")))
-    char_space = int(grid(word).get(qn("w:charSpace")))
+    condensed = int(word.styles["Normal"].element.rPr.find(qn("w:spacing")).get(qn("w:val")))
 
-    assert grid(word).get(qn("w:type")) == "linesAndChars"
+    assert grid(word).get(qn("w:type")) == "lines"
     # 22 lines fit in the text height, and a line pitch one twip more would not.
     assert 22 * line_pitch <= text_height_twips < 22 * (line_pitch + 1)
-    # 28 characters of 16 pt plus charSpace/4096 pt fit, and 1/4096 pt more would not.
-    assert 28 * (16 + char_space / 4096) <= text_width_pt < 28 * (16 + (char_space + 1) / 4096)
+    # 28 characters of 16 pt condensed by the spacing (1/20 pt) fit, and a twentieth of a
+    # point less condensed would not.
+    assert condensed < 0
+    assert 28 * (16 + condensed / 20) <= text_width_pt < 28 * (16 + (condensed + 1) / 20)
 
 
 # Styles
@@ -479,7 +481,34 @@ def test_libreoffice_converts_the_file_to_a_pdf_of_the_text(tmp_path):
         ["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True, text=True
     ).stdout
 
-    assert "第一党支部2026年度工作总结" in text
-    assert "一、基本情况" in text
-    assert "支部党员大会" in text
-    assert "2026年12月30日" in text
+    # LibreOffice sets a space between Chinese and digits (autospace); compare without.
+    squeezed = "".join(text.split())
+    assert "第一党支部2026年度工作总结" in squeezed
+    assert "一、基本情况" in squeezed
+    assert "支部党员大会" in squeezed
+    assert "2026年12月30日" in squeezed
+
+
+def test_libreoffice_sets_the_body_on_28_characters_a_line(tmp_path):
+    if not Path("/usr/bin/libreoffice").exists():
+        pytest.skip("LibreOffice is not installed on this machine (/usr/bin/libreoffice)")
+    sentence = "支部坚持把理论学习作为首要政治任务认真落实三会一课制度充分发挥战斗堡垒作用"
+    document = blocks.Document(
+        title="标题",
+        blocks=(blocks.paragraph(sentence * 4),),
+        signature="支部",
+        date=datetime.date(2026, 12, 30),
+    )
+    source = tmp_path / "grid.docx"
+    source.write_bytes(document_docx(document))
+    subprocess.run(
+        ["/usr/bin/libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp_path, source],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    lines = subprocess.run(
+        ["pdftotext", tmp_path / "grid.pdf", "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\n")
+    body = [line.strip() for line in lines if line.strip() and set(line.strip()) <= set(sentence)]
+    assert [len(line) for line in body[:3]] == [26, 28, 28]

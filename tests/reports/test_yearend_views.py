@@ -20,6 +20,16 @@ from tests.conftest import assert_matrix
 from tests.factories import member_in_group, recorded_meeting
 
 YEAR = timezone.localdate().year
+# The branch's documents: its committee writes, upper-committee viewers read.
+READERS = {
+    "secretary": 200,
+    "viewer": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "member": 403,
+    "outsider": 404,
+}
+WRITERS = {**READERS, "secretary": 302, "viewer": 403}
 
 
 @pytest.fixture
@@ -42,19 +52,7 @@ def form_data(document: YearDocument, **changes) -> dict:
 
 def test_who_may_see_the_list(personas, world):
     url = reverse("reports:year_documents", args=[world.branch.pk])
-    assert_matrix(
-        personas,
-        "get",
-        url,
-        {
-            "secretary": 200,
-            "viewer": 200,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "get", url, READERS)
 
 
 def test_the_list_offers_this_years_summary_and_next_years_plan_but_no_summary_ahead(
@@ -70,19 +68,7 @@ def test_the_list_offers_this_years_summary_and_next_years_plan_but_no_summary_a
 
 def test_who_may_open_a_draft(personas, world):
     url = reverse("reports:year_document_start", args=[world.branch.pk, YEAR, "summary"])
-    assert_matrix(
-        personas,
-        "post",
-        url,
-        {
-            "secretary": 302,
-            "viewer": 403,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "post", url, WRITERS)
     assert YearDocument.objects.filter(branch=world.branch, year=YEAR).count() == 1
 
 
@@ -126,19 +112,7 @@ def test_next_years_plan_starts_from_this_years_plan(world):
 
 def test_who_may_read_the_editor(personas, summary):
     url = reverse("reports:year_document", args=[summary.pk])
-    assert_matrix(
-        personas,
-        "get",
-        url,
-        {
-            "secretary": 200,
-            "viewer": 200,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "get", url, READERS)
 
 
 def test_the_viewer_reads_the_document_without_a_form_and_cannot_save(viewer_client, summary):
@@ -213,36 +187,12 @@ def test_a_title_cannot_be_empty(secretary_client, summary):
 
 def test_who_may_see_the_versions(personas, summary):
     url = reverse("reports:year_document_versions", args=[summary.pk])
-    assert_matrix(
-        personas,
-        "get",
-        url,
-        {
-            "secretary": 200,
-            "viewer": 200,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "get", url, READERS)
 
 
 def test_who_may_restore_a_version(personas, summary):
     url = reverse("reports:year_document_restore", args=[summary.pk, 1])
-    assert_matrix(
-        personas,
-        "post",
-        url,
-        {
-            "secretary": 302,
-            "viewer": 403,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "post", url, WRITERS)
 
 
 def test_restoring_brings_the_old_text_back_as_a_new_version(secretary_client, world, summary):
@@ -267,19 +217,7 @@ def test_restoring_a_version_that_does_not_exist_says_so(secretary_client, summa
 @pytest.mark.parametrize("format", ["pdf", "docx", "html"])
 def test_who_may_download_the_document(personas, summary, format):
     url = reverse("reports:year_document_file", args=[summary.pk, format])
-    assert_matrix(
-        personas,
-        "get",
-        url,
-        {
-            "secretary": 200,
-            "viewer": 200,
-            "leader_a": 403,
-            "leader_b": 403,
-            "member": 403,
-            "outsider": 404,
-        },
-    )
+    assert_matrix(personas, "get", url, READERS)
 
 
 def test_the_word_file_says_what_the_page_says(secretary_client, summary):
