@@ -67,7 +67,7 @@ class YearDocument(models.Model):
 
     def __str__(self) -> str:
         owner = self.group.name if self.group_id else self.branch.name
-        return f"{owner} {self.year}年 {self.get_kind_display()}"
+        return f"{owner}{self.year}年{self.get_kind_display()}"
 
 
 class DocumentVersion(models.Model):
