@@ -27,8 +27,15 @@ from reports.yearend.plan_items import (
 from tests.conftest import assert_matrix
 from tests.factories import member_in_group
 
-TODAY = timezone.localdate()
-YEAR = TODAY.year
+YEAR = timezone.localdate().year
+
+
+def today() -> datetime.date:
+    """Today as the app sees it, when the test runs (not when the module was imported:
+    a run that crosses midnight in Asia/Shanghai would compare two different days)."""
+    return timezone.localdate()
+
+
 # What the items page costs, whatever the number of items: the session, the user, the roles
 # (member, posts, viewer, leaderships), the document, the items with their owners.
 PAGE_QUERIES = 8
@@ -54,7 +61,7 @@ def add(document, *, user, title="组织主题党日", owner=None, month=None, d
 
 
 def months_ago(count: int) -> int:
-    return (TODAY.month - count - 1) % 12 + 1
+    return (today().month - count - 1) % 12 + 1
 
 
 # --------------------------------------------------------------------------- the services
@@ -129,7 +136,7 @@ def test_a_month_past_december_is_refused_by_the_service_and_the_database(world,
 def test_the_database_refuses_a_done_day_on_an_item_not_done(world, plan):
     item = add(plan, month=5, user=world.secretary.user)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PlanItem.objects.filter(pk=item.pk).update(done_on=TODAY)
+        PlanItem.objects.filter(pk=item.pk).update(done_on=today())
 
 
 def test_correcting_an_item_is_in_the_history_with_who_corrected_it(world, plan):
@@ -162,7 +169,7 @@ def test_marking_done_keeps_the_day_and_planning_again_clears_it(world, plan):
     item = add(plan, month=1, user=world.secretary.user)
     plan_item_set_state(item=item, state="done", acting_user=world.secretary.user)
     item.refresh_from_db()
-    assert (item.state, item.done_on) == ("done", TODAY)
+    assert (item.state, item.done_on) == ("done", today())
 
     earlier = datetime.date(YEAR, 1, 1)
     plan_item_set_state(item=item, state="done", done_on=earlier, acting_user=world.secretary.user)
@@ -194,7 +201,7 @@ def test_a_done_day_ahead_or_an_unknown_state_is_refused(world, plan):
         plan_item_set_state(
             item=item,
             state="done",
-            done_on=TODAY + datetime.timedelta(days=1),
+            done_on=today() + datetime.timedelta(days=1),
             acting_user=world.secretary.user,
         )
     assert ahead.value.message_dict["done_on"] == ["完成日期不能晚于今天。"]
@@ -336,7 +343,7 @@ def test_the_summary_counts_the_items_by_state_and_names_those_done(world, plan)
     assert (summary.total, summary.done, summary.planned, summary.dropped) == (4, 2, 1, 1)
     assert summary.done_titles == ["学习党章", "慰问老党员"]
 
-    figures = YearFigures(branch=world.branch, year=YEAR, as_of=TODAY)
+    figures = YearFigures(branch=world.branch, year=YEAR, as_of=today())
     add_plan_figures(figures)
     assert figures["plan.done"].value == "2"
     assert figures["plan.total"].value == "4"
@@ -347,7 +354,7 @@ def test_the_summary_counts_the_items_by_state_and_names_those_done(world, plan)
 
 
 def test_a_year_without_plan_items_leaves_the_figures_to_be_filled_in(world, plan):
-    figures = YearFigures(branch=world.branch, year=YEAR, as_of=TODAY)
+    figures = YearFigures(branch=world.branch, year=YEAR, as_of=today())
     add_plan_figures(figures)
     assert figures["plan.total"].missing and figures["plan.done_titles"].missing
     assert "plan_items" not in figures.tables
@@ -405,7 +412,7 @@ def test_who_may_mark_an_item_done(personas, world, plan):
     url = reverse("reports:plan_item_state", args=[item.pk])
     assert_matrix(personas, "post", url, writers(302), data={"state": "done"})
     item.refresh_from_db()
-    assert (item.state, item.done_on) == ("done", TODAY)
+    assert (item.state, item.done_on) == ("done", today())
 
 
 def test_marking_done_is_a_post(secretary_client, world, plan):
@@ -504,7 +511,7 @@ def test_the_owner_is_chosen_from_the_branchs_members(secretary_client, world, p
 
 def test_a_done_day_ahead_is_refused_with_a_message(secretary_client, world, plan):
     item = add(plan, month=6, user=world.secretary.user)
-    ahead = TODAY + datetime.timedelta(days=3)
+    ahead = today() + datetime.timedelta(days=3)
     response = secretary_client.post(
         reverse("reports:plan_item_state", args=[item.pk]),
         {"state": "done", "done_on": ahead.isoformat()},
@@ -548,23 +555,23 @@ def test_the_secretarys_page_shows_what_is_due_this_month_and_what_is_late(
         plan,
         title="本月的主题党日",
         owner=world.member,
-        month=TODAY.month,
+        month=today().month,
         user=world.secretary.user,
     )
-    if TODAY.month > 1:
+    if today().month > 1:
         add(plan, title="上月没做完的", month=months_ago(1), user=world.secretary.user)
     html = secretary_client.get(branch_url(world)).content.decode()
     assert "本月到期的计划事项" in html
     assert "本月的主题党日" in html and "普通党员" in html
     assert reverse("reports:plan_items", args=[plan.pk]) in html
-    if TODAY.month > 1:
+    if today().month > 1:
         assert "上月没做完的" in html and "逾期 1 项" in html
 
 
 def test_the_home_pages_show_no_card_when_nothing_is_due(
     secretary_client, leader_a_client, world, plan
 ):
-    item = add(plan, month=TODAY.month, owner=world.member, user=world.secretary.user)
+    item = add(plan, month=today().month, owner=world.member, user=world.secretary.user)
     plan_item_set_state(item=item, state="done", acting_user=world.secretary.user)
     assert 'id="plan-items-due"' not in secretary_client.get(branch_url(world)).content.decode()
     assert (
@@ -575,8 +582,10 @@ def test_the_home_pages_show_no_card_when_nothing_is_due(
 def test_the_leaders_page_shows_their_members_items_without_a_link_they_cannot_open(
     leader_a_client, world, plan
 ):
-    add(plan, title="甲组的事", owner=world.member, month=TODAY.month, user=world.secretary.user)
-    add(plan, title="乙组的事", owner=world.leader_b, month=TODAY.month, user=world.secretary.user)
+    add(plan, title="甲组的事", owner=world.member, month=today().month, user=world.secretary.user)
+    add(
+        plan, title="乙组的事", owner=world.leader_b, month=today().month, user=world.secretary.user
+    )
     html = leader_a_client.get(group_url(world.group_a)).content.decode()
     assert "甲组的事" in html and "乙组的事" not in html
     assert reverse("reports:plan_items", args=[plan.pk]) not in html
@@ -587,7 +596,7 @@ def test_the_home_pages_query_counts_do_not_grow_with_plan_items(
 ):
     def grow():
         member = member_in_group(world.group_a, name="新党员")
-        add(plan, owner=member, month=TODAY.month, user=world.secretary.user)
+        add(plan, owner=member, month=today().month, user=world.secretary.user)
 
     grow()
     query_counter.assert_constant(lambda: secretary_client.get(branch_url(world)), grow)
