@@ -17,6 +17,7 @@ from branchsite.forms import add_service_errors
 from groups.access import get_branch_for_user, get_group_for_user, roles_for
 from reports.models import DocumentKind, YearDocument
 from reports.yearend import access, services
+from reports.yearend.blocks import MISSING_MARK
 from reports.yearend.compose import document_figures, printed_document, version_sections
 from reports.yearend.forms import DocumentForm
 
@@ -130,7 +131,7 @@ def _figures_json(figures) -> str:
         {
             key: {
                 "label": figure.label,
-                "value": figure.value if not figure.missing else "【待补充】",
+                "value": MISSING_MARK if figure.missing else figure.value,
                 "missing": figure.missing,
             }
             for key, figure in figures.values.items()
@@ -195,6 +196,7 @@ def document_edit(request, pk):
             "figures_json": _figures_json(figures),
             "blocks_json": _blocks_json(figures),
             "can_write": can_write,
+            "missing_mark": MISSING_MARK,
         },
     )
 
