@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -230,10 +230,55 @@ def plan_items_summary(
     )
 
 
+@dataclass(frozen=True)
+class GroupPlanRow:
+    group: PartyGroup
+    total: int
+    done: int
+    planned: int
+    dropped: int
+
+
+def group_plans_summary(branch: Branch, year: int) -> list[GroupPlanRow]:
+    """How each party group's own plan of `year` went, in the groups' order; groups whose
+    plan has no items are left out (one query)."""
+    items = "year_documents__plan_items"
+    groups = (
+        PartyGroup.objects.filter(
+            branch=branch,
+            year_documents__kind=DocumentKind.PLAN,
+            year_documents__year=year,
+        )
+        .annotate(
+            n_total=Count(items),
+            n_done=Count(items, filter=Q(**{f"{items}__state": PlanItemState.DONE})),
+            n_planned=Count(items, filter=Q(**{f"{items}__state": PlanItemState.PLANNED})),
+            n_dropped=Count(items, filter=Q(**{f"{items}__state": PlanItemState.DROPPED})),
+        )
+        .filter(n_total__gt=0)
+        .order_by("sort_order", "name")
+    )
+    return [
+        GroupPlanRow(
+            group=group,
+            total=group.n_total,
+            done=group.n_done,
+            planned=group.n_planned,
+            dropped=group.n_dropped,
+        )
+        for group in groups
+    ]
+
+
 def add_plan_figures(figures) -> None:
     """The plan's figures for the year's summary (`reports.yearend.figures.YearFigures`):
     plan.total, plan.done, plan.planned, plan.dropped, plan.done_titles, and the table
-    `plan_items`. A year without plan items has none of them (【待补充】), not zeros."""
+    `plan_items`. A year without plan items has none of them (【待补充】), not zeros.
+
+    The branch's summary also rolls up the party groups' own plans: plan.groups_total,
+    plan.groups_done, and the table `group_plans`, a row per group whose plan has items."""
+    if figures.group is None:
+        _add_group_plan_figures(figures)
     summary = plan_items_summary(figures.branch, figures.year, group=figures.group)
     recorded = summary.total > 0
 
@@ -258,6 +303,41 @@ def add_plan_figures(figures) -> None:
                     _state_cell(item),
                 )
                 for item in summary.items
+            ),
+        )
+
+
+def _add_group_plan_figures(figures) -> None:
+    rows = group_plans_summary(figures.branch, figures.year)
+    figures.add(
+        "plan.groups_total",
+        _("items in the party groups' plans"),
+        sum(row.total for row in rows) if rows else None,
+    )
+    figures.add(
+        "plan.groups_done",
+        _("party groups' plan items done"),
+        sum(row.done for row in rows) if rows else None,
+    )
+    if rows:
+        figures.tables["group_plans"] = Table(
+            caption=pgettext("table caption", "How the party groups' plans were carried out"),
+            header=(
+                gettext("Party group"),
+                gettext("Items"),
+                gettext("Done"),
+                gettext("Not done yet"),
+                gettext("Dropped"),
+            ),
+            rows=tuple(
+                (
+                    row.group.name,
+                    str(row.total),
+                    str(row.done),
+                    str(row.planned),
+                    str(row.dropped),
+                )
+                for row in rows
             ),
         )
 

@@ -19,16 +19,14 @@ from activities.models import (
     ActivityKind,
     HomeVisitReason,
     LessonKind,
-    LessonLevel,
-    LessonRole,
     StudyForm,
     StudyRule,
-    VisitedKind,
 )
 from activities.work.selectors import work_figures
 from activities.work.services import activity_delete, activity_save
 from tests.conftest import assert_matrix
 from tests.factories import UserFactory, member_in_group
+from tests.seed_001 import enter_work
 
 YEAR = 2025
 DAY = datetime.date(YEAR, 5, 10)
@@ -53,56 +51,8 @@ def record(branch, kind, *, clerk, participants=(), held_on=DAY, title="活动",
     )
 
 
-def seed_001(world, clerk, reasons):
-    """Seed 001's figures of 2023, entered as a branch would: several records each."""
-    visits = [(15, 40, "2191.00"), (10, 38, "1500.00"), (15, 40, "1500.00")]
-    for people, problems, amount in visits:
-        record(
-            world.branch,
-            ActivityKind.VISIT,
-            clerk=clerk,
-            visited_kind=VisitedKind.TEACHER,
-            number=people,
-            problems_solved=problems,
-            amount=Decimal(amount),
-        )
-    for reason, numbers in (("学困", (30, 20)), ("家庭困难", (32,)), ("因病", (25, 25))):
-        for number in numbers:
-            record(
-                world.branch,
-                ActivityKind.HOME_VISIT,
-                clerk=clerk,
-                group=world.group_a,
-                home_visit_reason=reasons[reason],
-                number=number,
-            )
-    given = [(LessonLevel.SUBJECT, 80), (LessonLevel.SCHOOL, 50), (LessonLevel.DISTRICT, 30)]
-    given.append((LessonLevel.CITY, 2))
-    for level, number in given:
-        record(
-            world.branch,
-            ActivityKind.LESSON,
-            clerk=clerk,
-            group=world.group_b,
-            lesson_kind=LessonKind.CONTEST,
-            lesson_level=level,
-            lesson_role=LessonRole.GIVEN,
-            number=number,
-        )
-    for role, number in ((LessonRole.OBSERVED, 200), (LessonRole.REVIEWED, 138)):
-        record(
-            world.branch,
-            ActivityKind.LESSON,
-            clerk=clerk,
-            lesson_kind=LessonKind.OBSERVATION,
-            lesson_level=LessonLevel.SCHOOL,
-            lesson_role=role,
-            number=number,
-        )
-
-
 def test_seed_001s_figures_come_back_from_the_records(world, clerk, reasons, secretary_client):
-    seed_001(world, clerk, reasons)
+    enter_work(world, clerk, held_on=DAY)
     figures = work_figures(world.branch, START, END)
     totals = figures.branch
     assert (totals.people_visited, totals.problems_solved) == (40, 118)
@@ -120,7 +70,7 @@ def test_seed_001s_figures_come_back_from_the_records(world, clerk, reasons, sec
 
 
 def test_totals_are_kept_per_group_and_for_the_whole_branch(world, clerk, reasons):
-    seed_001(world, clerk, reasons)
+    enter_work(world, clerk, held_on=DAY)
     figures = work_figures(world.branch, START, END)
     by_group = {group.name: totals for group, totals in figures.groups}
     assert by_group["A组"].home_visits == 132 and by_group["A组"].lessons_given == 0
@@ -445,7 +395,7 @@ def read_ledger(response):
 def test_the_ledger_is_exported_and_read_back_with_the_totals_and_hours(
     world, clerk, reasons, talk, secretary_client, leader_a_client
 ):
-    seed_001(world, clerk, reasons)
+    enter_work(world, clerk, held_on=DAY)
     record(
         world.branch,
         ActivityKind.STUDY,

@@ -17,6 +17,7 @@ from reports.yearend.figures import YearFigures
 from reports.yearend.plan_items import (
     DUE_LISTED,
     add_plan_figures,
+    group_plans_summary,
     plan_item_add,
     plan_item_remove,
     plan_item_set_state,
@@ -358,6 +359,69 @@ def test_a_year_without_plan_items_leaves_the_figures_to_be_filled_in(world, pla
     add_plan_figures(figures)
     assert figures["plan.total"].missing and figures["plan.done_titles"].missing
     assert "plan_items" not in figures.tables
+
+
+def test_the_branch_summary_rolls_up_each_groups_own_plan(world, plan):
+    """The branch's summary counts the groups' plans too, a row per group whose plan has
+    items, in the groups' order; a group's summary does not count the other groups'."""
+    add(plan, title="支部自己的计划", month=3, user=world.secretary.user)
+    plan_a = YearDocument.objects.create(
+        branch=world.branch, group=world.group_a, kind="plan", year=YEAR
+    )
+    plan_b = YearDocument.objects.create(
+        branch=world.branch, group=world.group_b, kind="plan", year=YEAR
+    )
+    of_a = [add(plan_a, title=f"甲组第{n}项", month=4, user=world.leader_a.user) for n in (1, 2, 3)]
+    of_b = add(plan_b, title="乙组唯一一项", month=5, user=world.leader_b.user)
+    plan_item_set_state(item=of_a[0], state="done", acting_user=world.leader_a.user)
+    plan_item_set_state(item=of_a[1], state="dropped", acting_user=world.leader_a.user)
+    plan_item_set_state(item=of_b, state="done", acting_user=world.leader_b.user)
+    # Last year's group plan is last year's business.
+    old = YearDocument.objects.create(
+        branch=world.branch, group=world.group_a, kind="plan", year=YEAR - 1
+    )
+    add(old, title="去年的", month=4, user=world.leader_a.user)
+
+    figures = YearFigures(branch=world.branch, year=YEAR, as_of=today())
+    add_plan_figures(figures)
+
+    assert figures["plan.total"].value == "1"
+    assert (figures["plan.groups_total"].value, figures["plan.groups_done"].value) == ("4", "2")
+    table = figures.tables["group_plans"]
+    assert table.caption == "各党小组工作计划完成情况"
+    assert table.header == ("党小组", "计划项数", "已完成", "未完成", "已取消")
+    assert table.rows == (
+        (world.group_a.name, "3", "1", "1", "1"),
+        (world.group_b.name, "1", "1", "0", "0"),
+    )
+
+    of_group = YearFigures(branch=world.branch, year=YEAR, as_of=today(), group=world.group_a)
+    add_plan_figures(of_group)
+    assert of_group["plan.total"].value == "3"
+    assert "plan.groups_total" not in of_group.values
+    assert "group_plans" not in of_group.tables
+
+
+def test_groups_without_plan_items_leave_the_roll_up_to_be_filled_in(world, plan):
+    YearDocument.objects.create(branch=world.branch, group=world.group_a, kind="plan", year=YEAR)
+    figures = YearFigures(branch=world.branch, year=YEAR, as_of=today())
+    add_plan_figures(figures)
+    assert figures["plan.groups_total"].missing and figures["plan.groups_done"].missing
+    assert "group_plans" not in figures.tables
+
+
+def test_the_roll_up_costs_one_query_whatever_the_number_of_groups_and_items(
+    world, plan, django_assert_num_queries
+):
+    for group in (world.group_a, world.group_b):
+        document = YearDocument.objects.create(
+            branch=world.branch, group=group, kind="plan", year=YEAR
+        )
+        for n in range(5):
+            add(document, title=f"第{n}项", month=6, user=world.secretary.user)
+    with django_assert_num_queries(1):
+        rows = group_plans_summary(world.branch, YEAR)
+    assert [row.total for row in rows] == [5, 5]
 
 
 # --------------------------------------------------------------------------- the pages
