@@ -19,6 +19,9 @@ Timed, each the median of --repeat runs:
 - the Word file, end to end;
 - the editor page through the test client (figures, preview, form).
 
+The PDFs' weight: the summary and a meeting's minutes with their CJK faces packed
+(reports/pdf_fonts.py) against WeasyPrint's own embedding of the same HTML, size and time.
+
 Peak memory: the process's peak resident set after the runs (ru_maxrss, which includes
 WeasyPrint's Pango and HarfBuzz), and the Python heap's peak during one end-to-end render
 (tracemalloc), so that a leak or a blow-up shows either way. The PDF's size and pages too.
@@ -151,6 +154,34 @@ def run(label: str, branch, year: int, secretary, *, repeat: int) -> list[str]:
     ]
 
 
+def weights(branch, *, repeat: int) -> list[str]:
+    """Each PDF packed and as WeasyPrint embeds its fonts: size and time."""
+    from activities.models import Meeting
+    from reports.documents import MeetingMinutes, YearEndDocument
+    from reports.models import YearDocument
+    from reports.pdf import html_to_pdf, render_print_html
+    from reports.yearend.pdf import document_html
+
+    meeting = Meeting.objects.filter(branch=branch).order_by("-held_on", "pk").first()
+    minutes = MeetingMinutes(meeting)
+    summary = YearEndDocument(YearDocument.objects.get(branch=branch, kind="summary"))
+    documents = [
+        ("meeting minutes", render_print_html(minutes.template_name, minutes.context())),
+        ("summary", document_html(summary.printed())),
+    ]
+    lines = ["PDF weight: fonts packed (reports/pdf_fonts.py) against WeasyPrint's own"]
+    for label, html in documents:
+        packed, plain = html_to_pdf(html), html_to_pdf(html, compact=False)
+        packed_time = median_time(lambda html=html: html_to_pdf(html), repeat=repeat)
+        plain_time = median_time(lambda html=html: html_to_pdf(html, compact=False), repeat=repeat)
+        lines.append(
+            f"  {label:<16} {pdf_pages(packed)} pages  packed {len(packed) / 1024:5.0f} KB "
+            f"{packed_time:6.3f} s   WeasyPrint's {len(plain) / 1024:5.0f} KB "
+            f"{plain_time:6.3f} s   ({1 - len(packed) / len(plain):.0%} lighter)"
+        )
+    return lines
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -189,6 +220,7 @@ def main(argv=None) -> int:
 
         document = YearDocument.objects.get(branch=branch, kind="summary", year=today.year)
         options.save.write_bytes(YearEndDocument(document).render("pdf").content)
+    lines += weights(branch, repeat=options.repeat)
     grown = grow(branch, members=GROWN_MEMBERS, years=YEARS, today=today)
     lines += run(f"grown: {grown}", branch, today.year, secretary, repeat=options.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

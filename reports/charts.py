@@ -222,11 +222,16 @@ def grouped_bars(
     series: list[tuple[str, list[float | int | None]]],
     unit: str = "",
     max_value: float | int | None = None,
+    value_labels: bool = True,
 ) -> str:
     """Vertical bars, one group per category and one bar per series in each group, with a
     legend above and a value axis of round ticks. A figure that is None draws no bar and the
     label "—". Percentages (unit "%") run on an axis from 0 to 100; `max_value` raises the
-    axis to at least that figure."""
+    axis to at least that figure.
+
+    `value_labels=False` leaves out the figure above each bar, for a chart printed beside a
+    table of the same figures: the table carries them, the bars show the shape (and a PDF
+    with three dozen turned labels takes WeasyPrint noticeably longer to lay out)."""
     for name, values in series:
         if len(values) != len(categories):
             raise ValueError(f"series {name!r} has {len(values)} values, not {len(categories)}")
@@ -273,7 +278,12 @@ def grouped_bars(
     values_shown = [shown(value) for _, values in series for value in values]
     widest_value = max(_text_width(text) for text in values_shown)
     upright = widest_value <= bar_width + 2
-    headroom = FONT_SIZE + 6 if upright else widest_value + 8
+    if not value_labels:
+        headroom = 6
+    elif upright:
+        headroom = FONT_SIZE + 6
+    else:
+        headroom = widest_value + 8
     plot_top = legend_height + headroom
     plot_height = 200
     plot_bottom = plot_top + plot_height
@@ -308,6 +318,8 @@ def grouped_bars(
                         **_outline(series_index),
                     )
                 )
+            if not value_labels:
+                continue
             label, label_y = shown(value), plot_bottom - height - 4
             # The dash of a missing figure stays upright: on its side it reads as a bar.
             if upright or value is None:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from weasyprint import HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 
+from reports.pdf_fonts import compact_fonts
+
 
 def _css_string(text: str) -> str:
     """`text` as a quoted CSS string, safe inside a <style> element."""
@@ -43,10 +45,14 @@ def render_print_html(template_name: str, context: dict, *, request=None) -> str
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Printed HTML as PDF bytes; WeasyPrint breaks it into as many A4 pages as it needs."""
+def html_to_pdf(html: str, *, compact: bool = True) -> bytes:
+    """Printed HTML as PDF bytes; WeasyPrint breaks it into as many A4 pages as it needs.
+    The CJK faces are embedded without their empty glyph slots (reports.pdf_fonts), which
+    halves a PDF's weight; `compact=False` keeps WeasyPrint's own embedding, to compare."""
     # Only data: URLs may load. The templates fetch nothing, and text typed by users is
     # escaped; this keeps a slip from reaching the network or the server's files.
     fetcher = URLFetcher(allowed_protocols={"data"})
     font_config = FontConfiguration()
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=font_config)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        font_config=font_config, finisher=compact_fonts if compact else None
+    )

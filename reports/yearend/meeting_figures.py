@@ -190,6 +190,9 @@ def _attendance_chart(figures: YearFigures, report) -> None:
     )
     figures.charts["attendance"] = Chart(
         caption=caption,
-        svg=charts.grouped_bars(title=caption, categories=categories, series=series, unit="%"),
+        # The table beside it states every figure: no labels above the bars.
+        svg=charts.grouped_bars(
+            title=caption, categories=categories, series=series, unit="%", value_labels=False
+        ),
         data=data,
     )

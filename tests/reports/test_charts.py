@@ -269,6 +269,22 @@ def test_value_labels_too_wide_for_their_bars_turn_on_their_side():
     assert not any(label.get("transform") for label in roomy)
 
 
+def test_a_chart_beside_its_table_draws_the_bars_without_labels_and_keeps_the_figures():
+    """The year-end attendance chart is printed beside its table: no figure above a bar,
+    the same bars, and every figure still in the description."""
+    series = [(name, [95.5, None, 60.0]) for name in ("A组", "B组")]
+    arguments = {"title": "出勤率", "categories": MONTHS[:3], "series": series, "unit": "%"}
+    plain = parsed(grouped_bars(**arguments, value_labels=False))
+    labelled = parsed(grouped_bars(**arguments))
+    assert texts(plain, "value") == []
+    assert len(texts(labelled, "value")) == 6
+    heights = [bar.get("height") for bar in rects(plain, "bar")]
+    assert heights == [bar.get("height") for bar in rects(labelled, "bar")]
+    assert len(heights) == 4
+    desc = plain.find(f"{SVG}desc").text
+    assert "A组 95.5%" in desc and "B组 —" in desc
+
+
 def test_a_long_label_is_cut_with_an_ellipsis_and_kept_whole_in_the_description():
     long_name = "离退休教师第一党小组（含返聘教师）"
     root = parsed(grouped_bars(title="出勤率", categories=[long_name], series=[("A组", [5])]))
