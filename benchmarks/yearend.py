@@ -59,6 +59,21 @@ def median_time(action, *, repeat: int) -> float:
     return statistics.median(times)
 
 
+def interleaved(first, second, *, repeat: int) -> tuple[float, float]:
+    """The medians of two actions timed in turn, so that a busy moment of the machine
+    weighs on both alike (a difference of a few per cent is otherwise lost in drift)."""
+    first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(max(repeat, 9)):
+        for action, kept in zip((first, second), times, strict=True):
+            gc.collect()
+            started = time.perf_counter()
+            action()
+            kept.append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def python_peak(action) -> int:
     gc.collect()
     tracemalloc.start()
@@ -172,8 +187,11 @@ def weights(branch, *, repeat: int) -> list[str]:
     lines = ["PDF weight: fonts packed (reports/pdf_fonts.py) against WeasyPrint's own"]
     for label, html in documents:
         packed, plain = html_to_pdf(html), html_to_pdf(html, compact=False)
-        packed_time = median_time(lambda html=html: html_to_pdf(html), repeat=repeat)
-        plain_time = median_time(lambda html=html: html_to_pdf(html, compact=False), repeat=repeat)
+        packed_time, plain_time = interleaved(
+            lambda html=html: html_to_pdf(html),
+            lambda html=html: html_to_pdf(html, compact=False),
+            repeat=repeat,
+        )
         lines.append(
             f"  {label:<16} {pdf_pages(packed)} pages  packed {len(packed) / 1024:5.0f} KB "
             f"{packed_time:6.3f} s   WeasyPrint's {len(plain) / 1024:5.0f} KB "
