@@ -174,14 +174,14 @@ def weights(branch, *, repeat: int) -> list[str]:
     from activities.models import Meeting
     from reports.documents import MeetingMinutes, YearEndDocument
     from reports.models import YearDocument
-    from reports.pdf import html_to_pdf, render_print_html
+    from reports.pdf import html_to_pdf
     from reports.yearend.pdf import document_html
 
     meeting = Meeting.objects.filter(branch=branch).order_by("-held_on", "pk").first()
     minutes = MeetingMinutes(meeting)
     summary = YearEndDocument(YearDocument.objects.get(branch=branch, kind="summary"))
     documents = [
-        ("meeting minutes", render_print_html(minutes.template_name, minutes.context())),
+        ("meeting minutes", minutes.render_html().decode()),
         ("summary", document_html(summary.printed())),
     ]
     lines = ["PDF weight: fonts packed (reports/pdf_fonts.py) against WeasyPrint's own"]

@@ -26,19 +26,17 @@ import logging
 import pydyf
 from fontTools.cffLib import CFFFontSet
 
-logger = logging.getLogger(__name__)
+# WeasyPrint's HarfBuzz bindings; its subsetter is None without Debian's libharfbuzz-subset0.
+from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 
-try:  # HarfBuzz's subsetter comes with Debian's libharfbuzz-subset0.
-    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-except ImportError:  # pragma: no cover - WeasyPrint always has its ffi module
-    harfbuzz_subset = None
+logger = logging.getLogger(__name__)
 
 
 def _cff_table(hb_face, glyphs: list[int]) -> bytes | None:
     """The CFF table of `hb_face` subset to `glyphs` (sorted), packed, without hints and
     subroutines, as WeasyPrint's own subset has them; None if HarfBuzz cannot."""
-    flags = harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE | (
-        harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE | harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
     )
     subset_input = ffi.gc(
         harfbuzz_subset.hb_subset_input_create_or_fail(),

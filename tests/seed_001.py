@@ -81,9 +81,13 @@ def enter_work(world, clerk, *, held_on: datetime.date = DAY) -> None:
                 home_visit_reason=reasons[reason],
                 number=number,
             )
-    given = [(LessonLevel.SUBJECT, 80), (LessonLevel.SCHOOL, 50), (LessonLevel.DISTRICT, 30)]
-    given.append((LessonLevel.CITY, 2))
-    for level, number in given:
+    given = {
+        LessonLevel.SUBJECT: 80,
+        LessonLevel.SCHOOL: 50,
+        LessonLevel.DISTRICT: 30,
+        LessonLevel.CITY: 2,
+    }
+    for level, number in given.items():
         record(
             world.branch,
             ActivityKind.LESSON,

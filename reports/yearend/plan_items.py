@@ -20,10 +20,11 @@ Each read is one query, whatever the number of items.
 import calendar
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -205,20 +206,7 @@ class PlanSummary:
     items: list[PlanItem]
 
 
-def plan_items_summary(
-    branch: Branch, year: int, *, group: PartyGroup | None = None
-) -> PlanSummary:
-    """The items of `branch`'s plan of `year` (a group's plan, with `group`), one query."""
-    items = list(
-        PlanItem.objects.filter(
-            document__branch=branch,
-            document__group=group,
-            document__kind=DocumentKind.PLAN,
-            document__year=year,
-        )
-        .select_related("owner")
-        .order_by("sort_order", "pk")
-    )
+def _summary_of(items: list[PlanItem]) -> PlanSummary:
     states = [item.state for item in items]
     return PlanSummary(
         total=len(items),
@@ -230,43 +218,32 @@ def plan_items_summary(
     )
 
 
-@dataclass(frozen=True)
-class GroupPlanRow:
-    group: PartyGroup
-    total: int
-    done: int
-    planned: int
-    dropped: int
+def _plan_items(branch: Branch, year: int):
+    return PlanItem.objects.filter(
+        document__branch=branch, document__kind=DocumentKind.PLAN, document__year=year
+    ).select_related("owner")
 
 
-def group_plans_summary(branch: Branch, year: int) -> list[GroupPlanRow]:
+def plan_items_summary(
+    branch: Branch, year: int, *, group: PartyGroup | None = None
+) -> PlanSummary:
+    """The items of `branch`'s plan of `year` (a group's plan, with `group`), one query."""
+    items = _plan_items(branch, year).filter(document__group=group)
+    return _summary_of(list(items.order_by("sort_order", "pk")))
+
+
+def group_plans_summary(branch: Branch, year: int) -> list[tuple[PartyGroup, PlanSummary]]:
     """How each party group's own plan of `year` went, in the groups' order; groups whose
     plan has no items are left out (one query)."""
-    items = "year_documents__plan_items"
-    groups = (
-        PartyGroup.objects.filter(
-            branch=branch,
-            year_documents__kind=DocumentKind.PLAN,
-            year_documents__year=year,
-        )
-        .annotate(
-            n_total=Count(items),
-            n_done=Count(items, filter=Q(**{f"{items}__state": PlanItemState.DONE})),
-            n_planned=Count(items, filter=Q(**{f"{items}__state": PlanItemState.PLANNED})),
-            n_dropped=Count(items, filter=Q(**{f"{items}__state": PlanItemState.DROPPED})),
-        )
-        .filter(n_total__gt=0)
-        .order_by("sort_order", "name")
+    items = (
+        _plan_items(branch, year)
+        .filter(document__group__isnull=False)
+        .select_related("document__group")
+        .order_by("document__group__sort_order", "document__group__name", "sort_order", "pk")
     )
     return [
-        GroupPlanRow(
-            group=group,
-            total=group.n_total,
-            done=group.n_done,
-            planned=group.n_planned,
-            dropped=group.n_dropped,
-        )
-        for group in groups
+        (group, _summary_of(list(of_group)))
+        for group, of_group in groupby(items, key=lambda item: item.document.group)
     ]
 
 
@@ -312,12 +289,12 @@ def _add_group_plan_figures(figures) -> None:
     figures.add(
         "plan.groups_total",
         _("items in the party groups' plans"),
-        sum(row.total for row in rows) if rows else None,
+        sum(summary.total for _group, summary in rows) if rows else None,
     )
     figures.add(
         "plan.groups_done",
         _("party groups' plan items done"),
-        sum(row.done for row in rows) if rows else None,
+        sum(summary.done for _group, summary in rows) if rows else None,
     )
     if rows:
         figures.tables["group_plans"] = Table(
@@ -325,19 +302,19 @@ def _add_group_plan_figures(figures) -> None:
             header=(
                 gettext("Party group"),
                 gettext("Items"),
-                gettext("Done"),
+                str(PlanItemState.DONE.label),
                 gettext("Not done yet"),
-                gettext("Dropped"),
+                str(PlanItemState.DROPPED.label),
             ),
             rows=tuple(
                 (
-                    row.group.name,
-                    str(row.total),
-                    str(row.done),
-                    str(row.planned),
-                    str(row.dropped),
+                    group.name,
+                    str(summary.total),
+                    str(summary.done),
+                    str(summary.planned),
+                    str(summary.dropped),
                 )
-                for row in rows
+                for group, summary in rows
             ),
         )
 

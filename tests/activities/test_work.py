@@ -8,6 +8,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,10 +24,10 @@ from activities.models import (
     StudyRule,
 )
 from activities.work.selectors import work_figures
-from activities.work.services import activity_delete, activity_save
+from activities.work.services import activity_delete
+from tests import seed_001
 from tests.conftest import assert_matrix
 from tests.factories import UserFactory, member_in_group
-from tests.seed_001 import enter_work
 
 YEAR = 2025
 DAY = datetime.date(YEAR, 5, 10)
@@ -43,16 +44,12 @@ def reasons(db):
     return {reason.name: reason for reason in HomeVisitReason.objects.filter(branch=None)}
 
 
-def record(branch, kind, *, clerk, participants=(), held_on=DAY, title="活动", **fields):
-    return activity_save(
-        activity=Activity(branch=branch, kind=kind, held_on=held_on, title=title, **fields),
-        participants=dict.fromkeys(participants),
-        acting_user=clerk,
-    )
+# An activity recorded through the service, on DAY unless told.
+record = partial(seed_001.record, held_on=DAY)
 
 
-def test_seed_001s_figures_come_back_from_the_records(world, clerk, reasons, secretary_client):
-    enter_work(world, clerk, held_on=DAY)
+def test_seed_001s_figures_come_back_from_the_records(world, clerk, secretary_client):
+    seed_001.enter_work(world, clerk, held_on=DAY)
     figures = work_figures(world.branch, START, END)
     totals = figures.branch
     assert (totals.people_visited, totals.problems_solved) == (40, 118)
@@ -69,8 +66,8 @@ def test_seed_001s_figures_come_back_from_the_records(world, clerk, reasons, sec
     assert strong[:9] == ["40", "118", "5191.00", "132", "50", "32", "50", "162", "338"]
 
 
-def test_totals_are_kept_per_group_and_for_the_whole_branch(world, clerk, reasons):
-    enter_work(world, clerk, held_on=DAY)
+def test_totals_are_kept_per_group_and_for_the_whole_branch(world, clerk):
+    seed_001.enter_work(world, clerk, held_on=DAY)
     figures = work_figures(world.branch, START, END)
     by_group = {group.name: totals for group, totals in figures.groups}
     assert by_group["A组"].home_visits == 132 and by_group["A组"].lessons_given == 0
@@ -395,7 +392,7 @@ def read_ledger(response):
 def test_the_ledger_is_exported_and_read_back_with_the_totals_and_hours(
     world, clerk, reasons, talk, secretary_client, leader_a_client
 ):
-    enter_work(world, clerk, held_on=DAY)
+    seed_001.enter_work(world, clerk, held_on=DAY)
     record(
         world.branch,
         ActivityKind.STUDY,

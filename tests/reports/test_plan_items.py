@@ -421,7 +421,7 @@ def test_the_roll_up_costs_one_query_whatever_the_number_of_groups_and_items(
             add(document, title=f"第{n}项", month=6, user=world.secretary.user)
     with django_assert_num_queries(1):
         rows = group_plans_summary(world.branch, YEAR)
-    assert [row.total for row in rows] == [5, 5]
+    assert [summary.total for _group, summary in rows] == [5, 5]
 
 
 # --------------------------------------------------------------------------- the pages
