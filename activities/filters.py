@@ -19,7 +19,7 @@ import datetime
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Attendance, Meeting, MeetingType
@@ -32,7 +32,9 @@ class MeetingFilterForm(forms.Form):
     """Meeting type, party group, a date range and a search in topic, place and minutes.
 
     When both dates are empty the range is this calendar year: the form fills the dates in,
-    so the page shows the range it applies. A school keeps its records by the year.
+    so the page shows the range it applies. A school keeps its records by the year. The
+    records waiting for review (`review=pending`, the overview's 待办 link) are the
+    exception: with no dates, they are listed whatever their year.
     """
 
     kind = forms.ChoiceField(
@@ -48,6 +50,11 @@ class MeetingFilterForm(forms.Form):
     )
     start = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     end = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    review = forms.ChoiceField(
+        label=pgettext_lazy("meeting filter", "Review"),
+        required=False,
+        choices=[("", _("All")), ("pending", _("Waiting for review")), ("reviewed", _("Reviewed"))],
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -69,7 +76,9 @@ class MeetingFilterForm(forms.Form):
         only. `attendee` (with `groups`): the meetings this member was expected at are
         included too, for a member's or a leader's own list."""
         data = dict(data.items()) if data is not None else {}
-        if not data.get("start") and not data.get("end"):
+        # A record waiting for review waits whatever its year: that list is not limited.
+        pending_only = data.get("review") == "pending"
+        if not data.get("start") and not data.get("end") and not pending_only:
             year = (today or timezone.localdate()).year
             data["start"] = datetime.date(year, 1, 1).isoformat()
             data["end"] = datetime.date(year, 12, 31).isoformat()
@@ -121,6 +130,10 @@ class MeetingFilterForm(forms.Form):
             meetings = meetings.filter(held_on__gte=data["start"])
         if data["end"]:
             meetings = meetings.filter(held_on__lte=data["end"])
+        if data["review"] == "pending":
+            meetings = meetings.waiting_for_review()
+        elif data["review"] == "reviewed":
+            meetings = meetings.reviewed()
         if words := data["q"].strip():
             meetings = meetings.filter(
                 Q(topic__icontains=words) | Q(place__icontains=words) | Q(minutes__icontains=words)

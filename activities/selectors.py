@@ -100,7 +100,7 @@ def branch_meetings_panel(branch) -> dict:
     and the make-up study still owed."""
     meetings = Meeting.objects.filter(branch=branch)
     recent = meetings.select_related("group").order_by("-held_on", "-pk")
-    to_review = meetings.filter(Q(reviewed_at__isnull=True) | Q(changed_after_review=True))
+    to_review = meetings.waiting_for_review()
     return {
         "recent_meetings": list(recent[:RECENT_MEETINGS]),
         "to_review_count": to_review.count(),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.access import can_record_for_group, recordable_groups
-from activities.compliance import missing_now
+from activities.compliance import missing_now, owed_now
 from activities.selectors import branch_meetings_panel, group_meetings_panel
 from activities.suggestions.access import can_record_suggestions, can_record_suggestions_for
 from activities.suggestions.selectors import open_suggestions_panel
@@ -19,6 +19,7 @@ from members.access import can_collect_dues
 from members.dues.selectors import arrears, dues_members
 from members.selectors import branch_transfer_warnings
 from reports.selectors import recent_changes
+from reports.todo import branch_todo
 from reports.yearend.plan_items import plan_items_due
 
 
@@ -55,20 +56,32 @@ def branch_detail(request, pk):
         *overview["warnings"],
         *branch_transfer_warnings(branch, timezone.localdate()),
     ]
+    today = timezone.localdate()
+    owed = owed_now(branch, today)
     context = {
         "branch": branch,
         **overview,
         **branch_meetings_panel(branch),
-        "missing": missing_now(branch, timezone.localdate()),
+        "missing": owed.due,
         "can_record": recordable_groups(roles, branch) is None,  # any meeting: the committee
-        "dues_arrears": arrears(dues_members(branch), today=timezone.localdate()),
+        "dues_arrears": arrears(dues_members(branch), today=today),
         "dues_url": reverse("dues:branch", args=[branch.pk]),
-        "open_suggestions": open_suggestions_panel(branch, today=timezone.localdate()),
+        "open_suggestions": open_suggestions_panel(branch, today=today),
         "can_record_suggestion": can_record_suggestions(roles, branch.pk),
-        "plan_items_due": plan_items_due(branch, today=timezone.localdate()),
+        "plan_items_due": plan_items_due(branch, today=today),
         "plan_items_link": True,  # whoever sees the branch's page reads its plan
     }
     if roles.can_manage_branch(branch.pk):
+        context["todo"] = branch_todo(
+            branch,
+            today=today,
+            to_review=context["to_review_count"],
+            open_make_ups=context["open_make_up_count"],
+            owed=owed,
+            dues_arrears=context["dues_arrears"],
+            open_suggestions=context["open_suggestions"],
+            plan_items_due=context["plan_items_due"],
+        )
         context["recent_changes"] = recent_changes(branch)
     return render(request, "reports/branch_detail.html", context)
 

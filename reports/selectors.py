@@ -71,6 +71,16 @@ class Change:
     what: str
     record: str
 
+    @property
+    def sentence(self) -> str:
+        """ "沈卫东修改了会议“2026-11-26 党课：…”": who did what to which record."""
+        return _("%(who)s %(action)s the %(what)s “%(record)s”") % {
+            "who": self.who,
+            "action": self.action,
+            "what": self.what,
+            "record": self.record,
+        }
+
 
 def recent_changes(branch: Branch, limit: int = 10) -> list[Change]:
     """The latest audited changes in the branch: one query per audited model."""

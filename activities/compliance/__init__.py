@@ -27,7 +27,14 @@ from activities.compliance.grid import (
     Row,
     compliance_grid,
 )
-from activities.compliance.owed import MissingItem, missing_in, missing_now
+from activities.compliance.owed import (
+    MissingItem,
+    Owed,
+    missed_in,
+    missing_in,
+    missing_now,
+    owed_now,
+)
 from activities.compliance.periods import (
     PeriodSpan,
     month_label,
@@ -49,6 +56,7 @@ __all__ = [
     "MeetingRef",
     "MemberAttendance",
     "MissingItem",
+    "Owed",
     "PeriodSpan",
     "Row",
     "RuleBook",
@@ -60,9 +68,11 @@ __all__ = [
     "compliance_grid",
     "default_terms",
     "is_checked",
+    "missed_in",
     "missing_in",
     "missing_now",
     "month_label",
+    "owed_now",
     "periods_of",
     "rule_for",
     "rule_summary",

@@ -44,6 +44,9 @@ COMMITTEE_TYPES = frozenset({MeetingType.COMMITTEE})
 GROUP_TYPES = frozenset({MeetingType.GROUP})
 
 
+WAITING_FOR_REVIEW = Q(reviewed_at__isnull=True) | Q(changed_after_review=True)
+
+
 class MeetingQuerySet(models.QuerySet):
     def of_branch(self, branch):
         return self.filter(branch=branch)
@@ -51,6 +54,13 @@ class MeetingQuerySet(models.QuerySet):
     def between(self, start, end):
         """Held from `start` to `end`, both included."""
         return self.filter(held_on__gte=start, held_on__lte=end)
+
+    def waiting_for_review(self):
+        """Records the secretary has not reviewed, or that changed since."""
+        return self.filter(WAITING_FOR_REVIEW)
+
+    def reviewed(self):
+        return self.exclude(WAITING_FOR_REVIEW)
 
 
 class Meeting(models.Model):

@@ -170,3 +170,64 @@ def test_it_collects_a_year_of_dues_with_two_members_behind(demo):
     assert SpecialDues.objects.filter(member__branch=demo).count() == 10
     late = next(row for row in ledger.members if row.member.name == "王秀英")
     assert late.unpaid_months == [] and late.months_behind == 0
+
+
+def test_it_plans_the_year_and_the_summary_reports_how_the_plans_went(demo):
+    import datetime
+
+    from django.utils import timezone
+
+    from demo.plans import BRANCH_ITEMS, DROPPED, LATE
+    from reports.models import PlanItem, PlanItemState
+    from reports.yearend.figures import year_figures
+    from reports.yearend.plan_items import plan_items_due
+
+    today = timezone.localdate()
+    come_due = {
+        index
+        for index, item in enumerate(BRANCH_ITEMS)
+        if datetime.date(today.year, item.month, 20) <= today
+    }
+    items = list(
+        PlanItem.objects.filter(document__branch=demo, document__group=None).order_by("sort_order")
+    )
+    assert [item.title for item in items] == [item.title for item in BRANCH_ITEMS]
+    done = {index for index, item in enumerate(items) if item.state == PlanItemState.DONE}
+    assert done == come_due - {DROPPED, LATE}
+    dropped = {index for index, item in enumerate(items) if item.state == PlanItemState.DROPPED}
+    assert dropped == come_due & {DROPPED}
+    assert [item.owner.name for item in items] == [item.owner for item in BRANCH_ITEMS]
+    assert all(items[index].done_on.month == BRANCH_ITEMS[index].month for index in done)
+
+    due = plan_items_due(demo, today=today)
+    late = items[LATE]
+    assert (late in [row.item for row in due.items]) == (LATE in come_due)
+
+    figures = year_figures(demo, today.year, today=today)
+    assert figures.values["plan.total"].value == str(len(BRANCH_ITEMS))
+    assert figures.values["plan.done"].value == str(len(done))
+    group_rows = figures.tables["group_plans"].rows
+    assert [row[0] for row in group_rows] == ["语文大组党小组", "数学（英语）大组党小组"]
+    assert [str(row[1]) for row in group_rows] == ["4", "3"]
+
+
+def test_the_secretarys_to_do_panel_has_every_kind_of_work_and_each_link_opens(demo):
+    client = Client()
+    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+    response = client.get(reverse("overview:branch_detail", args=[demo.pk]))
+    todo = {item.key: item for item in response.context["todo"]}
+    assert set(todo) == {
+        "meetings",
+        "recruitment",
+        "review",
+        "make_up",
+        "dues",
+        "plan",
+        "suggestions",
+        "evaluation",
+    }
+    assert (todo["dues"].count, todo["suggestions"].count) == (2, 4)
+    for item in todo.values():
+        assert client.get(item.url).status_code == 200, item.url
+    pending = client.get(todo["review"].url).context["page"].paginator.count
+    assert pending == todo["review"].count

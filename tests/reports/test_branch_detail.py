@@ -95,3 +95,28 @@ def test_its_query_count_does_not_grow_with_meetings(world, secretary_client, qu
         )
 
     query_counter.assert_constant(lambda: secretary_client.get(url), grow)
+
+
+def test_the_recent_changes_read_as_sentences_with_names(world, secretary_client):
+    recorded_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        held_on=datetime.date(2026, 10, 15),
+        topic="学习二十届三中全会精神",
+        acting_user=world.leader_a.user,
+    )
+    page = secretary_client.get(reverse("overview:branch_detail", args=[world.branch.pk]))
+    assert "甲组长新增了会议“2026-10-15 党小组会：学习二十届三中全会精神”" in page.content.decode()
+
+
+def test_the_stat_cards_link_to_the_roster_filtered(world, secretary_client):
+    probationary = MemberFactory(
+        branch=world.branch, category="probationary", full_member_on=None, name="预备甲"
+    )
+    page = secretary_client.get(reverse("overview:branch_detail", args=[world.branch.pk]))
+    roster = reverse("members:member_list", args=[world.branch.pk])
+    html = page.content.decode()
+    assert f'href="{roster}?category=probationary"' in html
+    listed = secretary_client.get(f"{roster}?category=probationary")
+    assert listed.status_code == 200
+    assert [m.name for m in listed.context["page"]] == [probationary.name]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from demo import school as demo
 from demo.ledgers import seed_demo_ledgers
 from demo.meetings import seed_demo_meetings
+from demo.plans import seed_demo_plans
 from demo.suggestions import seed_demo_suggestions
 from demo.work import seed_demo_work
 from demo.yearly import seed_demo_dues, seed_demo_evaluations
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             seed_demo_work(branch, today=today)
             seed_demo_suggestions(branch, today=today)
             seed_demo_ledgers(branch, today=today)
+            seed_demo_plans(branch, today=today)
         accounts = sorted({p.username for p in demo.PEOPLE if p.username} | {demo.VIEWER_USERNAME})
         message = _(
             "Created %(branch)s: %(members)s members in %(groups)s groups, %(meetings)s meeting "
