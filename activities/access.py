@@ -29,7 +29,10 @@ def get_meeting_for_user(request, pk: int):
     """A meeting the user may read: the branch's committee and viewers, the leaders of the
     group that met, and the members who were expected at it."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("branch", "group", "host", "recorder"), pk=pk
+        Meeting.objects.select_related(
+            "branch", "group", "host", "recorder", "created_by__member", "reviewed_by__member"
+        ),
+        pk=pk,
     )
     roles = roles_for(request.user)
     if can_read_whole_meeting(roles, meeting):

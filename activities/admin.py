@@ -55,7 +55,6 @@ class MeetingAdmin(BranchScopedAdmin):
     list_display = ["held_on", "kind", "group", "topic", "place", "reviewed", "open_page"]
     list_filter = ["kind", "group", "changed_after_review"]
     search_fields = ["topic", "place", "minutes", "speaker"]
-    date_hierarchy = "held_on"
     list_select_related = ["group"]
     inlines = [AttendanceInline]
     readonly_fields = [
@@ -173,7 +172,6 @@ class AgendaTemplateAdmin(DefaultsVisibleAdmin):
 @admin.register(SchoolTerm)
 class SchoolTermAdmin(BranchScopedAdmin):
     list_display = ["name", "starts_on", "ends_on", "branch"]
-    date_hierarchy = "starts_on"
     fieldsets = [
         (
             None,
@@ -238,7 +236,6 @@ class ActivityAdmin(ViewOnlyMixin, BranchScopedAdmin):
     list_filter = ["kind"]
     list_select_related = ["group", "owner"]
     search_fields = ["title", "counterpart"]
-    date_hierarchy = "held_on"
     exclude = ["private_notes"]
 
     @admin.display(description=_("page"))
@@ -286,4 +283,3 @@ class SuggestionAdmin(ViewOnlyMixin, BranchScopedAdmin):
     list_filter = ["category"]
     list_select_related = ["group"]
     search_fields = ["text", "answer"]
-    date_hierarchy = "raised_on"

@@ -1,10 +1,12 @@
 """Forms of the meeting pages. They collect input; the services decide."""
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.db.models import F, Q
 from django.forms import modelformset_factory
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -99,10 +101,70 @@ class MeetingForm(forms.ModelForm):
         self.fields["guests"].help_text = gettext(
             "Non-member attendees (列席), one a line, e.g. 王老师（团支部书记）."
         )
-        if not creating:
+        self.fixed = None
+        if groups is not None and len(group_choices) == 1:
+            # A leader of one group has no choice to make: the type and group are fixed text.
+            self.fixed = group_choices[0]
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.fields["group"].widget = forms.HiddenInput()
+            self.initial.setdefault("group", self.fixed.pk)
+        if creating:
+            self._photo_widget(camera=groups is not None)
+        else:
             del self.fields["photo"]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = self._layout()
+
+    # What a leader fills in on the spot comes first; the rest folds under 更多（选填）.
+    FIRST = ("kind", "group", "held_on", "held_for_year", "place", "topic", "photo")
+
+    def _layout(self) -> Layout:
+        first = [name for name in self.FIRST if name in self.fields]
+        more = [name for name in self.fields if name not in self.FIRST]
+        folded_values = self.is_bound and any(self.errors.get(name) for name in more)
+        if not self.is_bound:
+            folded_values = any(
+                getattr(self.instance, name, None) not in (None, "") for name in more
+            ) and bool(self.instance.pk)
+        items = []
+        if self.fixed is not None:
+            items.append(
+                HTML(
+                    format_html(
+                        '<p class="mb-3" id="meeting-fixed"><span class="badge text-bg-light '
+                        'border fs-6 fw-normal">{}</span> {}</p>',
+                        MeetingType.GROUP.label,
+                        self.fixed.name,
+                    )
+                )
+            )
+        items += [
+            Field(name, template="activities/_photo_field.html") if name == "photo" else Field(name)
+            for name in first
+        ]
+        items.append(
+            HTML(
+                format_html(
+                    '<details class="mb-3 meeting-more"{}><summary class="mb-2">{}</summary>',
+                    " open" if folded_values else "",
+                    gettext("More (optional)"),
+                )
+            )
+        )
+        items += [Field(name) for name in more]
+        items.append(HTML("</details>"))
+        return Layout(*items)
+
+    def _photo_widget(self, *, camera: bool) -> None:
+        """On a leader's phone the photo is one large button that opens the camera; the
+        committee may also attach a PDF scan."""
+        field = self.fields["photo"]
+        if camera:
+            field.label = gettext("Take a photo")
+            field.help_text = gettext("Optional: a photo of the meeting or its sign-in sheet.")
+            field.widget.attrs = {"accept": "image/*", "capture": "environment"}
+        field.widget.attrs["class"] = "visually-hidden photo-input"
 
     def _held_for_year_field(self) -> forms.TypedChoiceField:
         """The year a yearly duty counts for: empty (the year of its date), or a year the

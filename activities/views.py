@@ -42,7 +42,7 @@ from activities.forms import (
     MotionFormSet,
     agenda_templates,
 )
-from activities.models import GUEST_CATEGORIES, GUEST_TYPES, Election, MeetingType
+from activities.models import GUEST_CATEGORIES, GUEST_TYPES, Election, MeetingType, Presence
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
 from branchsite.downloads import stored_file_response
@@ -93,8 +93,11 @@ def meeting_create(request, pk):
             initial.setdefault("kind", MeetingType.GROUP)
         elif groups is not None and len(groups) == 1:
             initial["group"] = next(iter(groups))
+        if groups is not None:  # a leader records only group meetings
+            initial.setdefault("kind", MeetingType.GROUP)
         if initial.get("kind") == MeetingType.GROUP and roles.member is not None:
             initial["host"] = roles.member.pk
+            initial["recorder"] = roles.member.pk
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,
@@ -221,7 +224,13 @@ def meeting_attendance(request, pk):
     return render(
         request,
         "activities/meeting_attendance.html",
-        {"meeting": meeting, "branch": meeting.branch, "form": form, "rows": rows},
+        {
+            "meeting": meeting,
+            "branch": meeting.branch,
+            "form": form,
+            "rows": rows,
+            "present_count": sum(row.presence == Presence.PRESENT for row in rows),
+        },
     )
 
 

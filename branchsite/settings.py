@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the widgets' own templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -80,10 +81,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "groups.context_processors.roles",
+                "reports.navigation.navigation",
             ],
+            "libraries": {"people": "branchsite.templatetags.people"},
         },
     },
 ]
+
+# Widgets render through the project's templates, so templates/django/forms/ can restyle
+# them everywhere, the workbench included (the empty choice reads 请选择…).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "branchsite.wsgi.application"
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
 ]
 
+handler403 = "branchsite.errors.permission_denied"
 handler404 = "branchsite.errors.page_not_found"
 
 if settings.DEBUG:

@@ -217,7 +217,9 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
 
     viewer = user_model.objects.filter(username=VIEWER_USERNAME).first()
     if viewer is None:
-        viewer = user_model.objects.create_user(VIEWER_USERNAME, password=password)
+        viewer = user_model.objects.create_user(
+            VIEWER_USERNAME, password=password, last_name="陆", first_name="建华"
+        )
     audited_save(
         BranchViewer(branch=branch, user=viewer, organisation=branch.upper_committee),
         acting_user=None,

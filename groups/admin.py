@@ -111,7 +111,6 @@ class BranchAdmin(BranchScopedAdmin):
 class CommitteeTermAdmin(BranchScopedAdmin):
     list_display = ["__str__", "elected_on", "ends_on"]
     list_filter = ["branch"]
-    date_hierarchy = "elected_on"
     inlines = [CommitteeMembershipInline]
 
 

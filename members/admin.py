@@ -52,7 +52,6 @@ class MemberAdmin(BranchScopedAdmin):
     list_display = ["name", "gender", "category", "current_group", "joined_on", "branch"]
     list_filter = [CurrentGroupFilter, "category", "status", "gender", "branch"]
     search_fields = ["name", "id_number"]
-    date_hierarchy = "joined_on"
     list_select_related = ["branch"]
     inlines = [GroupMembershipInline]
     fieldsets = [

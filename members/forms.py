@@ -18,6 +18,7 @@ from members.models import (
     TransferState,
 )
 from members.selectors import transfer_acceptance_warnings
+from members.services import REGISTRY_FIELDS
 from members.validators import normalise_id_number
 
 
@@ -202,3 +203,29 @@ class PasswordResetForm(_MemberForm):
         widget=forms.PasswordInput(render_value=True),
         help_text=_("Tell it to the member; they can change it after logging in."),
     )
+
+
+class MemberRegistryForm(forms.ModelForm):
+    """The registry fields a secretary corrects from the member's page. The service saves;
+    the model's own validation (identity number, dates) gives the messages."""
+
+    class Meta:
+        model = Member
+        fields = REGISTRY_FIELDS
+        widgets = {
+            "birth_date": DateInput(),
+            "work_started_on": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_id_number(self):
+        return normalise_id_number(self.cleaned_data.get("id_number") or "")
+
+    def _post_clean(self):
+        # The service validates and saves the member; the form only collects the values.
+        pass

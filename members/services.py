@@ -259,3 +259,41 @@ def _record_on_member(member: Member, reason: str, acting_user) -> None:
     """A history row of the member naming who acted and why (the secretary reads it in the
     member's history and the overview's recent changes)."""
     audited_note(member, acting_user=acting_user, reason=reason, field="user")
+
+
+# The registry's own facts, corrected from the member's page. The category and its dates
+# move with the recruitment steps; status, groups and posts with the actions above.
+REGISTRY_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "ethnicity",
+    "birth_date",
+    "native_place",
+    "education",
+    "job",
+    "employment",
+    "office",
+    "position",
+    "professional_title",
+    "work_started_on",
+    "phone",
+    "address",
+)
+
+
+@transaction.atomic
+def member_registry_update(*, member: Member, changes: dict, acting_user) -> list[str]:
+    """Correct the member's registry fields (`REGISTRY_FIELDS` only); returns the labels of
+    the fields that changed. Nothing changed writes no history row."""
+    unknown = set(changes) - set(REGISTRY_FIELDS)
+    if unknown:
+        raise ValueError(f"not registry fields: {sorted(unknown)}")
+    changed = [name for name, value in changes.items() if getattr(member, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(member, name, changes[name])
+    member.full_clean()
+    audited_save(member, acting_user=acting_user)
+    return [str(Member._meta.get_field(name).verbose_name) for name in changed]

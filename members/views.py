@@ -29,6 +29,7 @@ from members.evaluation import selectors as evaluation_selectors
 from members.forms import (
     AccountCreateForm,
     MemberExitForm,
+    MemberRegistryForm,
     MemberStatusForm,
     PasswordResetForm,
     RosterFilterForm,
@@ -43,6 +44,7 @@ from members.models import (
     TransferDirection,
     TransferState,
 )
+from members.services import REGISTRY_FIELDS
 
 PAGE_SIZE = 50
 TABS = {
@@ -116,6 +118,9 @@ def member_detail(request, pk):
             if can_act_on_member(roles, member) and spec.available(member)
         ],
     }
+    context["can_edit"] = can_act_on_member(roles, member)
+    context["status_actions"] = STATUS_ACTIONS
+    context["has_status_actions"] = any(name in STATUS_ACTIONS for name, _t in context["actions"])
     if context["is_own_record"] or context["can_view_branch"]:
         context["evaluations"] = evaluation_selectors.member_evaluations(member)
     # 党费: the member's own dues, for everyone who opens the page; the links for the committee.
@@ -288,6 +293,12 @@ def _password_refusal(member):
     return None
 
 
+# The actions that change a member's standing (转出, 停止党籍, 出党…): apart from the
+# harmless ones, behind "更多操作", each with its confirmation page.
+STATUS_ACTIONS = frozenset(
+    {"transfer-out", "transfer-complete", "suspend", "restore", "sanction", "death", "exit"}
+)
+
 MEMBER_ACTIONS = {
     "transfer-out": MemberAction(
         _("Transfer out of the branch"),
@@ -380,3 +391,31 @@ def member_action(request, pk, action):
             return redirect("members:member_detail", pk=member.pk)
     context = {"member": member, "form": form, "spec": spec, "transfer": _pending_transfer(member)}
     return render(request, "members/member_action.html", context)
+
+
+@login_required
+def member_edit(request, pk):
+    """A committee member corrects the registry fields of one member (the category, status,
+    groups and posts move through their own steps and actions)."""
+    member = get_member_for_manager(request, pk)
+    form = MemberRegistryForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.member_registry_update(
+                member=member,
+                changes={name: form.cleaned_data[name] for name in REGISTRY_FIELDS},
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            member.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    gettext("Saved: %(fields)s.") % {"fields": "、".join(changed)},
+                )
+            else:
+                messages.info(request, gettext("Nothing was changed."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_edit.html", {"member": member, "form": form})

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from groups.admin_scoping import BranchChoicesMixin, managed_branch_ids
+from groups.admin_scoping import BranchChoicesMixin, WorkbenchMixin, managed_branch_ids
 from reports.models import YearDocument
 
 
 @admin.register(YearDocument)
-class YearDocumentAdmin(BranchChoicesMixin, admin.ModelAdmin):
+class YearDocumentAdmin(WorkbenchMixin, BranchChoicesMixin, admin.ModelAdmin):
     list_display = ["year", "kind", "owner", "version_count", "downloads"]
     list_filter = ["year", "kind"]
     list_select_related = ["branch", "group"]

@@ -79,18 +79,32 @@ def test_the_secretary_opens_the_changelists(world, secretary_client, name):
 @pytest.mark.parametrize(
     "name", ["admin:index", "admin:groups_partygroup_changelist", "admin:members_member_changelist"]
 )
-def test_everyone_outside_the_committee_is_sent_to_the_admin_login(world, personas, persona, name):
-    url = reverse(name)
-    response = personas[persona].get(url)
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+def test_everyone_outside_the_committee_gets_the_sites_own_403(world, personas, persona, name):
+    response = personas[persona].get(reverse(name))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "工作台仅供支部委员会使用。" in html
+    assert 'href="/static/css/site.css"' in html  # the site's page, not the admin's look
 
 
-def test_anonymous_visitors_are_sent_to_the_admin_login(world, anonymous):
+@pytest.mark.parametrize(
+    "persona, sentence",
+    [
+        ("viewer", "供上级党组织查阅支部记录"),
+        ("leader_a", "作为党小组长"),
+        ("member", "作为党员"),
+    ],
+)
+def test_the_403_sentence_fits_the_role(world, personas, persona, sentence):
+    html = personas[persona].get(reverse("admin:index")).content.decode()
+    assert sentence in html
+
+
+def test_anonymous_visitors_are_sent_to_the_sites_login(world, anonymous):
     url = reverse("admin:members_member_changelist")
-    response = anonymous.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    response = anonymous.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('login')}?next={url}"
+    assert response.status_code == 200
 
 
 def test_a_secretary_whose_post_has_ended_is_shut_out_at_once(world, secretary_client):
@@ -99,7 +113,7 @@ def test_a_secretary_whose_post_has_ended_is_shut_out_at_once(world, secretary_c
     post = world.secretary.committee_posts.get()
     post.ended_on = datetime.date(2026, 9, 1)
     post.save()
-    assert secretary_client.get(url).status_code == 302
+    assert secretary_client.get(url).status_code == 403
 
 
 def test_the_workbench_cannot_reach_the_user_accounts(world, secretary_client):
@@ -328,7 +342,7 @@ def test_a_change_through_the_admin_records_who_made_it(world, secretary_client)
     assert history.status_code == 200
     html = history.content.decode()
     assert "改名后的党员" in html
-    assert "secretary" in html  # the author of the change
+    assert "书记" in html  # the author of the change, by name
 
 
 # --- language --------------------------------------------------------------------------
@@ -339,7 +353,7 @@ def test_the_workbench_is_in_chinese(world, secretary_client):
     html = response.content.decode()
     assert "党员" in html
     assert "工作台" in html
-    assert "党支部工作台" in html
+    assert "党支部工作平台" in html
     assert "Party members" not in html
     assert "Site administration" not in html
 
@@ -347,7 +361,7 @@ def test_the_workbench_is_in_chinese(world, secretary_client):
 def test_the_changelist_is_in_chinese(world, secretary_client):
     html = secretary_client.get(reverse("admin:members_member_changelist")).content.decode()
     assert '<html lang="zh-hans"' in html
-    assert "<h1>选择 党员 来修改</h1>" in html
+    assert "<h1>党员</h1>" in html
     for header in ("姓名", "人员类别", "现所在党小组"):
         assert header in html
 

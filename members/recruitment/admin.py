@@ -47,7 +47,6 @@ class RecruitmentStepAdmin(NationalDataAdmin):
 class TimeRuleAdmin(NationalDataAdmin):
     list_display = ["code", "value", "unit", "effective_from", "source"]
     list_filter = ["code"]
-    date_hierarchy = "effective_from"
     fieldsets = [
         (
             None,
@@ -68,7 +67,6 @@ class RecruitmentRecordAdmin(BranchScopedAdmin):
     list_display = ["member", "step", "done_on", "reference", "document_name"]
     list_filter = ["step__stage", "step"]
     search_fields = ["member__name", "reference"]
-    date_hierarchy = "done_on"
     list_select_related = ["member", "step"]
     fields = [
         "member",

@@ -14,9 +14,34 @@
       var topic = form.querySelector("[name=topic]");
       if (topic && !topic.value && button.dataset.topic) topic.value = button.dataset.topic;
       var agenda = form.querySelector("[name=agenda]");
-      if (agenda) agenda.value = button.dataset.agenda;
+      if (agenda) {
+        agenda.value = button.dataset.agenda;
+        // The agenda sits under 更多（选填）: show what was filled in.
+        var more = agenda.closest("details");
+        if (more) more.open = true;
+      }
     });
   });
+  // The photo button says which file was chosen.
+  document.querySelectorAll(".photo-field").forEach(function (field) {
+    var input = field.querySelector("input[type=file]");
+    var chosen = field.querySelector(".photo-chosen");
+    input.addEventListener("change", function () {
+      chosen.textContent = input.files.length ? input.files[0].name : chosen.dataset.none;
+    });
+  });
+  // The save bar counts who is marked present.
+  var tally = document.querySelector("[data-present]");
+  function count() {
+    if (!tally) return;
+    tally.textContent = document.querySelectorAll(
+      '.attendance-row input[type=radio][value="present"]:checked'
+    ).length;
+  }
+  document.querySelectorAll(".attendance-row input[type=radio]").forEach(function (radio) {
+    radio.addEventListener("change", count);
+  });
+  count();
   // The reason box shows for those not present.
   document.querySelectorAll(".attendance-row").forEach(function (row) {
     var reason = row.querySelector(".reason");

@@ -23,9 +23,9 @@ def test_the_secretary_opens_the_changelists(world, secretary_client, name):
 
 
 @pytest.mark.parametrize("persona", ["leader_a", "member", "viewer"])
-def test_others_are_sent_to_the_admin_login(world, personas, persona):
+def test_others_are_refused_the_workbench(world, personas, persona):
     url = reverse("admin:activities_meeting_changelist")
-    assert personas[persona].get(url).status_code == 302
+    assert personas[persona].get(url).status_code == 403
 
 
 def test_the_meeting_list_shows_only_the_secretarys_branch(world, secretary_client):

@@ -20,6 +20,27 @@ PNG = base64.b64decode(
 )
 
 
+# WCAG's relative luminance and contrast ratio of an element's text on its background (the
+# first opaque background up its ancestors).
+CONTRAST_JS = """(element) => {
+  const rgb = (value) => value.match(/[\\d.]+/g).map(Number);
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  let back = element;
+  while (back && rgb(getComputedStyle(back).backgroundColor)[3] === 0) back = back.parentElement;
+  const bg = back ? rgb(getComputedStyle(back).backgroundColor) : [255, 255, 255];
+  const [a, b] = [luminance(rgb(getComputedStyle(element).color)), luminance(bg)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def contrast(locator) -> float:
+    return locator.evaluate(CONTRAST_JS)
+
+
 def assert_fits_the_phone(page: Page) -> None:
     width = page.evaluate("window.innerWidth")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -38,28 +59,45 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     phone.screenshot(path=artifacts_dir / "phone-1-home.png", full_page=True)
     phone.get_by_role("link", name="记录党小组会").click()
 
-    # 2. The form: type and group already chosen, today's date filled in.
+    # 2. The form, one screen: type and group fixed (the leader has one group), today's
+    # date filled in, the photo a large button; the rest folded under 更多（选填）.
     expect(phone.get_by_role("heading", level=1)).to_have_text("记录会议")
-    expect(phone.get_by_label("党小组")).to_have_value(str(world.group_a.pk))
+    expect(phone.locator("#meeting-fixed")).to_have_text("党小组会 A组")
+    expect(phone.locator("input[name=group]")).to_have_value(str(world.group_a.pk))
     today = timezone.localdate()
     expect(phone.get_by_label("日期")).to_have_value(today.isoformat())
+    expect(phone.get_by_label("议程")).to_be_hidden()
+    save = phone.get_by_role("button", name="保存并登记出勤")
+    expect(save).to_be_in_viewport()
     phone.get_by_role("button", name="集中学习").click()  # a usual agenda fills the agenda
+    expect(phone.get_by_label("议程")).to_be_visible()  # and unfolds it to show it
     expect(phone.get_by_label("议程")).to_have_value(
         "1. 组长传达支部近期工作安排\n2. 集中学习：\n3. 党员交流发言\n4. 组长小结"
     )
     phone.get_by_label("地点").fill("党员活动室")
     phone.get_by_label("主题").fill("学习党的二十届四中全会精神")
-    phone.get_by_label("照片或签到表").set_input_files(
-        {"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG}
+    photo = phone.get_by_label("拍照上传")
+    assert (photo.get_attribute("accept"), photo.get_attribute("capture")) == (
+        "image/*",
+        "environment",
     )
+    photo.set_input_files({"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG})
+    expect(phone.locator(".photo-chosen")).to_have_text("现场照片.png")
     assert_fits_the_phone(phone)
     phone.screenshot(path=artifacts_dir / "phone-2-form.png", full_page=True)
     phone.get_by_role("button", name="保存并登记出勤").click()
 
     # 3. Attendance: everyone present already; one tap and a reason for the exception.
     expect(phone.get_by_role("heading", level=1)).to_have_text("出勤登记")
+    expect(phone.locator(".attendance-tally")).to_have_text("实到 3 / 应到 3")
     row = phone.locator(".attendance-row", has_text="普通党员")
-    row.get_by_text("请假", exact=True).click()
+    excused = row.get_by_text("请假", exact=True)
+    assert contrast(excused) >= 4.5  # it reads outdoors, before and after it is chosen
+    excused.click()
+    phone.mouse.click(5, 5)  # away from the button: its own colours, not the hover's
+    assert contrast(excused) >= 4.5
+    expect(phone.locator(".attendance-tally")).to_have_text("实到 2 / 应到 3")
+    expect(phone.get_by_role("button", name="保存出勤")).to_be_in_viewport()
     row.get_by_role("textbox").fill("带学生参加区运动会")
     assert_fits_the_phone(phone)
     phone.screenshot(path=artifacts_dir / "phone-3-attendance.png", full_page=True)
@@ -87,4 +125,5 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     assert (excused.member, excused.reason) == (world.member, "带学生参加区运动会")
     assert meeting.attachments.get().original_name == "现场照片.png"
     assert meeting.created_by == world.leader_a.user
+    assert (meeting.host, meeting.recorder) == (world.leader_a, world.leader_a)
     assert isinstance(meeting.held_on, datetime.date)

@@ -286,7 +286,7 @@ def test_the_workbench_lists_the_branchs_documents_with_downloads(
 def test_others_cannot_open_the_workbench_list(personas, summary):
     url = reverse("admin:reports_yeardocument_changelist")
     for name in ("leader_a", "member", "viewer"):
-        assert personas[name].get(url).status_code == 302
+        assert personas[name].get(url).status_code == 403
 
 
 def test_the_pdf_states_every_figure_of_the_draft_as_the_records_give_it(
