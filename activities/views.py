@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +42,14 @@ from activities.forms import (
     MotionFormSet,
     agenda_templates,
 )
-from activities.models import GUEST_CATEGORIES, GUEST_TYPES, Election, MeetingType, Presence
+from activities.models import (
+    GUEST_CATEGORIES,
+    GUEST_TYPES,
+    Attendance,
+    Election,
+    MeetingType,
+    Presence,
+)
 from activities.selectors import attendance_summary, meeting_counts, open_make_ups
 from activities.votes import motion_problems, motion_result, quorum_of
 from branchsite.downloads import stored_file_response
@@ -62,6 +69,9 @@ def meeting_list(request, pk):
     form = MeetingFilterForm(request.GET, branch=branch, groups=groups, attendee=attendee)
     meetings = form.queryset().select_related(None).select_related("group")
     meetings = meeting_counts(meetings).order_by("-held_on", "-pk")
+    if roles.member is not None:  # "我：出席 / 请假 / 缺席" where the user was expected
+        own = Attendance.objects.filter(meeting=OuterRef("pk"), member=roles.member)
+        meetings = meetings.annotate(my_presence=Subquery(own.values("presence")[:1]))
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -84,6 +84,7 @@ def member_list(request, branch_pk):
         "can_export": can_export_roster(roles, branch),
         "limited_to_groups": group_ids is not None,
         "today": timezone.localdate(),
+        "filters_used": sum(1 for name in form.fields if request.GET.get(name)),
     }
     return render(request, "members/member_list.html", context)
 

@@ -42,6 +42,8 @@ def section_of(request, roles) -> str:
         return "members"
     if namespace == "activities":
         return "meetings" if name.startswith(MEETING_VIEWS) else "work"
+    if namespace == "reports" and name == "branch_charts":
+        return "home"
     if namespace == "reports":
         return "meetings" if name in ("meeting_minutes", "meeting_ledger") else "yearend"
     return ""

@@ -42,7 +42,7 @@ def home(request):
         # Rare: one person leading two groups. Their first group, the others linked there.
         return redirect("overview:group_detail", pk=min(roles.led_group_ids))
     if roles.member is not None:
-        return redirect(reverse("members:member_detail", kwargs={"pk": roles.member.pk}))
+        return redirect("overview:member_home")
     return render(request, "reports/home_unlinked.html")
 
 
@@ -63,6 +63,7 @@ def branch_detail(request, pk):
         **overview,
         **branch_meetings_panel(branch),
         "missing": owed.due,
+        "grid": owed.grid,
         "can_record": recordable_groups(roles, branch) is None,  # any meeting: the committee
         "dues_arrears": arrears(dues_members(branch), today=today),
         "dues_url": reverse("dues:branch", args=[branch.pk]),

@@ -3,7 +3,7 @@ reversed without a format, a name gives the report's default format."""
 
 from django.urls import path
 
-from reports import views
+from reports import charts_page, views
 from reports.yearend import plan_item_views
 from reports.yearend import views as yearend
 
@@ -20,6 +20,7 @@ def report_path(route: str, view, *, name: str, default: str) -> list:
 
 
 urlpatterns = [
+    path("branches/<int:pk>/charts/", charts_page.branch_charts, name="branch_charts"),
     *report_path(
         "meetings/<int:pk>/minutes", views.meeting_minutes, name="meeting_minutes", default="pdf"
     ),

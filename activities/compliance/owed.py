@@ -64,12 +64,13 @@ class Owed:
 
     due: list[MissingItem]
     missed: list[MissingItem]
+    grid: ComplianceGrid  # the school year's grid they come from (the overview's heat strip)
 
 
 def owed_now(branch: Branch, today: datetime.date, groups: Iterable | None = None) -> Owed:
     """`missing_now` and the school year's missed periods, from one grid (4 queries)."""
     grid = compliance_grid(branch, school_year_of(today), today, groups=groups)
-    return Owed(due=missing_in(grid, today), missed=missed_in(grid))
+    return Owed(due=missing_in(grid, today), missed=missed_in(grid), grid=grid)
 
 
 def missing_now(

@@ -41,6 +41,21 @@ def _school_year(request, today: datetime.date) -> int:
     return year if FIRST_SCHOOL_YEAR <= year <= current + 1 else current
 
 
+def by_month(grid) -> list[tuple]:
+    """The grid read month by month, for a phone: each month with, for every row that owes
+    something then, the period's cell (a quarter's cell shows under each of its months)."""
+    months = []
+    for month in grid.months:
+        entries = [
+            (row, cell)
+            for row in grid.rows
+            for cell in row.cells
+            if cell.period.contains(month.start) and cell.status != checks.CellStatus.NOT_REQUIRED
+        ]
+        months.append((month, entries))
+    return months
+
+
 @login_required
 def compliance(request, pk):
     branch, group_ids = _branch_and_groups(request, pk)
@@ -51,6 +66,7 @@ def compliance(request, pk):
     context = {
         "branch": branch,
         "grid": grid,
+        "by_month": by_month(grid),
         "missing": checks.missing_in(grid, today) if grid.is_current else None,
         "previous_year": school_year - 1 if school_year > FIRST_SCHOOL_YEAR else None,
         "next_year": school_year + 1 if school_year < current + 1 else None,

@@ -37,6 +37,37 @@ class TodoItem:
     def url(self) -> str:
         return reverse("recruitment:person", args=[self.member.pk])
 
+    @property
+    def step_url(self) -> str:
+        """The page that records the step this item asks for."""
+        return reverse("recruitment:record_step", args=[self.member.pk, STEP_OF_KIND[self.kind]])
+
+    def tag(self, today: datetime.date) -> str:
+        """The short state beside the sentence: "逾期 37 天", "12月20日前", "可办理"."""
+        if self.due_on is None:
+            return _("To record") if self.level != "info" else _("Ready")
+        if self.overdue:
+            return _("%(days)s days overdue") % {"days": max((today - self.due_on).days, 1)}
+        if self.level == "info":
+            return _("Ready")
+        return _("by %(day)s") % {"day": f"{self.due_on.month}月{self.due_on.day}日"}
+
+
+# The step that settles each kind of item.
+STEP_OF_KIND = {
+    "application": StepCode.APPLICATION,
+    "talk": StepCode.TALK,
+    "mentors": StepCode.MENTORS,
+    "review": StepCode.ACTIVIST_REVIEW,
+    "candidate": StepCode.CANDIDATE_CHOSEN,
+    "sponsors": StepCode.SPONSORS,
+    "training": StepCode.TRAINING,
+    "approval": StepCode.ADMISSION_APPROVAL,
+    "full_application": StepCode.FULL_APPLICATION,
+    "full_meeting": StepCode.FULL_MEETING,
+    "full_approval": StepCode.FULL_APPROVAL,
+}
+
 
 LEVEL_RANK = {"danger": 0, "warning": 1, "info": 2}
 

@@ -284,9 +284,11 @@ def pipeline(request, pk):
 @login_required
 def todo(request, pk):
     branch = get_branch_for_user(request, pk)
-    items = recruitment.recruitment_todo(branch)
+    today = timezone.localdate()
+    items = recruitment.recruitment_todo(branch, today)
     context = {
         "branch": branch,
+        "today": today,
         "items": items,
         "overdue_count": sum(item.overdue for item in items),
     }

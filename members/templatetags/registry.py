@@ -13,3 +13,9 @@ def masked_id(value):
 @register.filter
 def masked_phone(value):
     return mask_phone(value or "")
+
+
+@register.simple_tag
+def recruitment_tag(item, today) -> str:
+    """A recruitment to-do item's short state on `today` ("逾期 37 天", "12月20日前")."""
+    return item.tag(today)

@@ -224,3 +224,18 @@ def test_it_names_the_school_year_and_judges_the_yearly_duties_per_calendar_year
     assert "民主评议党员会议" not in html
     assert "（12月31日前）" in html  # period hints in full-width brackets
     assert "(12/31" not in html
+
+
+def test_on_a_phone_the_grid_reads_month_by_month(world, secretary_client):
+    held_on = first_month_day()
+    recorded_meeting(branch=world.branch, group=world.group_a, held_on=held_on)
+    response = secretary_client.get(compliance_url(world))
+    months = response.context["by_month"]
+    assert [month.start for month, _entries in months] == [
+        month.start for month in response.context["grid"].months
+    ]
+    first = dict(((row.kind, row.group), cell) for row, cell in months[0][1])
+    assert first[(MeetingType.GROUP, world.group_a)].status == CellStatus.HELD
+    html = response.content.decode()
+    phone = html[html.index('class="d-sm-none compliance-months"') :]
+    assert "✓ 已召开" in phone[: phone.index('class="card d-none d-sm-block"')]

@@ -4,6 +4,8 @@ are empty), search; a leader's form offers and returns their own groups only."""
 import datetime
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.filters import MeetingFilterForm
@@ -134,3 +136,38 @@ def test_an_attendee_also_sees_the_meetings_they_were_expected_at(world, meeting
         "甲组秋季学习",
         "甲组补充学习",
     ]
+
+
+def test_a_members_list_says_how_they_attended_each_meeting(world, member_client):
+    from activities.models import Presence
+    from tests.factories import recorded_meeting
+
+    recorded_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        held_on=datetime.date(timezone.localdate().year, 1, 9),
+        acting_user=world.leader_a.user,
+        absences={world.member: (Presence.EXCUSED, "外出培训")},
+    )
+    html = member_client.get(
+        reverse("activities:meeting_list", args=[world.branch.pk])
+    ).content.decode()
+    assert "我：请假" in html
+
+
+def test_the_review_filter_lists_the_records_waiting_whatever_their_year(world, secretary_client):
+    from activities.models import Meeting
+    from tests.factories import recorded_meeting
+
+    old = recorded_meeting(
+        branch=world.branch, group=world.group_a, held_on=datetime.date(2020, 5, 1)
+    )
+    done = recorded_meeting(
+        branch=world.branch, group=world.group_b, held_on=timezone.localdate().replace(day=1)
+    )
+    Meeting.objects.filter(pk=done.pk).update(reviewed_at=timezone.now())
+    url = reverse("activities:meeting_list", args=[world.branch.pk])
+    pending = secretary_client.get(url, {"review": "pending"}).context["page"]
+    assert [m.pk for m in pending] == [old.pk]
+    reviewed = secretary_client.get(url, {"review": "reviewed"}).context["page"]
+    assert [m.pk for m in reviewed] == [done.pk]

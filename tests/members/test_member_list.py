@@ -440,3 +440,19 @@ def test_only_the_committee_is_offered_the_roster_export(world, personas, person
     assert (
         reverse("reports:roster_export", args=[world.branch.pk]) in response.content.decode()
     ) is offered
+
+
+def test_on_a_phone_each_member_is_a_card_with_the_number_masked(world, secretary_client):
+    Member.objects.filter(pk=world.member.pk).update(phone="13912345678")
+    html = secretary_client.get(list_url(world)).content.decode()
+    cards = html[html.index('class="list-group d-sm-none mb-3 member-cards"') :]
+    cards = cards[: cards.index('<div class="card d-none d-sm-block">')]
+    assert world.member.name in cards and "139****5678" in cards
+    assert 'id="roster-filters"' in html and 'data-bs-target="#roster-filters"' in html
+
+
+def test_the_members_page_calls_the_number_with_a_tap_for_the_committee(world, personas):
+    Member.objects.filter(pk=world.member.pk).update(phone="13912345678")
+    url = reverse("members:member_detail", args=[world.member.pk])
+    assert 'href="tel:13912345678"' in personas["secretary"].get(url).content.decode()
+    assert "tel:" not in personas["leader_a"].get(url).content.decode()

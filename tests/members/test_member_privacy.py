@@ -44,7 +44,7 @@ def test_the_committee_and_the_member_themself_see_the_personal_data_in_full(
     assert response.context["show_personal_data"] is True
     html = response.content.decode()
     assert f"<td>{ID_NUMBER}</td>" in html
-    assert f"<td>{PHONE}</td>" in html
+    assert f'<td><a href="tel:{PHONE}" title="拨打">{PHONE}</a></td>' in html  # a tap calls
     assert ADDRESS in html
     assert "家庭住址" in html
     assert MASKED_ID not in html

@@ -120,3 +120,22 @@ def test_the_stat_cards_link_to_the_roster_filtered(world, secretary_client):
     listed = secretary_client.get(f"{roster}?category=probationary")
     assert listed.status_code == 200
     assert [m.name for m in listed.context["page"]] == [probationary.name]
+
+
+def test_the_heat_strip_marks_a_held_month(world, secretary_client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    recorded_meeting(
+        branch=world.branch,
+        group=world.group_a,
+        held_on=today.replace(day=1),
+        acting_user=world.leader_a.user,
+    )
+    response = secretary_client.get(reverse("overview:branch_detail", args=[world.branch.pk]))
+    html = response.content.decode()
+    strip = html[html.index('id="heat-strip"') :]
+    strip = strip[: strip.index("</section>")]
+    row = strip[strip.index("党小组会 · A组") :]
+    row = row[: row.index("</tr>")]
+    assert 'class="heat heat-held"' in row and "✓" in row

@@ -17,7 +17,7 @@ def landing_pages(world) -> dict[str, str]:
         "viewer": branch,
         "leader_a": reverse("overview:group_detail", args=[world.group_a.pk]),
         "leader_b": reverse("overview:group_detail", args=[world.group_b.pk]),
-        "member": reverse("members:member_detail", args=[world.member.pk]),
+        "member": reverse("overview:member_home"),
         "outsider": reverse("overview:branch_detail", args=[world.other_branch.pk]),
     }
 

@@ -1,6 +1,7 @@
 """The secretary's to-do list (待办), computed from the recorded steps and the time rules."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -312,3 +313,42 @@ def test_its_query_count_does_not_grow_with_people_or_steps(world, query_counter
     grow()  # with nobody at all, the records are not even asked for
     query_counter.assert_constant(lambda: recruitment_todo(world.branch, today), grow)
     query_counter.assert_constant(lambda: recruitment_pipeline(world.branch, today), grow)
+
+
+# --- the list's short tags and its buttons ------------------------------------------------
+
+
+def test_an_overdue_item_is_tagged_with_its_days_late_and_a_due_one_with_its_day(world):
+    late = recruit(world.branch, name="迟到")
+    record(late, "application", D(2025, 1, 15))
+    soon = recruit(world.branch, name="将到")
+    record(soon, "application", D(2025, 2, 10))
+    today = D(2025, 3, 24)
+
+    (late_item,) = items_for(late, today)
+    (soon_item,) = items_for(soon, D(2025, 2, 20))
+
+    assert late_item.tag(today) == "逾期 37 天"  # due 2025-02-15
+    assert soon_item.tag(D(2025, 2, 20)) == "3月10日前"
+
+
+def test_every_item_kind_links_to_the_page_that_records_its_step(world, secretary_client):
+    from members.recruitment.todo import STEP_OF_KIND
+
+    assert set(STEP_OF_KIND.values()) <= set(RecruitmentStep.objects.values_list("code", flat=True))
+    person = recruit(world.branch)
+    record(person, "application", D(2025, 1, 15))
+    (item,) = items_for(person, D(2025, 1, 25))
+    assert item.step_url == reverse("recruitment:record_step", args=[person.pk, "talk"])
+    assert secretary_client.get(item.step_url).status_code == 200
+
+
+def test_the_list_shows_the_tag_beside_the_sentence_with_a_record_button(world, secretary_client):
+    person = recruit(world.branch, name="申请人甲")
+    record(person, "application", D(2020, 1, 15))
+    html = secretary_client.get(
+        reverse("recruitment:todo", args=[world.branch.pk])
+    ).content.decode()
+    assert re.search(r'todo-tag">逾期 \d+ 天</span>', html)
+    assert "记录此步骤" in html
+    assert reverse("recruitment:record_step", args=[person.pk, "talk"]) in html

@@ -2,6 +2,7 @@
 without warnings to confirm), documents, the workbench, and query budgets."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -553,3 +554,15 @@ def test_cancelling_probation_is_recorded_from_the_persons_page(world, secretary
     probationary.refresh_from_db()
     assert probationary.exit_kind == "probation_cancelled"
     assert probationary.recruitment_records.filter(step__code="probation_cancelled").exists()
+
+
+def test_only_the_next_stages_steps_are_buttons(applicant, secretary_client):
+    html = secretary_client.get(reverse("recruitment:person", args=[applicant.pk])).content
+    html = html.decode()
+    buttons = re.findall(r'class="btn btn-outline-danger btn-sm" href="([^"]+)"', html)
+    late = re.findall(r'class="small text-secondary" href="([^"]+)"', html)
+    codes = {url.rstrip("/").rsplit("/", 1)[-1] for url in buttons}
+    steps = RecruitmentStep.objects.filter(code__in=codes)
+    assert buttons and late  # a few buttons, the other stages' steps as plain links
+    assert set(steps.values_list("stage", flat=True)) == {"applicant"}
+    assert len(buttons) < len(late)
