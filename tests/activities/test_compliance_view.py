@@ -234,7 +234,7 @@ def test_on_a_phone_the_grid_reads_month_by_month(world, secretary_client):
     assert [month.start for month, _entries in months] == [
         month.start for month in response.context["grid"].months
     ]
-    first = dict(((row.kind, row.group), cell) for row, cell in months[0][1])
+    first = {(row.kind, row.group): cell for row, cell in months[0][1]}
     assert first[(MeetingType.GROUP, world.group_a)].status == CellStatus.HELD
     html = response.content.decode()
     phone = html[html.index('class="d-sm-none compliance-months"') :]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from activities.models import Meeting, Presence
+from tests.browser.test_journeys import check, watch_console
 from tests.browser.test_leader_login import PHONE, assert_styled_in_chinese, log_in
 from tests.factories import PASSWORD
 
@@ -51,11 +52,12 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     live_server, transactional_db, world, new_page, failed_responses, artifacts_dir
 ):
     phone = new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    errors = watch_console(phone)
     log_in(phone, live_server.url, "leader_a", PASSWORD)
 
     # 1. Home (the group page): one button to record a group meeting.
     expect(phone.get_by_role("heading", level=1)).to_have_text("A组")
-    assert_fits_the_phone(phone)
+    check(phone, errors)
     phone.screenshot(path=artifacts_dir / "phone-1-home.png", full_page=True)
     phone.get_by_role("link", name="记录党小组会").click()
 
@@ -83,7 +85,7 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     )
     photo.set_input_files({"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG})
     expect(phone.locator(".photo-chosen")).to_have_text("现场照片.png")
-    assert_fits_the_phone(phone)
+    check(phone, errors)
     phone.screenshot(path=artifacts_dir / "phone-2-form.png", full_page=True)
     phone.get_by_role("button", name="保存并登记出勤").click()
 
@@ -99,7 +101,7 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
     expect(phone.locator(".attendance-tally")).to_have_text("实到 2 / 应到 3")
     expect(phone.get_by_role("button", name="保存出勤")).to_be_in_viewport()
     row.get_by_role("textbox").fill("带学生参加区运动会")
-    assert_fits_the_phone(phone)
+    check(phone, errors)
     phone.screenshot(path=artifacts_dir / "phone-3-attendance.png", full_page=True)
     phone.get_by_role("button", name="保存出勤").click()
 
@@ -114,7 +116,7 @@ def test_a_leader_logs_a_group_meeting_from_a_phone(
         " return img.complete && img.naturalWidth > 0; })()"
     )
     assert phone.evaluate("document.querySelector('#attachments img').naturalWidth") == 1
-    assert_fits_the_phone(phone)
+    check(phone, errors)
     assert_styled_in_chinese(phone, failed_responses)
     phone.screenshot(path=artifacts_dir / "phone-4-meeting.png", full_page=True)
 
