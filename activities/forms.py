@@ -122,11 +122,13 @@ class MeetingForm(forms.ModelForm):
     def _layout(self) -> Layout:
         first = [name for name in self.FIRST if name in self.fields]
         more = [name for name in self.fields if name not in self.FIRST]
-        folded_values = self.is_bound and any(self.errors.get(name) for name in more)
-        if not self.is_bound:
-            folded_values = any(
+        # Open when what is folded needs the user: an error in it, or a saved record's text.
+        if self.is_bound:
+            folded_values = any(name in self.errors for name in more)
+        else:
+            folded_values = bool(self.instance.pk) and any(
                 getattr(self.instance, name, None) not in (None, "") for name in more
-            ) and bool(self.instance.pk)
+            )
         items = []
         if self.fixed is not None:
             items.append(

@@ -59,8 +59,8 @@ class WorkbenchMixin:
         return super().add_view(request, form_url, {**title, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        wording = gettext("Edit %(name)s") if self.has_change_permission(request) else None
-        wording = wording or gettext("View %(name)s")
+        editable = self.has_change_permission(request)
+        wording = gettext("Edit %(name)s") if editable else gettext("View %(name)s")
         title = {"title": wording % {"name": self.model._meta.verbose_name}}
         return super().change_view(request, object_id, form_url, {**title, **(extra_context or {})})
 

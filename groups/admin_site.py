@@ -11,6 +11,11 @@ from branchsite.errors import RefusedForUser
 from groups.access import roles_for
 
 
+def refusal() -> RefusedForUser:
+    """Why someone signed in but outside the committee cannot open the workbench."""
+    return RefusedForUser(gettext("The workbench is for the branch committee."))
+
+
 class BranchAdminSite(admin.AdminSite):
     """The secretary's workbench. Committee members enter by their posts, not by is_staff."""
 
@@ -29,7 +34,7 @@ class BranchAdminSite(admin.AdminSite):
 
         def guarded(request, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
-                raise RefusedForUser(gettext("The workbench is for the branch committee."))
+                raise refusal()
             return inner(request, *args, **kwargs)
 
         return update_wrapper(guarded, inner)
@@ -37,7 +42,7 @@ class BranchAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         """The workbench signs people in through the site's own login page."""
         if request.user.is_authenticated and not self.has_permission(request):
-            raise RefusedForUser(gettext("The workbench is for the branch committee."))
+            raise refusal()
         if not request.user.is_authenticated:
             next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
             return redirect_to_login(next_url, reverse("login"))

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from activities.compliance import attendance_rate
 from activities.models import ActivityParticipant, Attendance, Presence
 from activities.selectors import open_make_ups
 from activities.work.selectors import work_figures
@@ -37,7 +38,8 @@ class Attended:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.present / self.expected) if self.expected else None
+        rate = attendance_rate(self.present, self.expected)
+        return None if rate is None else round(100 * rate)
 
 
 def attendance_of(member: Member, year: int) -> Attended:
