@@ -8,8 +8,19 @@ Variables (all optional unless noted):
                  PostgreSQL: postgres://USER:PASSWORD@HOST:5432/NAME
   TIME_ZONE      default Asia/Shanghai.
   MEDIA_ROOT     where uploads are kept, default ./media.
+
+Signing in (see docs/deploy.md):
+  LOGIN_FAILURE_LIMIT          wrong passwords before an account is locked, default 5.
+  LOGIN_ADDRESS_FAILURE_LIMIT  wrong passwords from one address before it is, default 30.
+  LOGIN_LOCKOUT_MINUTES        how long a lock lasts, default 30.
+  CLIENT_ADDRESS_HEADER        behind a reverse proxy, the header it sets to the client's
+                               address (X-Forwarded-For); unset, the connection's address.
+  SESSION_IDLE_MINUTES         a session ends after this long without a request, default 480.
+  SESSION_EXPIRE_AT_BROWSER_CLOSE  1 ends every session when the browser closes, default 0
+                               (the login page offers it per sign-in: 公用电脑).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "groups",
     "members",
     "activities",
@@ -64,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "branchsite.accounts.IdleSessionExpiry",
+    "branchsite.accounts.PasswordChangeRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "branchsite.urls"
@@ -103,6 +119,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Secretaries and committee members get their permissions from the organisation
     # data (who holds which post now), not from hand-maintained permission groups.
@@ -114,7 +132,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "branchsite.passwords.DemoPasswordValidator"},
 ]
+
+# Login lockout (django-axes, with branchsite.lockout's limit per account and per address).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "branchsite.lockout.BranchLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "branchsite.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "branchsite.lockout.client_address"
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
+AXES_RESET_ON_SUCCESS = True
+# The workbench is one branch's; a lock is lifted from the member's page (解除登录锁定) or,
+# for an address, by the site administrator (manage.py axes_reset_ip).
+AXES_ENABLE_ADMIN = False
+
+# A session ends after a working day without a request (branchsite.accounts.IdleSessionExpiry).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -4,17 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from branchsite import accounts
 from reports.overview import home
 
 urlpatterns = [
     path("", home, name="home"),
     # Password reset by e-mail is left out: schools' closed networks rarely have mail.
     # A forgotten password is reset by the site administrator.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

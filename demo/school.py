@@ -15,6 +15,7 @@ from activities.elections.services import election_save
 from activities.models import Election
 from branchsite.audit import audited_save
 from branchsite.dates import ONE_DAY, add_years
+from branchsite.passwords import DEMO_PASSWORD
 from demo.recruits import seed_demo_recruitment
 from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
 from groups.services import committee_term_start, group_leader_appoint, group_member_place
@@ -22,7 +23,7 @@ from members.models import Category, Education, Gender, Member
 from members.validators import id_check_character
 
 BRANCH_CODE = "fjyfx"
-DEFAULT_PASSWORD = "branchsite-demo"
+DEFAULT_PASSWORD = DEMO_PASSWORD
 GROUPS_FOUNDED = datetime.date(2016, 9, 1)
 
 GROUPS = [

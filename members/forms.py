@@ -205,6 +205,10 @@ class PasswordResetForm(_MemberForm):
     )
 
 
+class LoginUnlockForm(_MemberForm):
+    """Nothing to fill in: the confirmation page's button is the decision."""
+
+
 class MemberRegistryForm(forms.ModelForm):
     """The registry fields a secretary corrects from the member's page. The service saves;
     the model's own validation (identity number, dates) gives the messages."""

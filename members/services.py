@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from branchsite.audit import audited_note, audited_save
 from branchsite.dates import ONE_DAY, add_years
+from branchsite.lockout import account_unlock
 from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
 from members.models import (
     EXIT_GROUND_OUTCOMES,
@@ -251,8 +252,19 @@ def member_password_reset(*, member: Member, password: str, acting_user):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    # A member who forgot their password has often locked the account trying.
+    account_unlock(user.get_username())
     _record_on_member(member, _("Reset password"), acting_user)
     return user
+
+
+@transaction.atomic
+def member_login_unlock(*, member: Member, acting_user) -> None:
+    """Lift the lock that wrong passwords put on a member's account before it ends."""
+    if member.user is None:
+        raise ValidationError(_("%(name)s has no account yet.") % {"name": member.name})
+    account_unlock(member.user.get_username())
+    _record_on_member(member, _("Unlock the login"), acting_user)
 
 
 def _record_on_member(member: Member, reason: str, acting_user) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from branchsite.lockout import account_locked
 from groups import selectors as group_selectors
 from groups.access import roles_for
 from members import selectors, services
@@ -28,6 +29,7 @@ from members.dues.selectors import member_dues_card
 from members.evaluation import selectors as evaluation_selectors
 from members.forms import (
     AccountCreateForm,
+    LoginUnlockForm,
     MemberExitForm,
     MemberRegistryForm,
     MemberStatusForm,
@@ -234,6 +236,11 @@ def _password_reset(member, data, user):
     return gettext("%(name)s's password has been reset.") % {"name": member.name}
 
 
+def _login_unlock(member, data, user):
+    services.member_login_unlock(member=member, acting_user=user)
+    return gettext("%(name)s can log in again.") % {"name": member.name}
+
+
 # Each refusal says why an action does not apply to the member now, or returns None.
 
 
@@ -294,6 +301,14 @@ def _password_refusal(member):
     return None
 
 
+def _unlock_refusal(member):
+    if member.user_id is None:
+        return gettext("%(name)s has no account yet.") % {"name": member.name}
+    if not account_locked(member.user.get_username()):
+        return gettext("%(name)s's account is not locked.") % {"name": member.name}
+    return None
+
+
 # The actions that change a member's standing (转出, 停止党籍, 出党…): apart from the
 # harmless ones, behind "更多操作", each with its confirmation page.
 STATUS_ACTIONS = frozenset(
@@ -336,6 +351,16 @@ MEMBER_ACTIONS = {
         PasswordResetForm,
         _password_reset,
         _password_refusal,
+    ),
+    "unlock": MemberAction(
+        _("Unlock the login"),
+        LoginUnlockForm,
+        _login_unlock,
+        _unlock_refusal,
+        warning=_(
+            "The account was locked after too many wrong passwords. Unlock it when you know "
+            "the member made them; if not, reset the password instead."
+        ),
     ),
     "sanction": MemberAction(
         _("Record a disciplinary sanction"),
@@ -381,7 +406,7 @@ def member_action(request, pk, action):
     if refusal is not None:
         messages.warning(request, refusal)
         return redirect("members:member_detail", pk=member.pk)
-    form = spec.form_class(request.POST or None, member=member)
+    form = spec.form_class(request.POST if request.method == "POST" else None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             message = spec.perform(member, form.cleaned_data, request.user)

@@ -9,10 +9,12 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models.signals import post_migrate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from branchsite import staging
 from groups.models import CommitteeRole, GroupRole
@@ -113,6 +115,13 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def signs_in(client: Client, username: str, password: str) -> bool:
+    """Log `client` in through the login page, as a person does (and as the lockout sees:
+    `Client.login` passes no request, which django-axes refuses); whether it worked."""
+    client.post(reverse("login"), {"username": username, "password": password})
+    return SESSION_KEY in client.session
 
 
 def assert_matrix(personas, method, url, expected, data=None):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from groups import selectors
 from groups.models import Branch, BranchViewer, CommitteeRole, GroupLeadership
 from members.models import Category, Member
+from tests.conftest import signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -112,13 +113,13 @@ def test_it_links_the_accounts_to_their_members(demo):
 
 
 def test_it_lets_every_demo_account_log_in_with_the_default_password(demo):
-    refused = [u for u in ACCOUNTS if not Client().login(username=u, password=DEFAULT_PASSWORD)]
+    refused = [u for u in ACCOUNTS if not signs_in(Client(), u, DEFAULT_PASSWORD)]
     assert refused == []
 
 
 def test_it_shows_the_term_warning_on_the_overview(demo):
     client = Client()
-    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+    assert signs_in(client, "shuji", DEFAULT_PASSWORD)
 
     response = client.get(reverse("overview:branch_detail", args=[demo.pk]))
 
@@ -135,7 +136,7 @@ def test_it_prepares_the_next_election_with_more_candidates_than_seats(demo):
     assert election.meeting is None and election.term is None
     assert (election.seats, election.candidates.count()) == (5, 6)
     client = Client()
-    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+    assert signs_in(client, "shuji", DEFAULT_PASSWORD)
     page = client.get(reverse("activities:election", args=[election.pk])).content.decode()
     assert "筹备中：待召开党员大会" in page and "朱建平" in page
 
@@ -213,7 +214,7 @@ def test_it_plans_the_year_and_the_summary_reports_how_the_plans_went(demo):
 
 def test_the_secretarys_to_do_panel_has_every_kind_of_work_and_each_link_opens(demo):
     client = Client()
-    assert client.login(username="shuji", password=DEFAULT_PASSWORD)
+    assert signs_in(client, "shuji", DEFAULT_PASSWORD)
     response = client.get(reverse("overview:branch_detail", args=[demo.pk]))
     todo = {item.key: item for item in response.context["todo"]}
     assert set(todo) == {

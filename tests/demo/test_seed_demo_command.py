@@ -10,6 +10,7 @@ from django.test import Client
 from activities.models import Meeting
 from groups.models import Branch, GroupLeadership, GroupRole
 from members.models import Member
+from tests.conftest import signs_in
 from tests.demo.test_seed_demo import ACCOUNTS, DEFAULT_PASSWORD, row_counts, seed
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,8 @@ def test_it_sets_a_custom_password_on_every_account(settings):
     seed(password="another-secret-9")
 
     for username in ACCOUNTS:
-        assert Client().login(username=username, password="another-secret-9"), username
-        assert not Client().login(username=username, password=DEFAULT_PASSWORD), username
+        assert signs_in(Client(), username, "another-secret-9"), username
+        assert not signs_in(Client(), username, DEFAULT_PASSWORD), username
 
 
 def test_it_changes_nothing_when_run_twice(settings):
@@ -39,7 +40,7 @@ def test_it_changes_nothing_when_run_twice(settings):
     output = seed(password="another-secret-9")
     assert row_counts() == before
     assert "--password 只在创建演示学校时生效" in output
-    assert Client().login(username="shuji", password=DEFAULT_PASSWORD)
+    assert signs_in(Client(), "shuji", DEFAULT_PASSWORD)
     assert before["members.Member"] == 38  # 33 Party members and 5 people in recruitment
     assert before["members.HistoricalMember"] >= 33
 

@@ -22,6 +22,7 @@ from members.models import (
     TransferDirection,
     TransferState,
 )
+from tests.conftest import signs_in
 from tests.factories import PASSWORD, member_in_group
 
 EXPECTED = {
@@ -229,7 +230,7 @@ def test_the_secretary_creates_an_account_and_the_new_leader_logs_in_to_their_gr
     )
 
     client = Client()
-    assert client.login(username="xinzuzhang", password="Qiyue-1921-hongchuan")
+    assert signs_in(client, "xinzuzhang", "Qiyue-1921-hongchuan")
     landing = client.get("/", follow=True)
     assert landing.redirect_chain[-1][0] == reverse(
         "overview:group_detail", args=[world.group_b.pk]
@@ -258,7 +259,7 @@ def test_the_secretary_resets_a_members_password(world, secretary_client):
         action_url(world.member, "password"), {"password": "Xin-mima-2026-11"}
     )
     assert response.status_code == 302
-    assert Client().login(username="member", password="Xin-mima-2026-11")
+    assert signs_in(Client(), "member", "Xin-mima-2026-11")
 
 
 def test_the_secretary_cannot_reset_their_own_or_a_staff_password_here(world, secretary_client):
@@ -273,7 +274,7 @@ def test_the_secretary_cannot_reset_their_own_or_a_staff_password_here(world, se
         "members:member_detail", args=[world.leader_b.pk]
     )
     assert "由本人或系统管理员修改" in response.content.decode()
-    assert Client().login(username="leader_b", password=PASSWORD)
+    assert signs_in(Client(), "leader_b", PASSWORD)
 
 
 @pytest.mark.parametrize("persona", ["leader_a", "member", "viewer"])
@@ -282,7 +283,7 @@ def test_only_the_committee_resets_passwords(world, personas, persona):
         action_url(world.member, "password"), {"password": "Xin-mima-2026-11"}
     )
     assert response.status_code == 403
-    assert not Client().login(username="member", password="Xin-mima-2026-11")
+    assert not signs_in(Client(), "member", "Xin-mima-2026-11")
 
 
 @pytest.mark.parametrize("action", ["suspend", "exit", "transfer-out"])

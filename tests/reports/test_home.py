@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import signs_in
 from tests.factories import PASSWORD, UserFactory
 
 NOT_LINKED = "您的账号尚未关联党员信息"
@@ -111,7 +112,7 @@ def test_an_inactive_account_cannot_log_in(world):
 
 def test_logging_out_is_a_post_that_ends_the_session(world):
     client = Client()
-    assert client.login(username="member", password=PASSWORD)
+    assert signs_in(client, "member", PASSWORD)
 
     assert client.get(reverse("logout")).status_code == 405
     assert client.get("/").status_code == 302  # still logged in: sent to the own record
@@ -145,7 +146,7 @@ def test_the_password_change_page_sends_anonymous_visitors_to_login(world, anony
 
 def test_changing_the_password_keeps_the_user_logged_in_and_the_new_one_works(world):
     client = Client()
-    assert client.login(username="member", password=PASSWORD)
+    assert signs_in(client, "member", PASSWORD)
     new_password = "a-new-and-longer-secret-2026"
 
     response = client.post(
@@ -163,7 +164,7 @@ def test_changing_the_password_keeps_the_user_logged_in_and_the_new_one_works(wo
     user = get_user_model().objects.get(username="member")
     assert user.check_password(new_password)
     assert not user.check_password(PASSWORD)
-    assert Client().login(username="member", password=new_password)
+    assert signs_in(Client(), "member", new_password)
 
 
 def test_password_reset_by_email_is_not_offered(world, anonymous, member_client):
