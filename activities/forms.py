@@ -23,6 +23,7 @@ from activities.models import (
 from activities.services import Absence
 from branchsite.dates import ONE_DAY
 from branchsite.widgets import DateInput
+from groups.models import CommitteeMembership
 from members.models import Member
 
 
@@ -90,6 +91,8 @@ class MeetingForm(forms.ModelForm):
         self.fields["group"].queryset = group_choices
         self.fields["group"].empty_label = gettext("— not a group meeting —")
         people = Member.objects.on_roll().filter(branch=branch).order_by("name")
+        if groups is not None:
+            people = people.filter(self._leaders_choice(group_choices))
         for name in ("host", "recorder"):
             self.fields[name].queryset = people
         self.fields["held_on"].initial = timezone.localdate()
@@ -115,6 +118,18 @@ class MeetingForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = self._layout()
+
+    def _leaders_choice(self, group_choices) -> Q:
+        """Who may host or record a group leader's meeting: the group's members (those
+        expected at it), the committee, and whoever the saved record already names."""
+        in_group = Member.objects.in_groups(group_choices).values("pk")
+        on_committee = (
+            CommitteeMembership.objects.current()
+            .filter(term__branch=self.branch)
+            .values("member_id")
+        )
+        named = [pk for pk in (self.instance.host_id, self.instance.recorder_id) if pk]
+        return Q(pk__in=in_group) | Q(pk__in=on_committee) | Q(pk__in=named)
 
     # What a leader fills in on the spot comes first; the rest folds under 更多（选填）.
     FIRST = ("kind", "group", "held_on", "held_for_year", "place", "topic", "photo")

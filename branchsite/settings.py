@@ -9,6 +9,10 @@ Variables (all optional unless noted):
   TIME_ZONE      default Asia/Shanghai.
   MEDIA_ROOT     where uploads are kept, default ./media.
 
+HTTPS (see docs/deploy.md):
+  HTTPS          1 turns on the redirect to HTTPS, secure cookies and HSTS.
+  SECURE_PROXY_SSL_HEADER  behind a proxy that ends HTTPS, its header (X-Forwarded-Proto).
+
 Signing in (see docs/deploy.md):
   LOGIN_FAILURE_LIMIT          wrong passwords before an account is locked, default 5.
   LOGIN_ADDRESS_FAILURE_LIMIT  wrong passwords from one address before it is, default 30.
@@ -189,10 +193,19 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS (docs/deploy.md). HTTPS=1 turns on all of these; each can be set apart, e.g.
+# SECURE_HSTS_INCLUDE_SUBDOMAINS=0 when other sites under the domain still speak plain HTTP.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# Behind a reverse proxy that ends HTTPS, the header it sets to say so (X-Forwarded-Proto);
+# only ever set when the proxy overwrites that header on every request.
+if proxy_ssl_header := env_str("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
 
 # Roster import (党员花名册): a file larger than this is refused before it is opened, one with
 # more data rows is refused after reading its dimensions. A branch has ≤50 members; the

@@ -4,6 +4,8 @@ import os
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.fields.files import FieldFile
 
 
 def sniffed_extension(file) -> str | None:
@@ -52,3 +54,19 @@ def check_upload(file, *, types: dict[str, str], limit: int, messages: dict[str,
             messages["content"] % {"type": extension.lstrip(".").upper()}, code="content"
         )
     return types[extension]
+
+
+class CheckedFieldFile(FieldFile):
+    @property
+    def url(self) -> str:
+        self._require_file()
+        return self.instance.download_url()
+
+
+class CheckedFileField(models.FileField):
+    """A FileField whose links lead to its model's access-checked view (the model's
+    `download_url()`), never to the storage's own address: every link to an upload, the
+    workbench's and Django's widgets' included, passes a permission check. MEDIA_URL is
+    served by nothing."""
+
+    attr_class = CheckedFieldFile

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -37,6 +35,5 @@ urlpatterns = [
 
 handler403 = "branchsite.errors.permission_denied"
 handler404 = "branchsite.errors.page_not_found"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads are never served at MEDIA_URL, not even in development: each kind has its own
+# access-checked view (branchsite.uploads.CheckedFileField).

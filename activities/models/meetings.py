@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branchsite.uploads import check_upload
+from branchsite.uploads import CheckedFileField, check_upload
 from groups.models import Branch, PartyGroup
 from members.models import Category, Member
 
@@ -453,7 +454,7 @@ class Attachment(StoredFile):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("meeting")
     )
-    file = models.FileField(_("file"), upload_to=meeting_attachment_path)
+    file = CheckedFileField(_("file"), upload_to=meeting_attachment_path)
 
     history = HistoricalRecords()
 
@@ -461,3 +462,6 @@ class Attachment(StoredFile):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["meeting", "pk"]
+
+    def download_url(self) -> str:
+        return reverse("activities:attachment", args=[self.pk])

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.models.meetings import StoredFile
+from branchsite.uploads import CheckedFileField
 from groups.models import Branch, PartyGroup
 from members.models import Member
 
@@ -368,7 +370,7 @@ class ActivityPhoto(StoredFile):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("activity")
     )
-    file = models.FileField(_("file"), upload_to=activity_photo_path)
+    file = CheckedFileField(_("file"), upload_to=activity_photo_path)
 
     history = HistoricalRecords()
 
@@ -376,3 +378,6 @@ class ActivityPhoto(StoredFile):
         verbose_name = _("activity photo")
         verbose_name_plural = _("activity photos")
         ordering = ["activity", "pk"]
+
+    def download_url(self) -> str:
+        return reverse("activities:work_photo", args=[self.pk])

@@ -12,12 +12,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branchsite.dates import long_date
-from branchsite.uploads import check_upload
+from branchsite.uploads import CheckedFileField, check_upload
 from members.models.registry import Category, Member
 
 RECRUITMENT_DOCUMENT_TYPES = {
@@ -247,7 +248,7 @@ class RecruitmentRecord(models.Model):
     people = models.ManyToManyField(
         Member, blank=True, related_name="recruitment_roles", verbose_name=_("people involved")
     )
-    document = models.FileField(
+    document = CheckedFileField(
         _("document"),
         upload_to=recruitment_document_path,
         max_length=200,
@@ -301,3 +302,6 @@ class RecruitmentRecord(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.step.name} · {long_date(self.done_on)}"
+
+    def download_url(self) -> str:
+        return reverse("recruitment:document", args=[self.pk])

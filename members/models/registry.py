@@ -267,9 +267,14 @@ class Member(models.Model):
                 fields=["id_number"],
                 condition=~Q(id_number=""),
                 name="member_id_number_unique",
+                # Unique across the deployment, so that a person moves between branches by
+                # transfer, never by a second record. The message names no branch: a
+                # secretary learns only that the number is taken.
                 violation_error_message=_(
-                    "Another member already has this identity number; look them up instead of "
-                    "adding them twice."
+                    "This identity number is already registered on this site. If the person "
+                    "is in your branch, find them in the roster instead of adding them again; "
+                    "if they come from another Party organisation, they move by the transfer "
+                    "of their membership."
                 ),
             ),
             models.CheckConstraint(

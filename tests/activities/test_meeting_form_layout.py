@@ -107,3 +107,41 @@ def test_editing_a_record_with_minutes_shows_them_unfolded(leader_a_client, worl
     meeting.save()
     html = leader_a_client.get(reverse("activities:meeting_edit", args=[meeting.pk])).content
     assert 'class="mb-3 meeting-more" open' in html.decode()
+
+
+def test_a_leader_chooses_host_and_recorder_among_the_groups_members_and_the_committee(
+    leader_a_client, secretary_client, world
+):
+    from groups.models import CommitteeRole
+    from members.models import Member
+    from tests.factories import CommitteeMembershipFactory, member_in_group
+
+    organiser = member_in_group(world.group_b, name="乙组组织委员")
+    term = world.secretary.committee_posts.get().term
+    CommitteeMembershipFactory(term=term, member=organiser, role=CommitteeRole.ORGANISATION)
+    url = reverse("activities:meeting_create", args=[world.branch.pk])
+
+    offered = leader_a_client.get(url).context["form"].fields["host"].queryset
+    in_group_a = set(Member.objects.in_groups([world.group_a]))
+    assert set(offered) == in_group_a | {organiser}
+    assert world.leader_b not in set(offered)
+    for name in ("host", "recorder"):
+        field = leader_a_client.get(url).context["form"].fields[name]
+        assert set(field.queryset) == set(offered)
+
+    everyone = secretary_client.get(url).context["form"].fields["host"].queryset
+    assert world.leader_b in set(everyone)
+
+    response = leader_a_client.post(
+        url,
+        {
+            "kind": "group",
+            "group": world.group_a.pk,
+            "held_on": "2026-10-15",
+            "place": "会议室",
+            "topic": "学习",
+            "host": world.leader_b.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "host" in response.context["form"].errors

@@ -26,7 +26,10 @@ pytestmark = pytest.mark.django_db
 
 # GB 11643's own example: a woman born on 31 December 1949.
 WOMAN_1949 = "11010519491231002X"
-ID_TAKEN = "已有党员使用这个公民身份号码，请查找该党员，不要重复录入。"
+ID_TAKEN = (
+    "这个公民身份号码已在本系统登记。若是本支部的党员，请在花名册中查找，不要重复录入；"
+    "若从其他党组织转入，请通过组织关系转接办理。"
+)
 LOST_CONTACT_NEEDS_DATE = "请填写失联日期。"
 MOBILE_NEEDS_DESTINATION = "请填写流动去向。"
 EXIT_NEEDS_KIND_AND_DATE = "已出党的党员须填写出党方式和日期；其他状态不填出党方式。"
@@ -141,9 +144,13 @@ def test_the_same_number_typed_with_a_lower_case_x_is_still_a_duplicate(branch):
 
 
 def test_the_identity_number_is_unique_across_branches(branch):
-    MemberFactory(branch=BranchFactory(), id_number=WOMAN_1949, birth_date=None)
+    other = BranchFactory(name="另一所学校党支部")
+    MemberFactory(branch=other, name="别校党员", id_number=WOMAN_1949, birth_date=None)
     moved_in = new_member(branch, id_number=WOMAN_1949, gender=Gender.FEMALE)
     assert_refused(moved_in, ID_TAKEN)
+    # The message names neither the other branch nor its member.
+    said = " ".join(all_messages(moved_in))
+    assert "另一所学校" not in said and "别校党员" not in said
 
 
 def test_any_number_of_members_may_have_no_identity_number(branch):
