@@ -7,6 +7,8 @@ foreign-key choices and the choices listed in filters. A record of another branc
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -14,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from branchsite.forms import BoundedModelMultipleChoiceField, within_key_range
 from groups.access import roles_for
 
 
@@ -34,6 +37,10 @@ class BranchChoicesMixin:
     }
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         path = self.scoped_foreign_keys.get(db_field.name)
         branch_ids = managed_branch_ids(request)
@@ -41,13 +48,65 @@ class BranchChoicesMixin:
             field.queryset = field.queryset.filter(**{f"{path}__in": branch_ids})
         return field
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-class WorkbenchMixin:
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, which looks up the submitted value to show it again and
+    fails on one that is not a key ("abc"): such a value is shown as nothing chosen, and
+    the form's own field says it is not a valid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        key_field = self.field.remote_field.model._meta.get_field(
+            self.field.remote_field.field_name
+        )
+        valid = []
+        for item in value:
+            try:
+                key_field.to_python(item)
+            except ValidationError:
+                continue
+            if within_key_range(item):
+                valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SearchLimitMixin:
+    """A search longer than `search_limit` is cut: no name or number is longer, and SQLite
+    refuses a LIKE pattern of 50,000 characters."""
+
+    search_limit = 100
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term[: self.search_limit])
+
+
+class WholeRecordConstraints:
+    """Admin form mixin: the model's constraints are checked over the whole record, not only
+    over the fields the form edits. Django skips a constraint that involves a read-only field
+    (a group meeting's type), and the save would then fail in the service with a 500."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            self.instance.validate_constraints(exclude=set(self.errors))
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class WorkbenchMixin(SearchLimitMixin):
     """The workbench's wording and pace: titles that name the thing ("党员", "新增党员",
     "编辑党员") instead of the stock "选择 党员 来修改", 25 rows a page, and no date
     drill-down (its year list reads the whole table and runs back to the oldest record)."""
 
     list_per_page = 25
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (WholeRecordConstraints, form), {})
+
     date_hierarchy = None
 
     def changelist_view(self, request, extra_context=None):

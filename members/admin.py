@@ -42,7 +42,8 @@ class CurrentGroupFilter(admin.SimpleListFilter):
         return [(str(group.pk), group.name) for group in groups]
 
     def queryset(self, request, queryset):
-        if self.value():
+        # Only a group the filter offers; a tampered value ("abc") filters nothing.
+        if self.value() in {pk for pk, _name in self.lookup_choices}:
             return queryset.in_groups([self.value()])
         return queryset
 

@@ -36,7 +36,7 @@ class RosterFilterForm(forms.Form):
         (Status.DECEASED, _("Deceased")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     group = forms.ModelChoiceField(
         label=_("Party group"),
         queryset=PartyGroup.objects.none(),

@@ -8,11 +8,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from groups.admin_scoping import BranchScopedAdmin, managed_branch_ids
+from groups.admin_scoping import BranchScopedAdmin, SearchLimitMixin, managed_branch_ids
 from members.models import RecruitmentRecord, RecruitmentStep, TimeRule
 
 
-class NationalDataAdmin(SimpleHistoryAdmin):
+class NationalDataAdmin(SearchLimitMixin, SimpleHistoryAdmin):
     """Readable by every committee member, changed by the site administrator only."""
 
     def has_add_permission(self, request):

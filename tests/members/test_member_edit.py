@@ -100,7 +100,7 @@ def test_an_identity_number_already_used_is_refused(world, secretary_client):
         ),
     )
     assert response.status_code == 200
-    assert "已有党员使用这个公民身份号码" in response.content.decode()
+    assert "这个公民身份号码已在本系统登记" in response.content.decode()
     world.member.refresh_from_db()
     assert world.member.id_number != "11010519491231002X"
 
