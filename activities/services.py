@@ -31,6 +31,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.audit import audited_bulk_create, audited_delete, audited_save
+from branchsite.uploads import reencoded
 from groups.models import CommitteeMembership, GroupMembership
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Sanction, Status
 
@@ -283,6 +284,7 @@ def meeting_motions_save(
 def attachment_add(*, meeting: Meeting, upload, acting_user) -> Attachment:
     """Attach a photo or a scan after checking its size and its real type."""
     content_type = validate_meeting_attachment(upload)
+    upload = reencoded(upload)
     attachment = Attachment(
         meeting=meeting,
         original_name=upload.name[:200],

@@ -1,11 +1,16 @@
 """What an uploaded file really is, read from its first bytes rather than its name."""
 
+import io
 import os
+import warnings
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 
 def sniffed_extension(file) -> str | None:
@@ -53,7 +58,68 @@ def check_upload(file, *, types: dict[str, str], limit: int, messages: dict[str,
         raise ValidationError(
             messages["content"] % {"type": extension.lstrip(".").upper()}, code="content"
         )
+    if sniffed in IMAGE_FORMATS:
+        _decoded_image(file)
     return types[extension]
+
+
+# A phone photo is 12 to 50 megapixels; more is a picture made to exhaust the server's memory
+# when decoded (a "decompression bomb"), refused before its pixels are read.
+MAX_IMAGE_PIXELS = 80_000_000
+IMAGE_FORMATS = {".jpg": "JPEG", ".png": "PNG"}
+
+
+def _decoded_image(file) -> Image.Image:
+    """The image in `file`, decoded in full, or a ValidationError: a picture whose data is
+    broken, or whose size would exhaust memory."""
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns from 89 megapixels and refuses from twice that; the limit below
+            # is ours, and lower.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(file)
+        if image.width * image.height > MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _(
+                    "The picture is %(width)s×%(height)s pixels, too large to keep; send a "
+                    "smaller copy."
+                )
+                % {"width": image.width, "height": image.height},
+                code="too_many_pixels",
+            )
+        image.load()
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            _("The picture is too large to keep; send a smaller copy."), code="too_many_pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            _("The picture cannot be read; it may be damaged. Take or save it again."),
+            code="broken_image",
+        ) from error
+    finally:
+        file.seek(0)
+    return image
+
+
+def reencoded(upload):
+    """What is kept of an upload: a photo decoded and written again, which keeps its pixels
+    (turned the way the phone held it) and drops whatever else the file carried: hidden
+    data after a valid header, and the EXIF block with the phone's location. Other files
+    are kept as they came."""
+    extension = sniffed_extension(upload)
+    if extension not in IMAGE_FORMATS:
+        return upload
+    image = ImageOps.exif_transpose(_decoded_image(upload))
+    output = io.BytesIO()
+    if IMAGE_FORMATS[extension] == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        image.save(output, "JPEG", quality=90, optimize=True)
+    else:
+        image.save(output, "PNG", optimize=True)
+    return ContentFile(output.getvalue(), name=upload.name)
 
 
 class CheckedFieldFile(FieldFile):

@@ -20,6 +20,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.audit import audited_delete, audited_save
+from branchsite.uploads import reencoded
 from members.models import Member
 
 # What a field of another kind is reset to, so a row holds only its own kind's values.
@@ -106,6 +107,7 @@ def activity_save(
 def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPhoto:
     """Keep a photo of the activity after checking its size and its real type."""
     content_type = validate_meeting_attachment(upload)
+    upload = reencoded(upload)
     photo = ActivityPhoto(
         activity=activity,
         original_name=upload.name[:200],

@@ -11,9 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from branchsite.audit import audited_save
+from branchsite.uploads import reencoded
 from groups.models import Branch, PartyGroup
 from groups.services import group_member_place
-from members.models import Category, ExitKind, Member, RecruitmentRecord, RecruitmentStep
+from members.models import (
+    Category,
+    ExitKind,
+    Member,
+    RecruitmentRecord,
+    RecruitmentStep,
+    validate_recruitment_document,
+)
 from members.recruitment.checks import (
     StepInput,
     recruitment_step_check,
@@ -93,7 +101,9 @@ def recruitment_step_record(
         warnings="\n".join(warnings),
     )
     if document:
-        record.document = document
+        # Checked before it is decoded; a photo of a document is then written again.
+        validate_recruitment_document(document)
+        record.document = reencoded(document)
         record.document_name = os.path.basename(document.name)[-200:]
     audited_save(record, acting_user=acting_user)
     if entry.people:

@@ -27,8 +27,18 @@ D = datetime.date
 LONG_AFTER = D(2100, 1, 1)
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+
+
+def picture(kind: str) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = picture("PNG")
+JPEG = picture("JPEG")
 
 
 def docx_bytes(*, word: bool = True) -> bytes:
