@@ -7,7 +7,6 @@ or anyone could pick the address their failures count against.
 """
 
 import ipaddress
-from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -64,10 +63,6 @@ class BranchLockoutHandler(AxesDatabaseHandler):
         return self.reset_attempts(username=get_client_username(request, credentials))
 
 
-def cool_off() -> timedelta:
-    return settings.AXES_COOLOFF_TIME
-
-
 def locked_out(request, original_response=None, credentials=None):
     """The login page again, with what was typed, saying until when logins are refused and
     who can lift the lock sooner."""
@@ -75,8 +70,8 @@ def locked_out(request, original_response=None, credentials=None):
     form = SignInForm(request, initial={"username": username})
     context = {
         "form": form,
-        "locked_until": timezone.localtime() + cool_off(),
-        "locked_minutes": int(cool_off().total_seconds() // 60),
+        "locked_until": timezone.localtime() + settings.AXES_COOLOFF_TIME,
+        "locked_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "locked_by_address": getattr(request, "locked_by_address", False),
         "next": request.POST.get("next", ""),
     }
@@ -86,7 +81,7 @@ def locked_out(request, original_response=None, credentials=None):
 def account_locked(username: str) -> bool:
     """Whether the account is locked now by its own wrong passwords (not by its address)."""
     recent = AccessAttempt.objects.filter(
-        username=username, attempt_time__gte=timezone.now() - cool_off()
+        username=username, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
     )
     failures = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
     return failures >= settings.AXES_FAILURE_LIMIT

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_migrate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -122,6 +123,29 @@ def signs_in(client: Client, username: str, password: str) -> bool:
     `Client.login` passes no request, which django-axes refuses); whether it worked."""
     client.post(reverse("login"), {"username": username, "password": password})
     return SESSION_KEY in client.session
+
+
+def admin_form_data(response) -> dict:
+    """The POST data an unchanged admin add or change form would send, inlines included
+    (uploaded files are left out: a client cannot send a stored file back)."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False or isinstance(value, FieldFile):
+                continue
+            if isinstance(value, (list, tuple)):
+                data[form.add_prefix(name)] = [str(getattr(v, "pk", v)) for v in value]
+            else:
+                data[form.add_prefix(name)] = str(getattr(value, "pk", value))
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
 
 
 def assert_matrix(personas, method, url, expected, data=None):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole, PartyGroup
 from members.models import Member
+from tests.conftest import admin_form_data
 from tests.factories import (
     BranchFactory,
     CommitteeMembershipFactory,
@@ -28,29 +29,6 @@ CHANGELISTS = [
     "admin:groups_groupleadership_changelist",
     "admin:groups_committeeterm_changelist",
 ]
-
-
-def admin_form_data(response) -> dict:
-    """The POST data an unchanged admin change form would send, inlines included."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if hasattr(value, "pk"):
-                value = value.pk
-            if isinstance(value, datetime.date):
-                value = value.isoformat()
-            data[form.add_prefix(name)] = value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def rows(response) -> list:

@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from groups.models import Branch
+from tests.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -64,28 +65,6 @@ def changelist_url(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
-def form_data(response) -> dict:
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if hasattr(value, "pk"):
-                value = value.pk
-            if isinstance(value, (list, tuple)):
-                value = [getattr(v, "pk", v) for v in value]
-            data[form.add_prefix(name)] = value if isinstance(value, list) else str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
 def test_tampered_list_parameters_never_give_a_500(secretary):
     rng = random.Random(14)
     failures = []
@@ -131,7 +110,7 @@ def test_hostile_form_fields_never_give_a_500(secretary):
             form_page = secretary.get(url)
             if form_page.status_code != 200 or "adminform" not in form_page.context:
                 continue
-            baseline = form_data(form_page)
+            baseline = admin_form_data(form_page)
             names = sorted(set(baseline) | set(form_page.context["adminform"].form.fields))
             for name in names:
                 for value in [rng.choice(HOSTILE)]:
@@ -156,7 +135,7 @@ def test_clearing_a_group_meetings_group_in_the_workbench_is_refused_with_a_mess
 
     meeting = Meeting.objects.filter(branch=demo, kind=MeetingType.GROUP).first()
     url = reverse("admin:activities_meeting_change", args=[meeting.pk])
-    response = secretary.post(url, {**form_data(secretary.get(url)), "group": ""})
+    response = secretary.post(url, {**admin_form_data(secretary.get(url)), "group": ""})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     meeting.refresh_from_db()
