@@ -22,6 +22,7 @@ from activities.models import (
 )
 from activities.services import Absence
 from branchsite.dates import ONE_DAY
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from groups.models import CommitteeMembership
 from members.models import Member
@@ -34,7 +35,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(EditStampMixin, forms.ModelForm):
     """The record of a meeting. A group leader records meetings of their own groups only;
     the committee records any meeting of the branch."""
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -193,6 +194,7 @@ def meeting_detail(request, pk):
 
 
 @login_required
+@transaction.atomic
 def meeting_edit(request, pk):
     meeting = get_meeting_for_editor(request, pk)
     groups = recordable_groups(roles_for(request.user), meeting.branch)

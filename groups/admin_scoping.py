@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from branchsite.editing import EditStampMixin
 from branchsite.forms import BoundedModelMultipleChoiceField, within_key_range
 from groups.access import roles_for
 
@@ -105,7 +106,7 @@ class WorkbenchMixin(SearchLimitMixin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (WholeRecordConstraints, form), {})
+        return type(form.__name__, (EditStampMixin, WholeRecordConstraints, form), {})
 
     date_hierarchy = None
 

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from groups.models import PartyGroup
 from members.models import (
@@ -209,7 +210,7 @@ class LoginUnlockForm(_MemberForm):
     """Nothing to fill in: the confirmation page's button is the decision."""
 
 
-class MemberRegistryForm(forms.ModelForm):
+class MemberRegistryForm(EditStampMixin, forms.ModelForm):
     """The registry fields a secretary corrects from the member's page. The service saves;
     the model's own validation (identity number, dates) gives the messages."""
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -420,6 +421,7 @@ def member_action(request, pk, action):
 
 
 @login_required
+@transaction.atomic
 def member_edit(request, pk):
     """A committee member corrects the registry fields of one member (the category, status,
     groups and posts move through their own steps and actions)."""

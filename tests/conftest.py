@@ -6,6 +6,7 @@ secretary of another branch. Each persona is a logged-in Django test client.
 """
 
 import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -141,10 +142,13 @@ def admin_form_data(response) -> dict:
                 data[form.add_prefix(name)] = str(getattr(value, "pk", value))
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         add(inline.formset.management_form)
         for form in inline.formset.forms:
             add(form)
+    stamp = re.search(r'name="edit_stamp" value="([^"]+)"', response.content.decode())
+    if stamp:
+        data["edit_stamp"] = stamp[1]
     return data
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Election, Meeting, MeetingType
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from groups.models import CommitteeRole
 from members.models import Category, Member
@@ -17,7 +18,7 @@ class MemberChoices(forms.ModelMultipleChoiceField):
         return member.name
 
 
-class ElectionForm(forms.ModelForm):
+class ElectionForm(EditStampMixin, forms.ModelForm):
     """The election: its meeting, what it elects, the seats and the candidates."""
 
     candidates = MemberChoices(
@@ -108,7 +109,7 @@ class RoundForm(forms.Form):
         return cleaned
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(EditStampMixin, forms.ModelForm):
     class Meta:
         model = Election
         fields = ["accepted_fewer", "approved_on", "approval_reference"]

@@ -5,6 +5,7 @@ activities.elections.services; what the counts mean: activities.elections.tally.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ def election_list(request, pk):
     )
 
 
+@transaction.atomic
 def _election_form(request, branch, election=None):
     """Create (`election` None) or change an election and its candidates."""
     form = ElectionForm(request.POST or None, instance=election, branch=branch)
@@ -155,6 +157,7 @@ def election_round_delete(request, pk):
 
 
 @login_required
+@transaction.atomic
 def election_decide(request, pk):
     election = get_election_for_user(request, pk, manage=True)
     result = tally(election)

@@ -23,6 +23,7 @@ from activities.models import (
     PairingMeeting,
     Pledge,
 )
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from groups.models import Branch, PartyGroup
 from members.models import Member, Status
@@ -37,7 +38,7 @@ def recordable_members(branch: Branch, scope: LedgerScope):
     return members
 
 
-class LedgerForm(forms.ModelForm):
+class LedgerForm(EditStampMixin, forms.ModelForm):
     """A ledger record's form: the member chosen among `recordable_members`, today's date in
     its date fields, no form tag (the template holds it)."""
 
@@ -92,7 +93,7 @@ class PairingForm(LedgerForm):
         )
 
 
-class PairingMeetingForm(forms.ModelForm):
+class PairingMeetingForm(EditStampMixin, forms.ModelForm):
     class Meta:
         model = PairingMeeting
         fields = ["held_on", "note"]
@@ -118,7 +119,7 @@ class HardshipCaseForm(LedgerForm):
         }
 
 
-class HardshipHelpForm(forms.ModelForm):
+class HardshipHelpForm(EditStampMixin, forms.ModelForm):
     """A help given. The givers are offered among the branch's members on the roll, the
     user's own record ticked."""
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -127,6 +128,7 @@ def _list_page(request, pk, ledger: Ledger, template: str):
     return render(request, template, context)
 
 
+@transaction.atomic
 def _form_page(
     request, *, form, branch, ledger, title, save, done, record=None, back=None, extra=None
 ):

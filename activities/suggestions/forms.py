@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Satisfaction, Suggestion, SuggestionState
 from activities.suggestions.selectors import suggestion_years, visible_suggestions
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from groups.models import Branch, PartyGroup
 
@@ -94,7 +95,7 @@ class SuggestionFilterForm(forms.Form):
         return suggestions.select_related("group").order_by("-raised_on", "-pk")
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(EditStampMixin, forms.ModelForm):
     """What the staff raised. A leader records for the groups they lead (their own group
     already chosen); the committee for any group, or for the branch itself."""
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +81,7 @@ def suggestion_list(request, pk):
     )
 
 
+@transaction.atomic
 def _suggestion_form(request, branch, groups, suggestion=None):
     """Record (`suggestion` None) or correct what was raised."""
     initial = {}

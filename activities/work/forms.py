@@ -17,6 +17,7 @@ from activities.models import (
     LessonKind,
     validate_meeting_attachment,
 )
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from members.models import Member
 
@@ -72,7 +73,7 @@ DEFAULT_TITLES = {
 }
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(EditStampMixin, forms.ModelForm):
     """An activity of one kind. `groups`: the groups the user may record for (None: any,
     the committee); a leader's activity belongs to one of their groups."""
 

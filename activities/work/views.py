@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -192,6 +193,7 @@ def activity_detail(request, pk):
 
 
 @login_required
+@transaction.atomic
 def activity_edit(request, pk):
     activity = get_activity_for_editor(request, pk)
     roles = roles_for(request.user)

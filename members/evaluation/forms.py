@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
 from members.models import EvaluationRound, Grade, RoundKind
 
@@ -64,7 +65,7 @@ class FollowUpForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DateInput(), required=False)
 
 
-class StepsForm(forms.ModelForm):
+class StepsForm(EditStampMixin, forms.ModelForm):
     class Meta:
         model = EvaluationRound
         fields = [

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -218,6 +219,7 @@ def self_assessment(request, pk):
 
 @login_required
 @require_POST
+@transaction.atomic
 def round_steps(request, pk):
     evaluation = _manager_round(request, pk)
     form = StepsForm(request.POST, instance=evaluation)
@@ -233,7 +235,7 @@ def round_steps(request, pk):
         else:
             messages.success(request, _("The dates are saved."))
     else:
-        messages.error(request, _("Check the dates."))
+        messages.error(request, " ".join(form.non_field_errors()) or _("Check the dates."))
     return redirect("evaluation:round", pk=evaluation.pk)
 
 
