@@ -90,11 +90,11 @@ class MeetingFilterForm(forms.Form):
         if groups is not None:
             choices = choices.filter(pk__in=groups)
         self.fields["group"].queryset = choices
-        # Bootstrap's look; `min-width: 0` lets a long group name shrink on a phone.
+        # Bootstrap's look; `min-w-0` (min-width: 0) lets a long group name shrink on a phone.
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            field.widget.attrs.update({"class": css, "style": "min-width: 0"})
+            field.widget.attrs.update({"class": f"{css} min-w-0"})
 
     def clean(self):
         cleaned = super().clean()

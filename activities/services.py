@@ -31,6 +31,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.audit import audited_bulk_create, audited_delete, audited_save
+from branchsite.trash import trash_record
 from branchsite.uploads import reencoded
 from groups.models import CommitteeMembership, GroupMembership
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Sanction, Status
@@ -309,25 +310,15 @@ def attachment_remove(*, attachment: Attachment, acting_user) -> None:
 
 @transaction.atomic
 def meeting_delete(*, meeting: Meeting, acting_user) -> None:
-    """Delete a meeting with its attendance, make-up study, motions and attachments; the
-    history keeps the deleted rows. A meeting that held an election stays while the
-    election does."""
+    """Delete a meeting with its attendance, make-up study, motions and attachments into the
+    branch's recycle bin (branchsite.trash), from which the committee can restore it; the
+    history keeps who deleted it. A meeting that held an election stays while the election
+    does."""
     if Election.objects.filter(meeting=meeting).exists():
         raise ValidationError(
             gettext("This meeting held an election: delete the election first, then the meeting.")
         )
-    files = [attachment.file for attachment in meeting.attachments.all()]
-    for model_rows in (
-        MakeUpStudy.objects.filter(attendance__meeting=meeting),
-        meeting.attendances.all(),
-        meeting.motions.all(),
-        meeting.attachments.all(),
-        meeting.invited.all(),
-    ):
-        for row in model_rows:
-            audited_delete(row, acting_user=acting_user)
-    audited_delete(meeting, acting_user=acting_user)
-    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+    trash_record(meeting, branch=meeting.branch, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -86,6 +86,7 @@ def meeting_list(request, pk):
             "query": query.urlencode(),
             "can_record": can_record_meetings(roles, branch),
             "can_export": can_export_meetings(roles, branch),
+            "can_restore": roles.can_manage_branch(branch.pk),
         },
     )
 
@@ -324,7 +325,10 @@ def meeting_delete(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("activities:meeting", pk=meeting.pk)
-        messages.success(request, _("The meeting record is deleted."))
+        messages.success(
+            request,
+            _("The meeting record is in the recycle bin; the committee can restore it from there."),
+        )
         return redirect("activities:meeting_list", pk=branch_id)
     return render(
         request,

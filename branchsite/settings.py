@@ -8,10 +8,12 @@ Variables (all optional unless noted):
                  PostgreSQL: postgres://USER:PASSWORD@HOST:5432/NAME
   TIME_ZONE      default Asia/Shanghai.
   MEDIA_ROOT     where uploads are kept, default ./media.
+  TRASH_KEEP_DAYS  days a deleted record stays in the recycle bin, default 90.
 
 HTTPS (see docs/deploy.md):
   HTTPS          1 turns on the redirect to HTTPS, secure cookies and HSTS.
   SECURE_PROXY_SSL_HEADER  behind a proxy that ends HTTPS, its header (X-Forwarded-Proto).
+  CSP_REPORT_ONLY  1 makes the Content-Security-Policy only report, default 0 (enforced).
 
 Signing in (see docs/deploy.md):
   LOGIN_FAILURE_LIMIT          wrong passwords before an account is locked, default 5.
@@ -28,6 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "branchsite.accounts.IdleSessionExpiry",
     "branchsite.accounts.PasswordChangeRequired",
+    "branchsite.submissions.SubmitOnce",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
@@ -105,6 +110,8 @@ TEMPLATES = [
                 "reports.navigation.navigation",
             ],
             "libraries": {"people": "branchsite.templatetags.people"},
+            # {% submit_once %}, in every form that changes something.
+            "builtins": ["branchsite.templatetags.submissions"],
         },
     },
 ]
@@ -193,6 +200,34 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# How long a deleted record stays in the branch's recycle bin (branchsite.trash).
+TRASH_KEEP_DAYS = env_int("TRASH_KEEP_DAYS", 90)
+
+# The Content-Security-Policy: pages load scripts, styles, fonts and images from this site
+# only, run no inline script and apply no inline style (the print stylesheet carries a
+# nonce), are framed by no one and send forms only here. Pages ask for behaviour through
+# data- attributes (static/js/site.js). CSP_REPORT_ONLY=1 only reports what it would
+# block (in the browser's console), e.g. to read Django's own error page while developing.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws its check marks and select arrows as data: images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 # HTTPS (docs/deploy.md). HTTPS=1 turns on all of these; each can be set apart, e.g.
 # SECURE_HSTS_INCLUDE_SUBDOMAINS=0 when other sites under the domain still speak plain HTTP.

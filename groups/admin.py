@@ -60,6 +60,8 @@ def group_page_note(group) -> str:
 @admin.register(Branch)
 class BranchAdmin(BranchScopedAdmin):
     branch_path = "pk"
+    # A whole branch (the site administrator's) has no branch's bin to go into.
+    trash_deletes = False
     list_display = ["name", "code", "school", "upper_committee", "founded_on"]
     search_fields = ["name", "school", "code"]
     fieldsets = [

@@ -18,7 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branchsite.editing import EditStampMixin
 from branchsite.forms import BoundedModelMultipleChoiceField, within_key_range
+from branchsite.trash import trash_record
 from groups.access import roles_for
+from groups.models import Branch
 
 
 def managed_branch_ids(request):
@@ -160,6 +162,22 @@ class BranchScopedAdmin(WorkbenchMixin, BranchChoicesMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # Deleting moves the record, with all its deletion takes along, into its branch's
+    # recycle bin (branchsite.trash), from which the committee restores it.
+    trash_deletes = True
+
+    def delete_model(self, request, obj):
+        if not self.trash_deletes:
+            return super().delete_model(request, obj)
+        branch_id = type(obj)._base_manager.filter(pk=obj.pk).values_list(self.branch_path)[0][0]
+        trash_record(obj, branch=Branch.objects.get(pk=branch_id), acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if not self.trash_deletes:
+            return super().delete_queryset(request, queryset)
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def _require_in_scope(self, request, object_id):
         if managed_branch_ids(request) is None:

@@ -244,7 +244,7 @@ class LedgerFilterForm(forms.Form):
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            field.widget.attrs.update({"class": css, "style": "min-width: 0"})
+            field.widget.attrs.update({"class": f"{css} min-w-0"})
 
     def filters(self) -> dict:
         """The keyword arguments of `selectors.ledger_rows`; an invalid value is ignored

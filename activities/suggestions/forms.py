@@ -69,7 +69,7 @@ class SuggestionFilterForm(forms.Form):
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             css = "form-select form-select-sm" if is_select else "form-control form-control-sm"
-            field.widget.attrs.update({"class": css, "style": "min-width: 0"})
+            field.widget.attrs.update({"class": f"{css} min-w-0"})
 
     def queryset(self) -> QuerySet[Suggestion]:
         """The suggestions that match, newest first, with their group. An invalid form

@@ -20,6 +20,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.audit import audited_delete, audited_save
+from branchsite.trash import trash_record
 from branchsite.uploads import reencoded
 from members.models import Member
 
@@ -130,11 +131,7 @@ def activity_photo_remove(*, photo: ActivityPhoto, acting_user) -> None:
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, acting_user) -> None:
-    """Delete an activity with its participants and photos; the history keeps the records,
-    the stored files go once committed."""
-    files = [photo.file for photo in activity.photos.all()]
-    for rows in (activity.participants.all(), activity.photos.all()):
-        for row in rows:
-            audited_delete(row, acting_user=acting_user)
-    audited_delete(activity, acting_user=acting_user)
-    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+    """Delete an activity with its participants and photos into the branch's recycle bin
+    (branchsite.trash), from which the committee can restore it."""
+    label = f"{activity.held_on:%Y-%m-%d} {activity.get_kind_display()}：{activity.title}"
+    trash_record(activity, branch=activity.branch, acting_user=acting_user, label=label)

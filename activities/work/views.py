@@ -104,6 +104,7 @@ def activity_list(request, pk):
             "q": query,
             "query": urlencode({k: v for k, v in filters.items() if v}),
             "tabs": ledger_tabs(request, branch),
+            "can_restore": roles.can_manage_branch(branch.pk),
             "record_kinds": _kinds_for(roles, branch.pk)
             if can_record_work(roles, branch.pk)
             else [],
@@ -229,7 +230,10 @@ def activity_delete(request, pk):
     if request.method == "POST":
         branch, year = activity.branch, activity.held_on.year
         services.activity_delete(activity=activity, acting_user=request.user)
-        messages.success(request, _("The activity is deleted."))
+        messages.success(
+            request,
+            _("The activity is in the recycle bin; the committee can restore it from there."),
+        )
         return redirect(f"{reverse('activities:work_list', args=[branch.pk])}?year={year}")
     return render(
         request,

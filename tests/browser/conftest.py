@@ -56,8 +56,13 @@ def failed_responses() -> list[str]:
 def new_page(browser: Browser, failed_responses: list[str]):
     """Factory: a page in a fresh context (options as for `browser.new_context`), which
     records HTTP errors in `failed_responses`. Several per test are allowed, e.g. a phone
-    next to the desktop."""
+    next to the desktop.
+
+    Whatever the Content-Security-Policy blocked on any of the pages (Chromium says so in
+    the console) fails the test when it ends: a blocked inline style or script is a page
+    that looks or works otherwise than it was built to."""
     contexts: list[BrowserContext] = []
+    blocked: list[str] = []
 
     def on_response(response) -> None:
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
@@ -70,11 +75,24 @@ def new_page(browser: Browser, failed_responses: list[str]):
         contexts.append(context)
         page = context.new_page()
         page.on("response", on_response)
+        watch_policy(page, blocked)
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked:\n" + "\n".join(blocked)
+
+
+def watch_policy(page: Page, blocked: list[str]) -> None:
+    """Adds to `blocked` what the Content-Security-Policy blocks on `page`, as Chromium
+    reports it in the console."""
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(f"{message.location.get('url')}: {message.text}")
+
+    page.on("console", on_console)
 
 
 @pytest.fixture
