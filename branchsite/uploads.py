@@ -4,6 +4,7 @@ import io
 import os
 import warnings
 import zipfile
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -120,6 +121,20 @@ def reencoded(upload):
     else:
         image.save(output, "PNG", optimize=True)
     return ContentFile(output.getvalue(), name=upload.name)
+
+
+@contextmanager
+def removed_on_failure(stored: FieldFile):
+    """Keep the file just stored in `stored` only if the block that records it succeeds: if
+    it raises, the transaction forgets the row and this forgets the file, so a failed save
+    leaves no file that no row names. Record the file last in its transaction: a rollback
+    after the block has ended does not come back here."""
+    try:
+        yield
+    except BaseException:
+        if stored and stored._committed:  # only what this save wrote, never a guessed name
+            stored.delete(save=False)
+        raise
 
 
 class CheckedFieldFile(FieldFile):

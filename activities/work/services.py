@@ -20,7 +20,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.audit import audited_delete, audited_save
-from branchsite.uploads import reencoded
+from branchsite.uploads import reencoded, removed_on_failure
 from members.models import Member
 
 # What a field of another kind is reset to, so a row holds only its own kind's values.
@@ -104,6 +104,7 @@ def activity_save(
     return activity
 
 
+@transaction.atomic
 def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPhoto:
     """Keep a photo of the activity after checking its size and its real type."""
     content_type = validate_meeting_attachment(upload)
@@ -116,7 +117,8 @@ def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPh
         uploaded_by=acting_user,
     )
     photo.file.save(upload.name, upload, save=False)
-    audited_save(photo, acting_user=acting_user, exclude=["activity"])
+    with removed_on_failure(photo.file):
+        audited_save(photo, acting_user=acting_user, exclude=["activity"])
     return photo
 
 
