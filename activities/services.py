@@ -32,7 +32,7 @@ from activities.models import (
 )
 from branchsite.audit import audited_bulk_create, audited_delete, audited_save
 from branchsite.trash import trash_record
-from branchsite.uploads import reencoded
+from branchsite.uploads import reencoded, removed_on_failure
 from groups.models import CommitteeMembership, GroupMembership
 from members.models import PARTY_MEMBER_CATEGORIES, Category, Member, Sanction, Status
 
@@ -294,8 +294,9 @@ def attachment_add(*, meeting: Meeting, upload, acting_user) -> Attachment:
         uploaded_by=acting_user,
     )
     attachment.file.save(upload.name, upload, save=False)
-    audited_save(attachment, acting_user=acting_user)
-    _mark_changed(meeting, acting_user)
+    with removed_on_failure(attachment.file):
+        audited_save(attachment, acting_user=acting_user)
+        _mark_changed(meeting, acting_user)
     return attachment
 
 

@@ -4,6 +4,7 @@ import io
 import os
 import warnings
 import zipfile
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 
 def sniffed_extension(file) -> str | None:
@@ -60,7 +62,52 @@ def check_upload(file, *, types: dict[str, str], limit: int, messages: dict[str,
         )
     if sniffed in IMAGE_FORMATS:
         _decoded_image(file)
+    if sniffed == ".pdf":
+        _check_pdf(file)
     return types[extension]
+
+
+def _check_pdf(file) -> None:
+    """A ValidationError unless `file` is a PDF that opens, is not encrypted and has a page.
+
+    Its first bytes only say it claims to be one: a web page or a program behind `%PDF-`,
+    or a scan cut short on the way, would be kept and fail whoever opens it later. Reading
+    the cross-reference table and the page tree is cheap and bounded: the file is already
+    within the upload limit, and no page is drawn. Encrypted PDFs are refused: one with a
+    password to open cannot be checked or opened by whoever keeps the branch's records, one
+    locked against printing cannot go into the paper archive, and a copy printed or saved
+    again without protection is a click away."""
+    file.seek(0)
+    try:
+        reader = PdfReader(file, strict=False)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception as error:
+        # pypdf meets a file it cannot read with errors of many kinds (its own, KeyError,
+        # ValueError, RecursionError on a looping page tree…); every one means the same.
+        raise ValidationError(
+            _(
+                "The PDF cannot be read; it may be damaged or incomplete. Save or scan it "
+                "again as PDF and upload that."
+            ),
+            code="broken_pdf",
+        ) from error
+    finally:
+        file.seek(0)
+    if encrypted:
+        raise ValidationError(
+            _(
+                "The PDF is encrypted (it needs a password, or printing is locked): the "
+                "branch's records must open and print for whoever keeps them. Print or save "
+                "it again as a PDF without protection and upload that."
+            ),
+            code="encrypted_pdf",
+        )
+    if pages == 0:
+        raise ValidationError(
+            _("The PDF has no pages. Save or scan it again as PDF and upload that."),
+            code="empty_pdf",
+        )
 
 
 # A phone photo is 12 to 50 megapixels; more is a picture made to exhaust the server's memory
@@ -120,6 +167,20 @@ def reencoded(upload):
     else:
         image.save(output, "PNG", optimize=True)
     return ContentFile(output.getvalue(), name=upload.name)
+
+
+@contextmanager
+def removed_on_failure(stored: FieldFile):
+    """Keep the file just stored in `stored` only if the block that records it succeeds: if
+    it raises, the transaction forgets the row and this forgets the file, so a failed save
+    leaves no file that no row names. Record the file last in its transaction: a rollback
+    after the block has ended does not come back here."""
+    try:
+        yield
+    except BaseException:
+        if stored and stored._committed:  # only what this save wrote, never a guessed name
+            stored.delete(save=False)
+        raise
 
 
 class CheckedFieldFile(FieldFile):

@@ -13,8 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from members.models import Category, RecruitmentStep
 from members.recruitment import recruitment_step_record
 from tests.factories import MemberFactory
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+from tests.pdf_files import PDF
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from PIL import Image
 from activities.models import validate_meeting_attachment
 from activities.services import attachment_add
 from tests.factories import recorded_meeting
+from tests.pdf_files import PDF
 
 HIDDEN = b"<?php system($_GET['c']); ?>"
 
@@ -53,6 +54,17 @@ def test_a_broken_picture_is_refused_with_a_sentence(world):
     with pytest.raises(ValidationError) as refused:
         validate_meeting_attachment(SimpleUploadedFile("x.png", broken))
     assert "图片无法读取" in " ".join(refused.value.messages)
+
+
+def test_a_meeting_scan_is_read_as_a_pdf_a_broken_one_refused(world, meeting):
+    upload = SimpleUploadedFile("签到表.pdf", PDF, content_type="application/pdf")
+    attachment = attachment_add(meeting=meeting, upload=upload, acting_user=world.secretary.user)
+    assert attachment.file.read() == PDF  # a PDF is kept as it came
+    with pytest.raises(ValidationError) as refused:
+        validate_meeting_attachment(SimpleUploadedFile("x.pdf", PDF[: len(PDF) // 2]))
+    assert refused.value.messages == [
+        "PDF 文件无法读取，可能已损坏或不完整。请重新保存或扫描为 PDF 后再上传。"
+    ]
 
 
 def test_a_decompression_bomb_is_refused_before_its_pixels_are_read(world):

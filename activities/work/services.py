@@ -21,7 +21,7 @@ from activities.models import (
 )
 from branchsite.audit import audited_delete, audited_save
 from branchsite.trash import trash_record
-from branchsite.uploads import reencoded
+from branchsite.uploads import reencoded, removed_on_failure
 from members.models import Member
 
 # What a field of another kind is reset to, so a row holds only its own kind's values.
@@ -105,6 +105,7 @@ def activity_save(
     return activity
 
 
+@transaction.atomic
 def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPhoto:
     """Keep a photo of the activity after checking its size and its real type."""
     content_type = validate_meeting_attachment(upload)
@@ -117,7 +118,8 @@ def activity_photo_add(*, activity: Activity, upload, acting_user) -> ActivityPh
         uploaded_by=acting_user,
     )
     photo.file.save(upload.name, upload, save=False)
-    audited_save(photo, acting_user=acting_user, exclude=["activity"])
+    with removed_on_failure(photo.file):
+        audited_save(photo, acting_user=acting_user, exclude=["activity"])
     return photo
 
 

@@ -22,11 +22,10 @@ from members.recruitment import (
     recruitment_step_record,
 )
 from tests.factories import MemberFactory
+from tests.pdf_files import PDF, encrypted_pdf, one_page_pdf
 
 D = datetime.date
 LONG_AFTER = D(2100, 1, 1)
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def picture(kind: str) -> bytes:
@@ -369,6 +368,59 @@ def test_pdf_jpeg_png_and_word_documents_are_accepted(name, content):
 def test_other_files_are_refused_by_content_and_name(name, content):
     with pytest.raises(ValidationError):
         validate_recruitment_document(SimpleUploadedFile(name, content))
+
+
+# A PDF is read for its structure, not only its first bytes (branchsite.uploads).
+BROKEN_PDF = "PDF 文件无法读取，可能已损坏或不完整。请重新保存或扫描为 PDF 后再上传。"
+
+
+def refusal(content: bytes, name: str = "scan.pdf") -> list[str]:
+    with pytest.raises(ValidationError) as refused:
+        validate_recruitment_document(SimpleUploadedFile(name, content))
+    return refused.value.messages
+
+
+def test_a_real_one_page_pdf_is_accepted():
+    assert PDF.startswith(b"%PDF-1.4")
+    validate_recruitment_document(SimpleUploadedFile("scan.pdf", PDF))
+
+
+def test_garbage_behind_a_pdf_header_is_refused_with_a_sentence():
+    assert refusal(b"%PDF-1.4\n" + b"<html><script>alert(1)</script></html>" * 20) == [BROKEN_PDF]
+
+
+@pytest.mark.parametrize("kept", [0.5, 0.9])
+def test_a_pdf_cut_short_on_the_way_is_refused(kept):
+    assert refusal(PDF[: int(len(PDF) * kept)]) == [BROKEN_PDF]
+
+
+def test_a_pdf_without_pages_is_refused():
+    assert refusal(one_page_pdf(pages=False)) == [
+        "PDF 文件中没有任何页面。请重新保存或扫描为 PDF 后再上传。"
+    ]
+
+
+def test_a_pdf_that_is_only_a_header_and_a_trailer_is_refused():
+    # What these tests used to upload as a PDF: no cross-reference table, no page tree.
+    assert refusal(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n") == [BROKEN_PDF]
+
+
+def test_an_encrypted_pdf_is_refused_even_if_it_opens_without_a_password():
+    for content in (encrypted_pdf(), encrypted_pdf(user_password="secret")):
+        (message,) = refusal(content)
+        assert message.startswith("该 PDF 文件已加密")
+        assert "不加密的 PDF" in message
+
+
+def test_a_pdf_over_the_size_limit_is_refused_before_it_is_read(settings, monkeypatch):
+    settings.RECRUITMENT_DOCUMENT_MAX_BYTES = len(PDF) - 1
+
+    def never(*args, **kwargs):
+        raise AssertionError("the PDF was read")
+
+    monkeypatch.setattr("branchsite.uploads.PdfReader", never)
+    (message,) = refusal(PDF)
+    assert "MB" in message
 
 
 def test_a_file_over_the_size_limit_is_refused(settings):

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from members.models import Category, Member, RecruitmentRecord, RecruitmentStep, TimeRule
 from tests.factories import MemberFactory
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+from tests.pdf_files import PDF
 
 READERS = {
     "anonymous": 302,
