@@ -38,5 +38,6 @@ urlpatterns = [
 
 handler403 = "branchsite.errors.permission_denied"
 handler404 = "branchsite.errors.page_not_found"
+handler500 = "branchsite.errors.server_error"
 # Uploads are never served at MEDIA_URL, not even in development: each kind has its own
 # access-checked view (branchsite.uploads.CheckedFileField).
