@@ -132,6 +132,9 @@ def migration_state(connection) -> dict[str, list[str]]:
 
 def dump_database(connection, engine: str, path: Path) -> None:
     if engine == "sqlite":
+        if connection.in_atomic_block:
+            # SQLite would wait for that transaction forever: the backup never ends.
+            raise RuntimeError("An SQLite backup cannot run inside a transaction.")
         connection.ensure_connection()
         target = sqlite3.connect(path)
         try:
