@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
@@ -23,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
+from django.test import override_settings
 from PIL import Image
 from psycopg import sql
 
@@ -211,171 +213,179 @@ def test_a_restore_into_a_database_that_holds_data_is_refused_without_force(
     assert every_table(empty_database) == every_table(site_connection())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_restore_command_refuses_the_sites_own_database_while_it_holds_data(
-    recorded, media_root, tmp_path
-):
-    written = backup(tmp_path / "backups", media_root)
-    (media_root / "其他" / "说明.txt").write_text("备份之后改过")
-    before = every_table(site_connection())
-
-    with pytest.raises(CommandError, match="数据库中已有数据"):
-        call_command("restore", str(written.archive))
-
-    assert every_table(site_connection()) == before
-    assert (media_root / "其他" / "说明.txt").read_text() == "备份之后改过"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_archive_changed_after_its_checksum_was_written_is_refused_and_nothing_is_changed(
-    world, media_root, empty_database, tmp_path
-):
-    (media_root / "old.txt").parent.mkdir(parents=True)
-    (media_root / "old.txt").write_text("old")
-    written = backup(tmp_path / "backups", media_root)
-    content = bytearray(written.archive.read_bytes())
-    content[len(content) // 2] ^= 0xFF
-    written.archive.write_bytes(bytes(content))
-    restored_media = tmp_path / "restored-media"
-    restored_media.mkdir()
-    (restored_media / "mine.txt").write_text("mine")
-
-    with pytest.raises(BackupError, match="与其校验值不符"):
-        backup_restore(written.archive, connection=empty_database, media_root=restored_media)
-
-    assert empty_database.introspection.table_names() == []
-    assert every_file(restored_media) == {"mine.txt": b"mine"}
+@pytest.fixture(scope="module")
+def migrated_backup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One archive, written by the command, of the migrated test database (outside any test's
+    transaction) and a few uploads; each test changes a copy of it (`copy_of`)."""
+    folder = tmp_path_factory.mktemp("migrated_backup")
+    media = folder / "media"
+    (media / "a").mkdir(parents=True)
+    (media / "a" / "照片.jpg").write_bytes(b"jpeg bytes")
+    (media / "scan.pdf").write_bytes(b"%PDF-1.4 the original")
+    output = io.StringIO()
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        call_command("backup", "--output", str(folder / "backups"), stdout=output)
+    (archive,) = (folder / "backups").glob("branchsite-backup-*.tar.gz")
+    return SimpleNamespace(archive=archive, media=media, output=output.getvalue())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_member_that_does_not_match_the_manifest_is_refused_even_with_a_good_checksum(
-    world, media_root, empty_database, tmp_path
-):
-    (media_root / "scan.pdf").parent.mkdir(parents=True)
-    (media_root / "scan.pdf").write_bytes(b"%PDF-1.4 the original")
-    written = backup(tmp_path / "backups", media_root)
-    members = members_of(written.archive)
-    rewrite(written.archive, {**members, "media/scan.pdf": b"%PDF-1.4 another"})
-    restored_media = tmp_path / "restored-media"
-
-    with pytest.raises(BackupError, match="其内容与清单不符"):
-        backup_restore(written.archive, connection=empty_database, media_root=restored_media)
-
-    assert empty_database.introspection.table_names() == []
-    assert not restored_media.exists()
+def copy_of(migrated_backup, tmp_path) -> Path:
+    """The module's archive and its checksum, copied into the test's own folder."""
+    archive = tmp_path / migrated_backup.archive.name
+    shutil.copy(migrated_backup.archive, archive)
+    shutil.copy(checksum_of(migrated_backup.archive), checksum_of(archive))
+    return archive
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_member_the_manifest_does_not_list_is_refused(
-    world, media_root, empty_database, tmp_path
-):
-    written = backup(tmp_path / "backups", media_root)
-    rewrite(written.archive, {**members_of(written.archive), "media/extra.txt": b"extra"})
-
-    with pytest.raises(BackupError, match="其内容与清单不符"):
-        backup_restore(written.archive, connection=empty_database, media_root=tmp_path / "m")
-
-    assert empty_database.introspection.table_names() == []
+def checksum_of(archive: Path) -> Path:
+    return archive.with_name(archive.name + ".sha256")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_archive_without_its_checksum_file_is_refused(
-    world, media_root, empty_database, tmp_path
-):
-    written = backup(tmp_path / "backups", media_root)
-    written.checksum.unlink()
-
-    with pytest.raises(BackupError, match="缺少校验文件"):
-        backup_restore(written.archive, connection=empty_database, media_root=tmp_path / "m")
+def test_the_backup_command_says_in_chinese_what_it_wrote_and_its_size(migrated_backup):
+    archive = migrated_backup.archive
+    assert migrated_backup.output.startswith(f"已写入备份：{archive}（")
+    assert "KB；" in migrated_backup.output
+    assert "数据库及 2 个上传文件）。校验文件：" in migrated_backup.output
+    assert migrated_backup.output.rstrip().endswith(str(checksum_of(archive)))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_archive_of_the_other_engine_is_refused(world, media_root, empty_database, tmp_path):
-    written = backup(tmp_path / "backups", media_root)
-    members = members_of(written.archive)
-    manifest = json.loads(members.pop("manifest.json"))
-    ours, theirs = {
-        "sqlite": (("database.sqlite3", "SQLite"), ("database.pgdump", "PostgreSQL")),
-        "postgresql": (("database.pgdump", "PostgreSQL"), ("database.sqlite3", "SQLite")),
-    }[manifest["engine"]]
-    manifest["engine"] = {"SQLite": "sqlite", "PostgreSQL": "postgresql"}[theirs[1]]
-    manifest["files"][0]["name"] = theirs[0]
-    members[theirs[0]] = members.pop(ours[0])
-    rewrite(written.archive, {**members, "manifest.json": json.dumps(manifest).encode()})
-
-    message = f"该备份中是 {theirs[1]} 数据库，而本站使用 {ours[1]}；未做任何改动。"
-    with pytest.raises(BackupError, match=message):
-        backup_restore(written.archive, connection=empty_database, media_root=tmp_path / "m")
-
-    assert empty_database.introspection.table_names() == []
-
-
-@pytest.mark.django_db(transaction=True)
 def test_the_manifest_lists_every_member_with_its_sha256_and_the_migration_state(
-    world, media_root, tmp_path
+    migrated_backup,
 ):
-    (media_root / "a" / "照片.jpg").parent.mkdir(parents=True)
-    (media_root / "a" / "照片.jpg").write_bytes(b"jpeg bytes")
-
-    written = backup(tmp_path / "backups", media_root)
-
-    members = members_of(written.archive)
+    members = members_of(migrated_backup.archive)
     manifest = json.loads(members.pop("manifest.json"))
     listed = {entry["name"]: (entry["size"], entry["sha256"]) for entry in manifest["files"]}
     assert listed == {
         name: (len(content), hashlib.sha256(content).hexdigest())
         for name, content in members.items()
     }
-    assert "media/a/照片.jpg" in listed
+    assert {"media/a/照片.jpg", "media/scan.pdf"} < set(listed)
     assert manifest["engine"] == site_connection().vendor
-    assert manifest["created"] == "2026-12-04T01:30:00+00:00"
     assert "0001_initial" in manifest["migrations"]["members"]
-    assert written.archive.name == "branchsite-backup-20261204-0130.tar.gz"
-    assert written.archive.stat().st_mode & 0o077 == 0  # it holds every password hash
+    created = datetime.datetime.fromisoformat(manifest["created"])
+    assert migrated_backup.archive.name == f"branchsite-backup-{created:%Y%m%d-%H%M}.tar.gz"
+    # It holds every password hash: its owner's only.
+    assert migrated_backup.archive.stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="coreutils' sha256sum is missing")
-@pytest.mark.django_db(transaction=True)
 def test_sha256sum_accepts_the_checksum_file_and_rejects_a_changed_archive(
-    world, media_root, tmp_path
+    migrated_backup, tmp_path
 ):
-    written = backup(tmp_path / "backups", media_root)
+    archive = copy_of(migrated_backup, tmp_path)
 
     def check():
         return subprocess.run(
-            ["sha256sum", "-c", written.checksum.name], cwd=written.archive.parent
+            ["sha256sum", "-c", checksum_of(archive).name], cwd=tmp_path, capture_output=True
         ).returncode
 
     assert check() == 0
-    with written.archive.open("ab") as archive:
-        archive.write(b"\0")
+    with archive.open("ab") as file:
+        file.write(b"\0")
     assert check() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_backup_command_says_in_chinese_what_it_wrote_and_its_size(
-    world, media_root, tmp_path, settings
+@pytest.mark.django_db
+def test_an_archive_changed_after_its_checksum_was_written_is_refused_and_nothing_is_changed(
+    migrated_backup, empty_database, tmp_path
 ):
-    settings.BACKUP_DIR = tmp_path / "backups"
-    output = io.StringIO()
+    archive = copy_of(migrated_backup, tmp_path)
+    content = bytearray(archive.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    archive.write_bytes(bytes(content))
+    restored_media = tmp_path / "restored-media"
+    restored_media.mkdir()
+    (restored_media / "mine.txt").write_text("mine")
 
-    call_command("backup", stdout=output)
+    with pytest.raises(BackupError, match="与其校验值不符"):
+        backup_restore(archive, connection=empty_database, media_root=restored_media)
 
-    (archive,) = settings.BACKUP_DIR.glob("branchsite-backup-*.tar.gz")
-    assert f"已写入备份：{archive}（" in output.getvalue()
-    assert "KB；" in output.getvalue()
-    assert "个上传文件）。校验文件：" in output.getvalue()
-    assert archive.with_name(archive.name + ".sha256").is_file()
+    assert empty_database.introspection.table_names() == []
+    assert every_file(restored_media) == {"mine.txt": b"mine"}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_backup_command_refuses_to_write_over_an_archive_of_the_same_minute(
-    world, media_root, tmp_path
+@pytest.mark.django_db
+def test_a_member_that_does_not_match_the_manifest_is_refused_even_with_a_good_checksum(
+    migrated_backup, empty_database, tmp_path
 ):
-    call_command("backup", "--output", str(tmp_path), stdout=io.StringIO())
+    archive = copy_of(migrated_backup, tmp_path)
+    rewrite(archive, {**members_of(archive), "media/scan.pdf": b"%PDF-1.4 another"})
+    restored_media = tmp_path / "restored-media"
 
-    with pytest.raises(CommandError, match="已存在"):
-        call_command("backup", "--output", str(tmp_path), stdout=io.StringIO())
+    with pytest.raises(BackupError, match="其内容与清单不符"):
+        backup_restore(archive, connection=empty_database, media_root=restored_media)
+
+    assert empty_database.introspection.table_names() == []
+    assert not restored_media.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_the_manifest_does_not_list_is_refused(migrated_backup, empty_database, tmp_path):
+    archive = copy_of(migrated_backup, tmp_path)
+    rewrite(archive, {**members_of(archive), "media/extra.txt": b"extra"})
+
+    with pytest.raises(BackupError, match="其内容与清单不符"):
+        backup_restore(archive, connection=empty_database, media_root=tmp_path / "media")
+
+    assert empty_database.introspection.table_names() == []
+    assert not (tmp_path / "media").exists()
+
+
+@pytest.mark.django_db
+def test_an_archive_without_its_checksum_file_is_refused(migrated_backup, empty_database, tmp_path):
+    archive = copy_of(migrated_backup, tmp_path)
+    checksum_of(archive).unlink()
+
+    with pytest.raises(BackupError, match="缺少校验文件"):
+        backup_restore(archive, connection=empty_database, media_root=tmp_path / "media")
+
+    assert empty_database.introspection.table_names() == []
+
+
+@pytest.mark.django_db
+def test_an_archive_of_the_other_engine_is_refused(migrated_backup, empty_database, tmp_path):
+    archive = copy_of(migrated_backup, tmp_path)
+    members = members_of(archive)
+    manifest = json.loads(members.pop("manifest.json"))
+    ours = manifest["engine"]
+    theirs = {"sqlite": "postgresql", "postgresql": "sqlite"}[ours]
+    member = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+    manifest["engine"] = theirs
+    manifest["files"][0]["name"] = member[theirs]
+    members[member[theirs]] = members.pop(member[ours])
+    rewrite(archive, {**members, "manifest.json": json.dumps(manifest).encode()})
+
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    message = f"该备份中是 {name[theirs]} 数据库，而本站使用 {name[ours]}；未做任何改动。"
+    with pytest.raises(BackupError, match=message):
+        backup_restore(archive, connection=empty_database, media_root=tmp_path / "media")
+
+    assert empty_database.introspection.table_names() == []
+
+
+def test_the_command_refuses_the_sites_own_database_while_it_holds_data(
+    migrated_backup, world, media_root
+):
+    (media_root / "scan.pdf").parent.mkdir(parents=True)
+    (media_root / "scan.pdf").write_bytes(b"changed since the backup")
+    before = every_table(site_connection())
+
+    with pytest.raises(CommandError, match="数据库中已有数据"):
+        call_command("restore", str(migrated_backup.archive))
+
+    assert every_table(site_connection()) == before
+    assert every_file(media_root) == {"scan.pdf": b"changed since the backup"}
+
+
+def test_a_backup_never_writes_over_an_archive_of_the_same_minute(tmp_path):
+    existing = tmp_path / "branchsite-backup-20261204-0130.tar.gz"
+    existing.write_bytes(b"the earlier backup")
+
+    with pytest.raises(BackupError, match="已存在"):
+        backup(tmp_path, tmp_path / "media")
+
+    assert existing.read_bytes() == b"the earlier backup"
+    assert sorted(tmp_path.iterdir()) == [existing]
 
 
 def test_keeping_n_archives_deletes_the_oldest_with_their_checksums_and_nothing_else(tmp_path):
