@@ -36,6 +36,7 @@ from branchsite.backups import (
     backup_restore,
     backups_prune,
     file_sha256,
+    postgres_environment,
 )
 from members.models import Member
 from tests.factories import recorded_meeting
@@ -401,3 +402,24 @@ def test_keeping_n_archives_deletes_the_oldest_with_their_checksums_and_nothing_
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [*names[1:], *(f"{n}.sha256" for n in names[1:]), "notes.txt"]
     )
+
+
+def test_pg_dump_and_pg_restore_get_the_password_through_the_environment():
+    settings_dict = {
+        "HOST": "db.example",
+        "PORT": 5433,
+        "USER": "branchsite",
+        "PASSWORD": "s3cret",
+        "NAME": "branchsite",
+    }
+
+    environment = postgres_environment(settings_dict)
+
+    names = ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"]
+    assert {name: environment.get(name) for name in names} == {
+        "PGHOST": "db.example",
+        "PGPORT": "5433",
+        "PGUSER": "branchsite",
+        "PGPASSWORD": "s3cret",
+        "PGDATABASE": "branchsite",
+    }
