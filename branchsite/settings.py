@@ -9,6 +9,7 @@ Variables (all optional unless noted):
   TIME_ZONE      default Asia/Shanghai.
   MEDIA_ROOT     where uploads are kept, default ./media.
   TRASH_KEEP_DAYS  days a deleted record stays in the recycle bin, default 90.
+  BACKUP_DIR     where `manage.py backup` writes its archives, default ./backups.
 
 HTTPS (see docs/deploy.md):
   HTTPS          1 turns on the redirect to HTTPS, secure cookies and HSTS.
@@ -195,6 +196,8 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# `manage.py backup` (branchsite/backups.py); keep a copy of it off this machine too.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
