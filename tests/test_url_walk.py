@@ -3,15 +3,19 @@ requested by every role on the demo school, and a response a role should not get
 
 `RULES` says, for each route name, who may use it and how to fill its arguments from the
 seeded school; the workbench's per-model pages follow one rule built from the admin site's
-registry (`admin_rules`). A route the table does not know, or whose arguments it cannot
-fill, fails `test_every_route_has_a_rule`, so a new view must be added here.
+registry (`admin_rules`). A route the table does not know fails
+`test_every_route_has_a_rule`, so a new view must be added here; a rule that cannot fill
+its route's arguments fails that route's test.
 
 What each role must get:
 - allowed: 200, a redirect that is not to the login page, or a file; a POST-only route
   answers a GET with 405;
 - refused: anonymous is sent to the login page; someone of the branch gets 403 (or 404);
-  the user of another branch gets 404, never a 403 that confirms the record exists;
-- never a 500. A refused role's empty POST is refused the same way and changes no row.
+  the user of another branch gets 404, never a 403 that confirms the record exists (in the
+  workbench: the very answer a row that does not exist gets);
+- never a 500 (the test client raises the view's exception). A refused role's empty POST is
+  refused the same way and writes nothing (no INSERT, UPDATE or DELETE but the session's
+  and the login lockout's).
 
 The PDF engine is replaced by a stub for this module (what is checked is who gets the file;
 tests/reports render the real PDFs): WeasyPrint takes seconds a file.
@@ -741,7 +745,7 @@ def is_allowed_answer(response, rule: Rule) -> bool:
 
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
-UNTRACKED_TABLES = ("django_session", "axes_")  # the client's session, the login lockout
+UNTRACKED_TABLES = ("django_session", "axes_")  # the session, the login lockout's log
 
 
 def writes_of(queries) -> list[str]:
