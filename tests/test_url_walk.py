@@ -61,6 +61,7 @@ from activities.models import (
 from activities.models.meetings import GUEST_TYPES
 from activities.services import attachment_add
 from activities.work.services import activity_photo_add
+from branchsite.models import TrashItem
 from groups.admin_scoping import BranchScopedAdmin
 from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole
 from members.dues.services import dues_reduction_record
@@ -294,6 +295,10 @@ def seed() -> SimpleNamespace:
         record=record,
         reduction=reduction,
         year=today.year,
+        # An item of the branch's recycle bin (what is in it does not matter to the walk).
+        trash_item=TrashItem.objects.create(
+            branch=branch, model="activities.meeting", object_id=0, label="已删除的会议", rows={}
+        ),
         step=RecruitmentStep.objects.exclude(code="application").order_by("order").first(),
     )
     missing = sorted(name for name, value in vars(seeds).items() if value is None)
@@ -349,6 +354,9 @@ RULES.update(
         "logout": Rule(EVERYONE, post_only=True),
         "password_change": Rule(SIGNED_IN),
         "password_change_done": Rule(SIGNED_IN),
+        # The recycle bin.
+        "trash": Rule(MANAGERS, branch_pk),
+        "trash_restore": Rule(MANAGERS, pk("trash_item"), post_only=True),
         # The user's own member record: the viewer has none (404).
         "overview:member_home": Rule(SIGNED_IN - {"viewer"}),
         "overview:branch_detail": Rule(READERS, branch_pk),
