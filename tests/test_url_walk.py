@@ -88,6 +88,7 @@ from tests.factories import (
     UserFactory,
     member_in_group,
 )
+from tests.pdf_files import PDF  # a PDF that opens: uploads are checked
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,6 @@ OWN_LEADER = frozenset({"own_leader"})
 LEADERS = frozenset({"own_leader", "other_leader"})
 NOBODY = frozenset()
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 LOGIN = "/accounts/login/"
 
 
