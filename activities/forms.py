@@ -23,6 +23,7 @@ from activities.models import (
 from activities.services import Absence
 from branchsite.dates import ONE_DAY
 from branchsite.editing import EditStampMixin
+from branchsite.forms import BoundedModelMultipleChoiceField
 from branchsite.widgets import DateInput
 from groups.models import CommitteeMembership
 from members.models import Member
@@ -335,7 +336,7 @@ class AttachmentForm(forms.Form):
 class GuestsForm(forms.Form):
     """The applicants, activists and candidates invited to a 党课 or a 主题党日."""
 
-    people = forms.ModelMultipleChoiceField(
+    people = BoundedModelMultipleChoiceField(
         label=_("Invited"),
         queryset=Member.objects.none(),
         required=False,

@@ -61,7 +61,7 @@ from activities.models import (
 from activities.models.meetings import GUEST_TYPES
 from activities.services import attachment_add
 from activities.work.services import activity_photo_add
-from branchsite.models import TrashItem
+from branchsite.trash import trash_record
 from groups.admin_scoping import BranchScopedAdmin
 from groups.models import Branch, CommitteeRole, GroupLeadership, GroupRole
 from members.dues.services import dues_reduction_record
@@ -295,9 +295,12 @@ def seed() -> SimpleNamespace:
         record=record,
         reduction=reduction,
         year=today.year,
-        # An item of the branch's recycle bin (what is in it does not matter to the walk).
-        trash_item=TrashItem.objects.create(
-            branch=branch, model="activities.meeting", object_id=0, label="已删除的会议", rows={}
+        # An item of the branch's recycle bin: a real one, so that restoring it works (the
+        # form fuzz restores it); a pledge no other rule names.
+        trash_item=trash_record(
+            Pledge.objects.filter(branch=branch).exclude(member=member).order_by("pk").last(),
+            branch=branch,
+            acting_user=secretary_user,
         ),
         step=RecruitmentStep.objects.exclude(code="application").order_by("order").first(),
     )

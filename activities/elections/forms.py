@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Election, Meeting, MeetingType
 from branchsite.editing import EditStampMixin
+from branchsite.forms import BoundedModelMultipleChoiceField
 from branchsite.widgets import DateInput
 from groups.models import CommitteeRole
 from members.models import Category, Member
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
+class MemberChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, member):
         return member.name
 

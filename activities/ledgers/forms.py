@@ -24,6 +24,7 @@ from activities.models import (
     Pledge,
 )
 from branchsite.editing import EditStampMixin
+from branchsite.forms import BoundedModelMultipleChoiceField
 from branchsite.widgets import DateInput
 from groups.models import Branch, PartyGroup
 from members.models import Member, Status
@@ -126,6 +127,7 @@ class HardshipHelpForm(EditStampMixin, forms.ModelForm):
     class Meta:
         model = HardshipHelp
         fields = ["given_on", "what", "amount", "givers"]
+        field_classes = {"givers": BoundedModelMultipleChoiceField}  # a huge key: invalid
         widgets = {
             "given_on": DateInput(),
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),

@@ -18,6 +18,7 @@ from activities.models import (
     validate_meeting_attachment,
 )
 from branchsite.editing import EditStampMixin
+from branchsite.forms import BoundedModelMultipleChoiceField
 from branchsite.widgets import DateInput
 from members.models import Member
 
@@ -85,7 +86,7 @@ class ActivityForm(EditStampMixin, forms.ModelForm):
             attrs={"accept": ",".join(sorted(set(MEETING_ATTACHMENT_TYPES.values())))}
         ),
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = BoundedModelMultipleChoiceField(
         label=_("Members taking part"),
         queryset=Member.objects.none(),
         required=False,

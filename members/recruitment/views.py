@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branchsite.dates import long_date
-from branchsite.forms import add_service_errors
+from branchsite.forms import BoundedModelMultipleChoiceField, add_service_errors
 from branchsite.staging import Staging
 from branchsite.widgets import DateInput
 from groups.access import get_branch_for_manager, get_branch_for_user, roles_for
@@ -125,7 +125,7 @@ class _ConfirmableForm(forms.Form):
 
 class StepRecordForm(_ConfirmableForm):
     done_on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
-    people = forms.ModelMultipleChoiceField(
+    people = BoundedModelMultipleChoiceField(
         queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     training_days = forms.IntegerField(

@@ -226,6 +226,18 @@ def test_an_amount_below_the_fen_is_refused_on_the_page(secretary_client, world)
     assert not HardshipHelp.objects.exists()
 
 
+def test_a_giver_key_too_large_for_any_row_is_refused_on_the_page(secretary_client, world):
+    """Found by tests/test_form_fuzz.py: SQLite raised OverflowError (a 500) on 10**30."""
+    case = case_of(world.branch, person_name="王老师")
+    response = secretary_client.post(
+        reverse("activities:hardship", args=[case.pk]),
+        {"given_on": "2026-03-12", "what": "送去慰问金", "amount": "10", "givers": [str(10**30)]},
+    )
+    assert response.status_code == 200
+    assert "givers" in response.context["form"].errors
+    assert not HardshipHelp.objects.exists()
+
+
 def test_a_meeting_is_added_on_the_pairing_page_and_counted_in_the_list(leader_a_client, world):
     pairing = pairing_of(world.member, started_on=D(2026, 9, 1))
     url = reverse("activities:pairing", args=[pairing.pk])

@@ -342,6 +342,26 @@ def test_a_leader_records_a_home_visit_for_their_group_in_a_few_taps(
     assert Activity.objects.count() == 1
 
 
+def test_a_participant_key_too_large_for_any_row_is_refused_on_the_form(
+    world, reasons, leader_a_client
+):
+    """Found by tests/test_form_fuzz.py: SQLite raised OverflowError (a 500) on 2**63."""
+    url = reverse("activities:work_create", args=[world.branch.pk, ActivityKind.HOME_VISIT])
+    response = leader_a_client.post(
+        url,
+        {
+            "held_on": DAY.isoformat(),
+            "home_visit_reason": reasons["因病"].pk,
+            "number": 2,
+            "group": world.group_a.pk,
+            "participants": [str(2**63)],
+        },
+    )
+    assert response.status_code == 200
+    assert "participants" in response.context["form"].errors
+    assert not Activity.objects.exists()
+
+
 def test_the_list_and_the_totals_cost_the_same_for_more_activities(
     world, clerk, reasons, secretary_client, query_counter
 ):
