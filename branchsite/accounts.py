@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,14 @@ class SignInForm(AuthenticationForm):
         label=gettext_lazy("This is a shared computer: sign me out when the browser closes"),
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's form sets the name's max_length only after the field is built, so nothing
+        # checks it: a longer name went on to the lockout's log, whose column is shorter,
+        # and PostgreSQL refused the row (a 500). No account has a longer name.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class SignInView(auth_views.LoginView):

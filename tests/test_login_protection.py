@@ -43,6 +43,15 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(world)
     assert not signs_in(Client(), "member", PASSWORD)
 
 
+def test_a_name_longer_than_any_account_is_refused_on_the_form(world):
+    """Found by tests/test_form_fuzz.py: on PostgreSQL the lockout's log refused the name
+    (a 500)."""
+    response = Client().post(reverse("login"), {"username": "x" * 10_000, "password": "x"})
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert not AccessAttempt.objects.exists()
+
+
 def test_fewer_wrong_passwords_do_not_lock_and_a_success_forgets_them(world):
     client = Client()
     for _ in range(4):
