@@ -150,3 +150,14 @@ def test_a_guest_who_has_moved_on_stays_on_the_list_and_a_reviewed_record_is_fla
     assert guest.category == Category.ACTIVIST  # the stage on the day
     lecture.refresh_from_db()
     assert lecture.changed_after_review
+
+
+def test_a_guest_key_too_large_for_any_row_is_an_invalid_choice(db):
+    """As on the work and hardship forms, where tests/test_form_fuzz.py found it: SQLite
+    raised OverflowError (a 500) on a key past 2**63."""
+    from activities.forms import GuestsForm
+    from members.models import Member
+
+    form = GuestsForm({"people": [str(2**63)]}, people=Member.objects.all())
+    assert not form.is_valid()
+    assert "people" in form.errors
