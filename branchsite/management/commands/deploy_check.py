@@ -151,14 +151,16 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
+        # Outside the f-strings, where xgettext would not find them.
+        passed_word, failed_word = _("passed"), _("FAILED")
         failed = 0
         for title, check in checks():
             problem = check()
             if problem is None:
-                self.stdout.write(f"{_('passed')}  {title}")
+                self.stdout.write(f"{passed_word}  {title}")
             else:
                 failed += 1
-                self.stdout.write(f"{_('FAILED')}  {title}")
+                self.stdout.write(f"{failed_word}  {title}")
                 for line in problem.splitlines():
                     self.stdout.write(f"      {line}")
         if failed:
