@@ -291,8 +291,9 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        # Replaces Django's own handlers (console only with DEBUG on, mail to ADMINS).
-        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Without Django's own handlers (console only with DEBUG on, mail to ADMINS): its
+        # records go up to the root's, like everyone's (and to pytest's caplog).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         # Each PDF's steps, and django-axes' banner at every start, are noise; their
         # warnings are not.
         "weasyprint": {"level": "WARNING"},
