@@ -33,14 +33,15 @@ def database_problem() -> str | None:
     return None
 
 
-def storage_problem() -> str | None:
+def storage_problem(*, create: bool = True) -> str | None:
     """Why uploads cannot be stored, or None when they can: on disk, MEDIA_ROOT is a folder
-    (created as the storage would) in which a file can be written; elsewhere (S3), the
-    storage answers a request."""
+    (created as the storage would, unless `create` is false) in which a file can be written;
+    elsewhere (S3), the storage answers a request."""
     try:
         if isinstance(default_storage, FileSystemStorage):
             root = Path(settings.MEDIA_ROOT)
-            root.mkdir(parents=True, exist_ok=True)
+            if create:
+                root.mkdir(parents=True, exist_ok=True)
             # Written for real, then removed: permission bits say nothing to root, and a
             # full or read-only file system shows only when writing.
             with tempfile.NamedTemporaryFile(dir=root, prefix=".healthz-"):

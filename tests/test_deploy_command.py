@@ -49,6 +49,7 @@ def collected_static(folder: Path) -> Path:
 
 
 def production_environment(folder: Path, database: str) -> dict[str, str]:
+    (folder / "media").mkdir(exist_ok=True)  # made at installation (docs/deploy.md)
     return {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
@@ -77,7 +78,16 @@ def outcomes(django_db_setup, django_db_blocker, tmp_path_factory):
     environment = production_environment(folder, database)
     prepared = {**environment, "STATIC_ROOT": str(collected_static(folder / "static"))}
     without_collectstatic = {**environment, "STATIC_ROOT": str(folder / "never-collected")}
+    no_media_folder = {**prepared, "MEDIA_ROOT": str(folder / "not-made" / "media")}
     started = {
+        "no media folder": subprocess.Popen(
+            [sys.executable, "manage.py", "deploy_check"],
+            cwd=PROJECT,
+            env=no_media_folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ),
         "prepared": subprocess.Popen(
             [sys.executable, "manage.py", "deploy_check"],
             cwd=PROJECT,
@@ -110,6 +120,7 @@ def outcomes(django_db_setup, django_db_blocker, tmp_path_factory):
         results[name] = subprocess.CompletedProcess(
             process.args, process.returncode, stdout, stderr
         )
+    results["no media folder"].media_root = Path(no_media_folder["MEDIA_ROOT"])
     return results
 
 
@@ -142,3 +153,11 @@ def test_without_collectstatic_the_other_checks_still_pass(outcomes):
         "数据库迁移已全部执行",
     ):
         assert f"{PASSED}  {title}" in lines
+
+
+def test_a_missing_media_folder_fails_and_is_not_created(outcomes):
+    run = outcomes["no media folder"]
+    assert run.returncode == 1
+    assert f"{FAILED}  上传文件可以保存" in lines_of(run)
+    # Run as root, a folder made by the check would be root's, which the site cannot write.
+    assert not run.media_root.parent.exists()

@@ -93,7 +93,8 @@ def static_problem() -> str | None:
 
 
 def uploads_problem() -> str | None:
-    problem = storage_problem()
+    # Not created here: run as root, the check would leave a folder the site cannot write.
+    problem = storage_problem(create=False)
     if problem is not None:
         return _("Uploads cannot be stored: %(error)s") % {"error": problem}
     return None
