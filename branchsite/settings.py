@@ -4,6 +4,7 @@ Variables (all optional unless noted):
   DEBUG          1/0, default 0. The Makefile's development targets set DEBUG=1.
   SECRET_KEY     required when DEBUG is off.
   ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost" (any host when DEBUG is on).
+  CSRF_TRUSTED_ORIGINS  comma-separated origins (https://party.school.example), default none.
   DATABASE_URL   default: the SQLite file db.sqlite3 in the project folder.
                  PostgreSQL: postgres://USER:PASSWORD@HOST:5432/NAME
   TIME_ZONE      default Asia/Shanghai.
@@ -23,6 +24,9 @@ Uploads on S3-compatible storage instead of MEDIA_ROOT (see docs/deploy.md; need
 
 HTTPS (see docs/deploy.md):
   HTTPS          1 turns on the redirect to HTTPS, secure cookies and HSTS.
+                 Each can be set apart: SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
+                 CSRF_COOKIE_SECURE, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
+                 SECURE_HSTS_PRELOAD.
   SECURE_PROXY_SSL_HEADER  behind a proxy that ends HTTPS, its header (X-Forwarded-Proto).
 
 Signing in (see docs/deploy.md):
@@ -45,6 +49,8 @@ Logs (see docs/deploy.md):
   LOG_FORMAT     "json" (one JSON object per line on stderr) or "text"; default json when
                  DEBUG is off, text when it is on.
   LOG_LEVEL      default INFO.
+
+deploy/gunicorn.conf.py reads GUNICORN_BIND, GUNICORN_WORKERS and GUNICORN_TIMEOUT.
 """
 
 import importlib.util
