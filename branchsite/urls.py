@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from branchsite import accounts
+from branchsite import accounts, health
 from branchsite import views as trash_views
 from reports.overview import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # No login, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT): a monitor's probe.
+    path("healthz", health.healthz, name="healthz"),
     # Password reset by e-mail is left out: schools' closed networks rarely have mail.
     # A forgotten password is reset by the site administrator.
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),

@@ -88,6 +88,7 @@ from tests.factories import (
     UserFactory,
     member_in_group,
 )
+from tests.pdf_files import one_page_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ OWN_LEADER = frozenset({"own_leader"})
 LEADERS = frozenset({"own_leader", "other_leader"})
 NOBODY = frozenset()
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = one_page_pdf()
 LOGIN = "/accounts/login/"
 
 
@@ -354,6 +355,8 @@ RULES.update(
         "logout": Rule(EVERYONE, post_only=True),
         "password_change": Rule(SIGNED_IN),
         "password_change_done": Rule(SIGNED_IN),
+        # The load balancer's and the administrator's probe: no login.
+        "healthz": Rule(EVERYONE),
         # The recycle bin.
         "trash": Rule(MANAGERS, branch_pk),
         "trash_restore": Rule(MANAGERS, pk("trash_item"), post_only=True),
