@@ -440,3 +440,10 @@ def test_pg_dump_and_pg_restore_get_the_password_through_the_environment():
         "PGPASSWORD": "s3cret",
         "PGDATABASE": "branchsite",
     }
+
+
+def test_a_backup_is_never_written_inside_media_root(tmp_path):
+    with pytest.raises(BackupError, match="不能写在 MEDIA_ROOT"):
+        backup(tmp_path / "media" / "backups", tmp_path / "media")
+
+    assert list(tmp_path.iterdir()) == []
