@@ -7,15 +7,12 @@ django-storages is stood in for by a package of the same name on PYTHONPATH (its
 keeps the options it was given), and its absence by hiding it from importlib, so the tests
 say the same whether or not it is installed."""
 
-import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.settings_processes import PROJECT, run_in_processes, settings_of
 
 SCRIPT = """
 import importlib.util, json, os, sys
@@ -81,29 +78,9 @@ def runs(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
         if name not in READ and not name.startswith(("AWS_", "MEDIA_STORAGE"))
     }
     base.update(DJANGO_SETTINGS_MODULE="branchsite.settings", PYTHONPATH=str(fake))
-    started = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", SCRIPT],
-            cwd=PROJECT,
-            env={**base, **changes},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name, changes in SCENARIOS.items()
-    }
-    results = {}
-    for name, process in started.items():
-        stdout, stderr = process.communicate(timeout=60)
-        results[name] = subprocess.CompletedProcess(
-            process.args, process.returncode, stdout, stderr
-        )
-    return results
-
-
-def settings_of(run: subprocess.CompletedProcess) -> dict:
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_in_processes(
+        SCRIPT, {name: {**base, **changes} for name, changes in SCENARIOS.items()}
+    )
 
 
 def error_of(run: subprocess.CompletedProcess) -> str:
