@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from branchsite import accounts, health
-from branchsite import views as trash_views
 from reports.overview import home
 
 urlpatterns = [
@@ -25,8 +24,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
-    path("branches/<int:pk>/trash/", trash_views.trash_list, name="trash"),
-    path("trash/<int:pk>/restore/", trash_views.trash_item_restore, name="trash_restore"),
     path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),
