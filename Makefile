@@ -31,6 +31,8 @@ PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 $(PY) -m pip
 PIP_INSTALL := $(PIP) install --quiet --progress-bar off --build-constraint "$(BUILD_CONSTRAINTS)"
 
 RUN_ADDR ?= 127.0.0.1:8000
+# The production environment that `make deploy-check` reads, as systemd does.
+ENV_FILE ?= deploy/branchsite.env
 # Extra pytest arguments: make test PYTEST_ARGS="-k foo -x"
 PYTEST_ARGS ?=
 # PostgreSQL used by the second test run; a postgres DATABASE_URL in the environment wins.
@@ -43,15 +45,15 @@ PG_PROBE := import sys; sys.excepthook = lambda t, e, tb: print(t.__name__ + ": 
 # Step heading, bold on a terminal, plain in CI logs.
 step = @if [ -t 1 ]; then printf '\n\033[1m==> %s\033[0m\n' $(1); else printf '\n==> %s\n' $(1); fi
 
-.PHONY: help setup run test check format bench clean-db clean \
+.PHONY: help setup run test check format bench deploy-check clean-db clean \
 	system-packages-run system-packages-test venv venv-dev messages
 
 help: ## 显示本帮助 / Show this help
 	@echo "党支部工作管理 branchsite — make targets / 可用命令:"
 	@echo
-	@awk 'BEGIN { FS = ":.*?## " } /^[a-zA-Z0-9_-]+:.*?## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*?## " } /^[a-zA-Z0-9_-]+:.*?## / { printf "  %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables / 变量: PYTEST_ARGS=\"-k foo\"  RUN_ADDR=$(RUN_ADDR)  PG_DATABASE_URL=...  DEBUG=$(DEBUG)"
+	@echo "Variables / 变量: PYTEST_ARGS=\"-k foo\"  RUN_ADDR=$(RUN_ADDR)  PG_DATABASE_URL=...  ENV_FILE=$(ENV_FILE)  DEBUG=$(DEBUG)"
 
 # ---------------------------------------------------------------- building blocks
 
@@ -147,6 +149,10 @@ bench: venv-dev ## 性能基准 / Benchmarks
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.work
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.yearend
+
+deploy-check: venv messages ## 检查生产配置（读 ENV_FILE，见 docs/deploy.md）/ Check a production configuration from ENV_FILE
+	$(call step,"生产配置检查 / Deployment check with the environment of $(ENV_FILE) only")
+	$(PY) $(CURDIR)/scripts/with-env-file.py "$(ENV_FILE)" $(PY) $(CURDIR)/manage.py deploy_check
 
 clean-db: ## 删除本地 SQLite 数据库（下次 setup 重建）/ Delete db.sqlite3 (rebuilt by the next setup)
 	rm -f $(CURDIR)/db.sqlite3

@@ -79,6 +79,15 @@ def backup_create(
     """Write the archive of the database and the uploads into `output_dir` and its checksum
     beside it; with `keep`, then delete all but the `keep` newest archives there."""
     engine = database_engine(connection)
+    if output_dir.resolve().is_relative_to(media_root.resolve()):
+        # Each archive would hold all the earlier ones.
+        raise BackupError(
+            _(
+                "Backups cannot be written inside MEDIA_ROOT (%(media_root)s): choose another "
+                "folder."
+            )
+            % {"media_root": media_root}
+        )
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     archive = output_dir / f"branchsite-backup-{now:%Y%m%d-%H%M}.tar.gz"
     if archive.exists():

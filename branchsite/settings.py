@@ -4,15 +4,31 @@ Variables (all optional unless noted):
   DEBUG          1/0, default 0. The Makefile's development targets set DEBUG=1.
   SECRET_KEY     required when DEBUG is off.
   ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost" (any host when DEBUG is on).
+  CSRF_TRUSTED_ORIGINS  comma-separated origins (https://party.school.example), default none.
   DATABASE_URL   default: the SQLite file db.sqlite3 in the project folder.
                  PostgreSQL: postgres://USER:PASSWORD@HOST:5432/NAME
   TIME_ZONE      default Asia/Shanghai.
-  MEDIA_ROOT     where uploads are kept, default ./media.
+  MEDIA_ROOT     where uploads are kept on disk, default ./media.
+  STATIC_ROOT    where collectstatic puts the static files, default ./staticfiles.
   TRASH_KEEP_DAYS  days a deleted record stays in the recycle bin, default 90.
   BACKUP_DIR     where `manage.py backup` writes its archives, default ./backups.
 
+Uploads on S3-compatible storage instead of MEDIA_ROOT (see docs/deploy.md; needs
+`pip install "django-storages[s3]==1.14.6"`, which the product does not install):
+  MEDIA_STORAGE            "local" (default: MEDIA_ROOT) or "s3".
+  AWS_STORAGE_BUCKET_NAME  the bucket, required with s3; private: uploads are served only
+                           through the access-checked views, never from the bucket.
+  AWS_S3_ENDPOINT_URL      the service's address when it is not Amazon's (MinIO, a cloud's).
+  AWS_S3_REGION_NAME       the bucket's region, when the service needs one.
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY  the credentials (boto3 reads them itself).
+  AWS_LOCATION             a folder inside the bucket, default none.
+  AWS_S3_ADDRESSING_STYLE  "path" for services that need it (MinIO), default automatic.
+
 HTTPS (see docs/deploy.md):
   HTTPS          1 turns on the redirect to HTTPS, secure cookies and HSTS.
+                 Each can be set apart: SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE,
+                 CSRF_COOKIE_SECURE, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
+                 SECURE_HSTS_PRELOAD.
   SECURE_PROXY_SSL_HEADER  behind a proxy that ends HTTPS, its header (X-Forwarded-Proto).
   CSP_REPORT_ONLY  1 makes the Content-Security-Policy only report, default 0 (enforced).
 
@@ -25,8 +41,22 @@ Signing in (see docs/deploy.md):
   SESSION_IDLE_MINUTES         a session ends after this long without a request, default 480.
   SESSION_EXPIRE_AT_BROWSER_CLOSE  1 ends every session when the browser closes, default 0
                                (the login page offers it per sign-in: 公用电脑).
+
+Uploads (each refused above its size; nginx's client_max_body_size must allow them):
+  ROSTER_IMPORT_MAX_ROWS        rows of a roster or payroll file, default 5000.
+  ROSTER_IMPORT_MAX_BYTES       a roster or payroll file, default 10485760 (10 MiB).
+  MEETING_ATTACHMENT_MAX_BYTES  a meeting photo or scan, default 10485760.
+  RECRUITMENT_DOCUMENT_MAX_BYTES  a recruitment step's document, default 10485760.
+
+Logs (see docs/deploy.md):
+  LOG_FORMAT     "json" (one JSON object per line on stderr) or "text"; default json when
+                 DEBUG is off, text when it is on.
+  LOG_LEVEL      default INFO.
+
+deploy/gunicorn.conf.py reads GUNICORN_BIND, GUNICORN_WORKERS and GUNICORN_TIMEOUT.
 """
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,7 +208,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap 5 comes from the XStatic-Bootstrap package: no CDN, schools run offline.
@@ -198,6 +228,38 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # `manage.py backup` (branchsite/backups.py); keep a copy of it off this machine too.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+
+# Uploads on S3-compatible storage (docs/deploy.md). django-storages is imported only when
+# configured, so the product runs without it; the files are still read only through the
+# storage API by the access-checked views (branchsite.downloads), never linked to the bucket.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local").strip().lower() or "local"
+if MEDIA_STORAGE == "s3":
+    missing = [name for name in ("storages", "boto3") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs django-storages with boto3, which are not installed: "
+            'pip install "django-storages[s3]==1.14.6"'
+        )
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION"),
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            # Like the disk: a second upload of the same name gets a name of its own.
+            "file_overwrite": False,
+            # The bucket's own (private) access; never a public-read object.
+            "default_acl": None,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"Environment variable MEDIA_STORAGE={MEDIA_STORAGE!r} is not one of local, s3."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -245,6 +307,43 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 # only ever set when the proxy overwrites that header on every request.
 if proxy_ssl_header := env_str("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+# The health check answers a local probe over plain HTTP too (branchsite.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Logs go to stderr (journald under systemd). In production one JSON object per line, with
+# the request's path, status and user id where a record has them (branchsite.logs); with
+# DEBUG on, readable lines. Errors in views are logged by django.request with the traceback.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"Environment variable LOG_FORMAT={LOG_FORMAT!r} is not one of json, text."
+    )
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "branchsite.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": LOG_FORMAT,
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Without Django's own handlers (console only with DEBUG on, mail to ADMINS): its
+        # records go up to the root's, like everyone's (and to pytest's caplog).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # Each PDF's steps, and django-axes' banner at every start, are noise; their
+        # warnings are not.
+        "weasyprint": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+    },
+}
 
 # Roster import (党员花名册): a file larger than this is refused before it is opened, one with
 # more data rows is refused after reading its dimensions. A branch has ≤50 members; the

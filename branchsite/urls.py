@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from branchsite import accounts
-from branchsite import views as trash_views
+from branchsite import accounts, health
 from reports.overview import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # No login, no redirect to HTTPS (SECURE_REDIRECT_EXEMPT): a monitor's probe.
+    path("healthz", health.healthz, name="healthz"),
     # Password reset by e-mail is left out: schools' closed networks rarely have mail.
     # A forgotten password is reset by the site administrator.
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
@@ -23,8 +24,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
-    path("branches/<int:pk>/trash/", trash_views.trash_list, name="trash"),
-    path("trash/<int:pk>/restore/", trash_views.trash_item_restore, name="trash_restore"),
     path("", include("reports.overview_urls")),
     path("", include("groups.urls")),
     path("members/", include("members.urls")),

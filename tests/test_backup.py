@@ -364,6 +364,23 @@ def test_an_archive_of_the_other_engine_is_refused(migrated_backup, empty_databa
     assert empty_database.introspection.table_names() == []
 
 
+@pytest.mark.django_db
+def test_a_restore_names_the_migrations_the_backup_is_behind_and_ahead_of(
+    migrated_backup, empty_database, tmp_path
+):
+    archive = copy_of(migrated_backup, tmp_path)
+    members = members_of(archive)
+    manifest = json.loads(members["manifest.json"])
+    manifest["migrations"]["members"].remove("0007_dues")
+    manifest["migrations"]["members"].append("9999_from_a_later_version")
+    rewrite(archive, {**members, "manifest.json": json.dumps(manifest).encode()})
+
+    restored = backup_restore(archive, connection=empty_database, media_root=tmp_path / "media")
+
+    assert restored.migrations_missing == ["members.0007_dues"]
+    assert restored.migrations_unknown == ["members.9999_from_a_later_version"]
+
+
 def test_the_command_refuses_the_sites_own_database_while_it_holds_data(
     migrated_backup, world, media_root
 ):
@@ -423,3 +440,10 @@ def test_pg_dump_and_pg_restore_get_the_password_through_the_environment():
         "PGPASSWORD": "s3cret",
         "PGDATABASE": "branchsite",
     }
+
+
+def test_a_backup_is_never_written_inside_media_root(tmp_path):
+    with pytest.raises(BackupError, match="不能写在 MEDIA_ROOT"):
+        backup(tmp_path / "media" / "backups", tmp_path / "media")
+
+    assert list(tmp_path.iterdir()) == []

@@ -4,7 +4,6 @@ Settings are evaluated once per process, so each environment is tried in a fresh
 process. The processes start together, once per module, and the tests read their results.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.settings_processes import PROJECT, run_in_processes, settings_of
 
 # Prints the settings the tests look at, as JSON, after a full django.setup().
 SCRIPT = """
@@ -64,29 +63,9 @@ def environment(changes: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, subprocess.CompletedProcess]:
-    started = {
-        name: subprocess.Popen(
-            [sys.executable, "-c", SCRIPT],
-            cwd=PROJECT,
-            env=environment(changes),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name, changes in SCENARIOS.items()
-    }
-    results = {}
-    for name, process in started.items():
-        stdout, stderr = process.communicate(timeout=60)
-        results[name] = subprocess.CompletedProcess(
-            process.args, process.returncode, stdout, stderr
-        )
-    return results
-
-
-def settings_of(run: subprocess.CompletedProcess) -> dict:
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return run_in_processes(
+        SCRIPT, {name: environment(changes) for name, changes in SCENARIOS.items()}
+    )
 
 
 def last_line(run: subprocess.CompletedProcess) -> str:

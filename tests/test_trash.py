@@ -66,14 +66,14 @@ def test_a_deleted_meeting_comes_back_as_it_was(world, meeting, leader_a_client,
     assert not Attendance.objects.filter(meeting_id=meeting.pk).exists()
     assert pathlib.Path(stored).exists()  # the photo stays while the meeting is in the bin
 
-    bin_page = secretary_client.get(reverse("trash", args=[world.branch.pk]))
+    bin_page = secretary_client.get(reverse("groups:trash", args=[world.branch.pk]))
     assert bin_page.status_code == 200
     page = bin_page.content.decode()
     assert "2026-10-15 党小组会：学习研讨" in page
     assert "甲组长" in page  # who deleted it
     item = TrashItem.objects.get()
 
-    restored = secretary_client.post(reverse("trash_restore", args=[item.pk]))
+    restored = secretary_client.post(reverse("groups:trash_restore", args=[item.pk]))
     assert restored.status_code == 302
     assert restored["Location"] == reverse("activities:meeting", args=[meeting.pk])
     assert rows_of(meeting) == before
@@ -111,7 +111,7 @@ def test_a_deleted_activity_comes_back_with_its_participants(world, secretary_cl
 
     item = TrashItem.objects.get()
     assert item.kind_label == "活动"
-    secretary_client.post(reverse("trash_restore", args=[item.pk]))
+    secretary_client.post(reverse("groups:trash_restore", args=[item.pk]))
     restored = Activity.objects.get(pk=pk)
     assert sorted(restored.participants.values_list("pk", "member_id")) == participants
 
@@ -132,7 +132,7 @@ def test_a_member_deleted_in_the_workbench_comes_back_with_their_links(
 
     item = TrashItem.objects.get(model="members.member")
     assert item.deleted_by == world.secretary.user
-    secretary_client.post(reverse("trash_restore", args=[item.pk]))
+    secretary_client.post(reverse("groups:trash_restore", args=[item.pk]))
     assert Member.objects.filter(pk=mistaken.pk).values().get() == before
     meeting.refresh_from_db()
     assert meeting.host_id == mistaken.pk  # and the restore set it again
@@ -149,7 +149,7 @@ def test_what_no_longer_fits_is_refused_whole(world, meeting, secretary_client):
     Member.objects.filter(pk=leaver.pk).delete()  # gone for good, not into the bin
     item = TrashItem.objects.get(object_id=later.pk)
 
-    response = secretary_client.post(reverse("trash_restore", args=[item.pk]), follow=True)
+    response = secretary_client.post(reverse("groups:trash_restore", args=[item.pk]), follow=True)
     assert "无法恢复这条记录" in response.content.decode()
     assert not Meeting.objects.filter(pk=later.pk).exists()
     assert not Attendance.objects.filter(meeting_id=later.pk).exists()
@@ -167,16 +167,17 @@ def test_the_bin_is_the_committees(personas, world, meeting):
         "viewer": 403,
         "outsider": 404,
     }
-    assert_matrix(personas, "get", reverse("trash", args=[world.branch.pk]), expected)
+    assert_matrix(personas, "get", reverse("groups:trash", args=[world.branch.pk]), expected)
     refused = {name: code for name, code in expected.items() if name != "secretary"}
     assert_matrix(
         {name: personas[name] for name in ["anonymous", *refused]},
         "post",
-        reverse("trash_restore", args=[item.pk]),
+        reverse("groups:trash_restore", args=[item.pk]),
         refused,
     )
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
-    assert personas["secretary"].get(reverse("trash_restore", args=[item.pk])).status_code == 405
+    restore = reverse("groups:trash_restore", args=[item.pk])
+    assert personas["secretary"].get(restore).status_code == 405
 
 
 def test_the_bin_costs_the_same_queries_for_more_records(
@@ -196,7 +197,7 @@ def test_the_bin_costs_the_same_queries_for_more_records(
 
     grow()
     query_counter.assert_constant(
-        lambda: secretary_client.get(reverse("trash", args=[world.branch.pk])), grow
+        lambda: secretary_client.get(reverse("groups:trash", args=[world.branch.pk])), grow
     )
 
 

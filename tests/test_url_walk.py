@@ -357,9 +357,11 @@ RULES.update(
         "logout": Rule(EVERYONE, post_only=True),
         "password_change": Rule(SIGNED_IN),
         "password_change_done": Rule(SIGNED_IN),
+        # The load balancer's and the administrator's probe: no login.
+        "healthz": Rule(EVERYONE),
         # The recycle bin.
-        "trash": Rule(MANAGERS, branch_pk),
-        "trash_restore": Rule(MANAGERS, pk("trash_item"), post_only=True),
+        "groups:trash": Rule(MANAGERS, branch_pk),
+        "groups:trash_restore": Rule(MANAGERS, pk("trash_item"), post_only=True),
         # The user's own member record: the viewer has none (404).
         "overview:member_home": Rule(SIGNED_IN - {"viewer"}),
         "overview:branch_detail": Rule(READERS, branch_pk),

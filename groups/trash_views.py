@@ -44,9 +44,9 @@ def trash_item_restore(request, pk):
         restored = trash_restore(item=item, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("trash", pk=item.branch_id)
+        return redirect("groups:trash", pk=item.branch_id)
     messages.success(request, _("Restored: %(record)s.") % {"record": item.label})
     try:
         return redirect(reverse(SHOWN_AT[item.model], args=[restored.pk]))
     except (KeyError, NoReverseMatch):
-        return redirect("trash", pk=item.branch_id)
+        return redirect("groups:trash", pk=item.branch_id)
