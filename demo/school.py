@@ -17,7 +17,14 @@ from branchsite.audit import audited_save
 from branchsite.dates import ONE_DAY, add_years
 from branchsite.passwords import DEMO_PASSWORD
 from demo.recruits import seed_demo_recruitment
-from groups.models import Branch, BranchViewer, CommitteeRole, GroupRole, PartyGroup
+from groups.models import (
+    Branch,
+    CommitteeRole,
+    GroupRole,
+    PartyGroup,
+    UpperCommittee,
+    UpperCommitteeViewer,
+)
 from groups.services import committee_term_start, group_leader_appoint, group_member_place
 from members.models import Category, Education, Gender, Member
 from members.validators import id_check_character
@@ -115,6 +122,7 @@ PREVIOUS_COMMITTEE = [
 # The next committee's candidates: one more than the seats (差额).
 ELECTION_CANDIDATES = [name for _role, name in COMMITTEE] + ["朱建平"]
 VIEWER_USERNAME = "shangji"
+UPPER_COMMITTEE_CODE = "fengxian-jiaoyu"
 
 
 def demo_exists() -> bool:
@@ -124,11 +132,15 @@ def demo_exists() -> bool:
 @transaction.atomic
 def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date) -> Branch:
     """Create the demo school. The caller checks `demo_exists()` first."""
+    upper_committee = UpperCommittee.objects.filter(code=UPPER_COMMITTEE_CODE).first()
+    if upper_committee is None:
+        upper_committee = UpperCommittee(name="奉贤区教育系统党工委", code=UPPER_COMMITTEE_CODE)
+        audited_save(upper_committee, acting_user=None)
     branch = Branch(
         name="奉教院附小党支部",
         code=BRANCH_CODE,
         school="奉贤区教育学院附属小学",
-        upper_committee="奉贤区教育系统党工委",
+        upper_committee=upper_committee,
         founded_on=datetime.date(2008, 9, 1),
     )
     audited_save(branch, acting_user=None)
@@ -221,10 +233,11 @@ def create_demo_school(*, password: str = DEFAULT_PASSWORD, today: datetime.date
         viewer = user_model.objects.create_user(
             VIEWER_USERNAME, password=password, last_name="陆", first_name="建华"
         )
-    audited_save(
-        BranchViewer(branch=branch, user=viewer, organisation=branch.upper_committee),
-        acting_user=None,
-    )
+    # The district's viewer reads every branch of the upper committee, this one included.
+    if not UpperCommitteeViewer.objects.filter(upper_committee=upper_committee, user=viewer):
+        audited_save(
+            UpperCommitteeViewer(upper_committee=upper_committee, user=viewer), acting_user=None
+        )
     # Two applicants, two activists and a candidate, so the recruitment to-do list has work.
     seed_demo_recruitment(branch, today)
     # The next 换届 is being prepared: requested, candidates approved, the meeting to come.

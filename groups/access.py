@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -24,6 +24,7 @@ from groups.models import (
     CommitteeTerm,
     GroupLeadership,
     PartyGroup,
+    UpperCommitteeViewer,
 )
 from members.models import Member, Status
 
@@ -32,6 +33,12 @@ COMMITTEE_APPS = frozenset({"groups", "members", "activities", "reports"})
 # Creating or deleting whole branches is for the site administrator only.
 SUPERUSER_ONLY_PERMISSIONS = frozenset(
     {"groups.add_branch", "groups.delete_branch", "groups.add_branchviewer"}
+    # The upper committees and who reads them are the site administrator's.
+    | {
+        f"groups.{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("uppercommittee", "uppercommitteeviewer")
+    }
 )
 
 
@@ -45,6 +52,9 @@ class Roles:
     viewed_branch_ids: frozenset[int] = field(default_factory=frozenset)
     # (group id, branch id) of each group the user leads today.
     led_groups: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    # The upper committees whose district pages the user reads (their branches are in
+    # viewed_branch_ids too).
+    district_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_committee(self) -> bool:
@@ -53,6 +63,13 @@ class Roles:
     @property
     def is_viewer(self) -> bool:
         return bool(self.viewed_branch_ids)
+
+    @property
+    def is_district_viewer(self) -> bool:
+        return bool(self.district_ids)
+
+    def can_view_district(self, upper_committee_id: int) -> bool:
+        return self.is_superuser or upper_committee_id in self.district_ids
 
     @property
     def is_leader(self) -> bool:
@@ -116,7 +133,24 @@ def roles_for(user) -> Roles:
     managed = frozenset(
         current_committee_posts().filter(**in_good_standing).values_list("term__branch", flat=True)
     )
-    viewed = frozenset(BranchViewer.objects.filter(user=user).values_list("branch", flat=True))
+    # One query for both kinds of viewer: (branch id, 0) for a branch's viewer and
+    # (upper committee id, 1) for a district's.
+    viewing = BranchViewer.objects.filter(user=user).values_list(
+        "branch", Value(0, output_field=IntegerField())
+    )
+    viewing = viewing.union(
+        UpperCommitteeViewer.objects.filter(user=user).values_list(
+            "upper_committee", Value(1, output_field=IntegerField())
+        ),
+        all=True,
+    )
+    viewed, districts = set(), set()
+    for key, is_district in viewing:
+        (districts if is_district else viewed).add(key)
+    if districts:
+        viewed.update(
+            Branch.objects.filter(upper_committee__in=districts).values_list("pk", flat=True)
+        )
     led = list(
         GroupLeadership.objects.current()
         .filter(**in_good_standing)
@@ -126,8 +160,9 @@ def roles_for(user) -> Roles:
         is_superuser=user.is_superuser,
         member=member,
         managed_branch_ids=managed,
-        viewed_branch_ids=viewed,
+        viewed_branch_ids=frozenset(viewed),
         led_groups=frozenset(led),
+        district_ids=frozenset(districts),
     )
     user._branchsite_roles = roles
     return roles

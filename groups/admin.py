@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin
+from groups.admin_scoping import BranchScopedAdmin, ScopedInline, ViewOnlyMixin, WorkbenchMixin
 from groups.models import (
     Branch,
     BranchViewer,
@@ -14,6 +15,8 @@ from groups.models import (
     GroupLeadership,
     GroupMembership,
     PartyGroup,
+    UpperCommittee,
+    UpperCommitteeViewer,
 )
 
 
@@ -63,7 +66,16 @@ class BranchAdmin(BranchScopedAdmin):
     # A whole branch (the site administrator's) has no branch's bin to go into.
     trash_deletes = False
     list_display = ["name", "code", "school", "upper_committee", "founded_on"]
+    list_select_related = ["upper_committee"]
     search_fields = ["name", "school", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which upper committee reads the branch is the site administrator's to say: a
+        # secretary who could change it could show the branch to another district.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), "upper_committee"]
+
     fieldsets = [
         (
             None,
@@ -168,4 +180,32 @@ class GroupLeadershipAdmin(ViewOnlyMixin, BranchScopedAdmin):
 class BranchViewerAdmin(BranchScopedAdmin):
     list_display = ["user", "branch", "organisation"]
     list_filter = ["branch"]
+    raw_id_fields = ["user"]
+
+
+class SiteAdministratorAdmin(WorkbenchMixin, SimpleHistoryAdmin):
+    """The upper committees and their viewers: the site administrator's alone (the
+    committee's permission backend refuses these models, see SUPERUSER_ONLY_PERMISSIONS)."""
+
+    list_per_page = 25
+
+
+@admin.register(UpperCommittee)
+class UpperCommitteeAdmin(SiteAdministratorAdmin):
+    list_display = ["name", "code", "branch_count"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(branch_total=Count("branches"))
+
+    @admin.display(description=_("branches"), ordering="branch_total")
+    def branch_count(self, committee):
+        return committee.branch_total
+
+
+@admin.register(UpperCommitteeViewer)
+class UpperCommitteeViewerAdmin(SiteAdministratorAdmin):
+    list_display = ["user", "upper_committee"]
+    list_filter = ["upper_committee"]
+    list_select_related = ["user", "upper_committee"]
     raw_id_fields = ["user"]

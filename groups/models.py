@@ -47,6 +47,29 @@ class DuesBaseChanges(models.TextChoices):
     YEARLY = "yearly", _("Once a year, in January")
 
 
+class UpperCommittee(models.Model):
+    """The Party committee above the branches (上级党委), such as a district's 教育工委: it
+    oversees many schools' branches and reads them all through its viewers."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short identifier in Latin letters, used by import commands."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("upper Party committee")
+        verbose_name_plural = _("upper Party committees")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Branch(models.Model):
     """A Party branch (党支部). One deployment holds any number of branches."""
 
@@ -58,7 +81,14 @@ class Branch(models.Model):
         help_text=_("Short identifier in Latin letters, used by import commands."),
     )
     school = models.CharField(_("school"), max_length=100)
-    upper_committee = models.CharField(_("upper Party committee"), max_length=100, blank=True)
+    upper_committee = models.ForeignKey(
+        UpperCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("upper Party committee"),
+    )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     committee_term_years = models.PositiveSmallIntegerField(
         _("committee term (years)"), default=DEFAULT_TERM_YEARS
@@ -453,3 +483,36 @@ class BranchViewer(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.branch}"
+
+
+class UpperCommitteeViewer(models.Model):
+    """Read-only access to every branch of an upper committee, and to its district pages."""
+
+    upper_committee = models.ForeignKey(
+        UpperCommittee,
+        on_delete=models.CASCADE,
+        related_name="viewers",
+        verbose_name=_("upper Party committee"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="viewed_upper_committees",
+        verbose_name=_("user account"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district viewer")
+        verbose_name_plural = _("district viewers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upper_committee", "user"],
+                name="district_viewer_unique",
+                violation_error_message=_("This account can already view this upper committee."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.upper_committee}"

@@ -15,6 +15,8 @@ from groups.models import (
     GroupMembership,
     GroupRole,
     PartyGroup,
+    UpperCommittee,
+    UpperCommitteeViewer,
 )
 from members.models import Category, Gender, Member
 
@@ -36,6 +38,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class UpperCommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UpperCommittee
+        django_get_or_create = ["name"]
+
+    name = "区教育系统党工委"
+    code = factory.Sequence(lambda n: f"upper{n}")
+
+
 class BranchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Branch
@@ -43,7 +54,7 @@ class BranchFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}党支部")
     code = factory.Sequence(lambda n: f"branch{n}")
     school = "实验小学"
-    upper_committee = "区教育系统党工委"
+    upper_committee = factory.SubFactory(UpperCommitteeFactory)
     founded_on = datetime.date(2010, 9, 1)
 
 
@@ -121,6 +132,14 @@ class BranchViewerFactory(factory.django.DjangoModelFactory):
     branch = factory.SubFactory(BranchFactory)
     user = factory.SubFactory(UserFactory)
     organisation = "区教育系统党工委"
+
+
+class UpperCommitteeViewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UpperCommitteeViewer
+
+    upper_committee = factory.SubFactory(UpperCommitteeFactory)
+    user = factory.SubFactory(UserFactory)
 
 
 def member_in_group(group, *, user=None, **fields) -> Member:

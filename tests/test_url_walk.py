@@ -548,6 +548,11 @@ ADMIN_NOT_FOR_THE_COMMITTEE = {
         # Whole branches and viewers are created (and branches removed) by the administrator.
         ("groups", "branch", ("add", "delete")),
         ("groups", "branchviewer", ("add",)),
+        # The upper committees and their viewers: the administrator's alone.
+        *(
+            ("groups", model, ("changelist", "add", "change", "history", "delete"))
+            for model in ("uppercommittee", "uppercommitteeviewer")
+        ),
         # Kept through the site's own pages, shown here only.
         ("groups", "groupmembership", ("add", "delete")),
         ("groups", "groupleadership", ("add", "delete")),

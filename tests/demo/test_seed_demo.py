@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from groups import selectors
-from groups.models import Branch, BranchViewer, CommitteeRole, GroupLeadership
+from groups.models import Branch, CommitteeRole, GroupLeadership, UpperCommitteeViewer
 from members.models import Category, Member
 from tests.conftest import signs_in
 
@@ -109,7 +109,8 @@ def test_it_links_the_accounts_to_their_members(demo):
     users = get_user_model().objects.filter(username__in=ACCOUNTS).select_related("member")
     linked = {user.username: getattr(user, "member", None) for user in users}
     assert {name: m.name if m else None for name, m in linked.items()} == ACCOUNTS
-    assert BranchViewer.objects.get(branch=demo).user.username == "shangji"
+    district = UpperCommitteeViewer.objects.get(upper_committee=demo.upper_committee)
+    assert district.user.username == "shangji"
 
 
 def test_it_lets_every_demo_account_log_in_with_the_default_password(demo):
