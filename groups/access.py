@@ -24,6 +24,7 @@ from groups.models import (
     CommitteeTerm,
     GroupLeadership,
     PartyGroup,
+    UpperCommittee,
     UpperCommitteeViewer,
 )
 from members.models import Member, Status
@@ -225,3 +226,18 @@ def get_group_for_manager(request, pk: int) -> PartyGroup:
     if not roles_for(request.user).can_manage_branch(group.branch_id):
         raise PermissionDenied
     return group
+
+
+def get_district_for_user(request, pk: int) -> UpperCommittee:
+    """An upper committee whose district pages the user reads: its viewers and the site
+    administrator. Someone of one of its branches is told 403; anyone else 404."""
+    committee = get_object_or_404(UpperCommittee, pk=pk)
+    roles = roles_for(request.user)
+    if roles.can_view_district(committee.pk):
+        return committee
+    tied = roles.managed_branch_ids | roles.viewed_branch_ids | roles.led_group_branch_ids
+    if roles.member is not None:
+        tied |= {roles.member.branch_id}
+    if tied and Branch.objects.filter(upper_committee=committee, pk__in=tied).exists():
+        raise PermissionDenied
+    raise Http404

@@ -33,6 +33,8 @@ def section_of(request, roles) -> str:
     if match is None:
         return ""
     namespace, name = match.namespace, match.url_name or ""
+    if namespace == "district":
+        return "district"
     if name == "home" or namespace == "overview":
         return "home"
     own = roles.member is not None and str(match.kwargs.get("pk")) == str(roles.member.pk)
@@ -54,8 +56,14 @@ def nav_items_for(request) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     roles = roles_for(user)
-    branch_id = roles.roster_branch_id
     items = [("home", _("My page"), reverse("home"))]
+    if roles.district_ids or user.is_superuser:
+        items.append(("district", _("District"), reverse("district:list")))
+    if roles.district_ids and not (roles.managed_branch_ids or roles.led_groups):
+        # A district's viewer reaches each branch from the district's pages.
+        branch_id = None
+    else:
+        branch_id = roles.roster_branch_id
     if branch_id:
         items.append(("members", _("Members"), reverse("members:member_list", args=[branch_id])))
     meetings_branch = branch_id or (roles.member.branch_id if roles.member else None)

@@ -25,9 +25,15 @@ from reports.yearend.plan_items import plan_items_due
 
 @login_required
 def home(request):
-    """Send each role to its own page: committee or viewer → branch, leader → group,
-    member → own record. Someone with several roles lands on the widest one."""
+    """Send each role to its own page: an upper committee's viewer → the district,
+    committee or branch viewer → branch, leader → group, member → own record. Someone
+    with several roles lands on the widest one."""
     roles = roles_for(request.user)
+    # An upper committee's viewer, who holds no post in a branch, reads the district.
+    if roles.district_ids and not roles.managed_branch_ids:
+        if len(roles.district_ids) == 1:
+            return redirect("district:overview", pk=next(iter(roles.district_ids)))
+        return redirect("district:list")
     branch_ids = roles.managed_branch_ids | roles.viewed_branch_ids
     if roles.is_superuser and not branch_ids:
         branch_ids = frozenset(Branch.objects.values_list("pk", flat=True))

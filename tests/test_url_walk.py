@@ -12,7 +12,8 @@ What each role must get:
   answers a GET with 405;
 - refused: anonymous is sent to the login page; someone of the branch gets 403 (or 404);
   the user of another branch gets 404, never a 403 that confirms the record exists (in the
-  workbench: the very answer a row that does not exist gets);
+  workbench: the very answer a row that does not exist gets), and so does the viewer of
+  another upper committee on every page its own viewer reads (isolation between districts);
 - never a 500 (the test client raises the view's exception). A refused role's empty POST is
   refused the same way and writes nothing (no INSERT, UPDATE or DELETE but the session's
   and the login lockout's).
@@ -81,10 +82,13 @@ from members.views import MEMBER_ACTIONS
 from reports.models import DocumentKind, PlanItem, YearDocument
 from tests.factories import (
     BranchFactory,
+    BranchViewerFactory,
     CommitteeMembershipFactory,
     CommitteeTermFactory,
     MemberFactory,
     PartyGroupFactory,
+    UpperCommitteeFactory,
+    UpperCommitteeViewerFactory,
     UserFactory,
     member_in_group,
 )
@@ -101,10 +105,12 @@ ROLES = (
     "secretary",  # 沈卫东
     "viewer",  # shangji, the upper committee's read-only viewer
     "outsider",  # the secretary of another branch
+    "other_district",  # the viewer of another upper committee, whose district holds 二支部
 )
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
-BRANCH = SIGNED_IN - {"outsider"}  # anyone with a tie to the branch
+# Anyone with a tie to the branch: not the other branch, nor the other district.
+BRANCH = SIGNED_IN - {"outsider", "other_district"}
 MANAGERS = frozenset({"committee", "secretary"})
 READERS = MANAGERS | {"viewer"}  # the committee and the upper committee
 OWN_LEADER = frozenset({"own_leader"})
@@ -193,7 +199,16 @@ def seed() -> SimpleNamespace:
         .group
     )
 
-    other_branch = BranchFactory(name="二支部", code="er")
+    # 二支部 is of another upper committee, which has a viewer of its own.
+    other_branch = BranchFactory(
+        name="二支部", code="er", upper_committee=UpperCommitteeFactory(name="邻区教育工委")
+    )
+    UpperCommitteeViewerFactory(
+        upper_committee=other_branch.upper_committee, user=UserFactory(username="other-district")
+    )
+    # The demo's viewer reads the whole district; a branch's own viewer entry, for the
+    # workbench's pages of those entries.
+    BranchViewerFactory(branch=branch, user=UserFactory(username="branch-viewer"))
     other_term = CommitteeTermFactory(branch=other_branch, number=1)
     outsider = member_in_group(
         PartyGroupFactory(branch=other_branch, name="C组"),
@@ -264,6 +279,7 @@ def seed() -> SimpleNamespace:
             "secretary": secretary_user,
             "viewer": user_model.objects.get(username="shangji"),
             "outsider": outsider.user,
+            "other_district": user_model.objects.get(username="other-district"),
         },
         meeting=meeting,
         guest_meeting=Meeting.objects.filter(branch=branch, group=None, kind__in=GUEST_TYPES)
@@ -339,6 +355,10 @@ def branch_pk(seeds):
     return {"pk": seeds.branch.pk, "branch_pk": seeds.branch.pk, "year": seeds.year}
 
 
+def district_pk(seeds):
+    return {"pk": seeds.branch.upper_committee_id}
+
+
 def pk(attribute: str, **more) -> Callable:
     return lambda seeds: {"pk": getattr(seeds, attribute).pk, **more}
 
@@ -361,9 +381,23 @@ RULES.update(
         "healthz": Rule(EVERYONE),
         # The recycle bin.
         "groups:trash": Rule(MANAGERS, branch_pk),
+        # The district pages: the upper committee's viewer only.
+        "district:list": Rule({"viewer", "other_district"}),
+        **{
+            f"district:{section}": Rule({"viewer"}, district_pk)
+            for section in (
+                "overview",
+                "compliance",
+                "members",
+                "recruitment",
+                "dues",
+                "evaluation",
+                "summaries",
+            )
+        },
         "groups:trash_restore": Rule(MANAGERS, pk("trash_item"), post_only=True),
         # The user's own member record: the viewer has none (404).
-        "overview:member_home": Rule(SIGNED_IN - {"viewer"}),
+        "overview:member_home": Rule(SIGNED_IN - {"viewer", "other_district"}),
         "overview:branch_detail": Rule(READERS, branch_pk),
         "overview:group_detail": Rule(READERS | OWN_LEADER, pk("group")),
         "groups:group_leader_appoint": Rule(MANAGERS, pk("group")),
@@ -550,7 +584,11 @@ ADMIN_NOT_FOR_THE_COMMITTEE = {
         ("groups", "branchviewer", ("add",)),
         # The upper committees and their viewers: the administrator's alone.
         *(
-            ("groups", model, ("changelist", "add", "change", "history", "delete"))
+            (
+                "groups",
+                model,
+                ("changelist", "add", "change", "history", "delete", "simple_history"),
+            )
             for model in ("uppercommittee", "uppercommitteeviewer")
         ),
         # Kept through the site's own pages, shown here only.
@@ -742,7 +780,10 @@ def is_refusal(
         if rule.anonymous_to != LOGIN:
             return status == 302 and response["Location"] == rule.anonymous_to
         return is_to_login(response)
-    if role == "outsider" and allowed & MANAGERS:
+    if (role == "outsider" and allowed & MANAGERS) or (
+        # The workbench refuses anyone outside every committee alike (403).
+        role == "other_district" and allowed & READERS and not request.url.startswith("/admin/")
+    ):
         if request.ghost_url is not None:
             # The workbench answers a row outside the user's branches as Django's admin
             # answers a row that does not exist (a redirect to its index with a message,

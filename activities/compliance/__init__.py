@@ -26,6 +26,7 @@ from activities.compliance.grid import (
     MeetingRef,
     Row,
     compliance_grid,
+    compliance_grids,
 )
 from activities.compliance.owed import (
     MissingItem,
@@ -66,6 +67,7 @@ __all__ = [
     "attendance_rate",
     "attendance_rates",
     "compliance_grid",
+    "compliance_grids",
     "default_terms",
     "is_checked",
     "missed_in",

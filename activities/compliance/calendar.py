@@ -125,17 +125,34 @@ def _terms_of_year(rows: list[Term], school_year: int) -> tuple[tuple[Term, ...]
     return terms, False
 
 
-def terms_for(branch: Branch, school_year: int) -> SchoolCalendar:
-    """The branch's terms overlapping the school year, or the default calendar when it has
-    entered none that belong to that year; with the terms of the years before and after,
-    entered or default (1 query)."""
-    first, _ = school_year_bounds(school_year - 1)
-    _, last = school_year_bounds(school_year + 1)
-    rows = SchoolTerm.objects.filter(branch=branch, starts_on__lte=last, ends_on__gte=first)
-    rows = [Term(row.name, row.starts_on, row.ends_on) for row in rows.order_by("starts_on")]
+def _calendar(rows: list[Term], school_year: int) -> SchoolCalendar:
     terms, is_default = _terms_of_year(rows, school_year)
     neighbours = (
         *_terms_of_year(rows, school_year - 1)[0],
         *_terms_of_year(rows, school_year + 1)[0],
     )
     return SchoolCalendar(school_year, terms, is_default, neighbours)
+
+
+def _term_rows(branches, school_year: int):
+    first, _ = school_year_bounds(school_year - 1)
+    _, last = school_year_bounds(school_year + 1)
+    return SchoolTerm.objects.filter(
+        branch__in=branches, starts_on__lte=last, ends_on__gte=first
+    ).order_by("starts_on")
+
+
+def terms_for(branch: Branch, school_year: int) -> SchoolCalendar:
+    """The branch's terms overlapping the school year, or the default calendar when it has
+    entered none that belong to that year; with the terms of the years before and after,
+    entered or default (1 query)."""
+    rows = [Term(row.name, row.starts_on, row.ends_on) for row in _term_rows([branch], school_year)]
+    return _calendar(rows, school_year)
+
+
+def terms_for_branches(branch_ids, school_year: int) -> dict[int, SchoolCalendar]:
+    """`terms_for` of each branch in `branch_ids`, in 1 query for them all."""
+    rows = {branch_id: [] for branch_id in branch_ids}
+    for row in _term_rows(branch_ids, school_year):
+        rows[row.branch_id].append(Term(row.name, row.starts_on, row.ends_on))
+    return {branch_id: _calendar(terms, school_year) for branch_id, terms in rows.items()}

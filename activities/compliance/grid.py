@@ -19,7 +19,12 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from activities.compliance.calendar import SchoolCalendar, overlap_days, terms_for
+from activities.compliance.calendar import (
+    SchoolCalendar,
+    overlap_days,
+    terms_for,
+    terms_for_branches,
+)
 from activities.compliance.periods import PeriodSpan, periods_of, school_year_label
 from activities.compliance.rules import RuleBook, is_checked, rule_summary
 from activities.models import (
@@ -238,12 +243,65 @@ def _lay_out(cells: list[Cell], months: list[PeriodSpan]) -> list[DisplayCell]:
     return display
 
 
-def _groups_in_year(branch: Branch, start, end, group_ids) -> list[PartyGroup]:
-    groups = PartyGroup.objects.filter(branch=branch).exclude(founded_on__gt=end)
+def _groups_in_year(branch_ids, start, end, group_ids):
+    groups = PartyGroup.objects.filter(branch__in=branch_ids).exclude(founded_on__gt=end)
     groups = groups.exclude(dissolved_on__lte=start)
     if group_ids is not None:
         groups = groups.filter(pk__in=group_ids)
     return list(groups.order_by("sort_order", "name"))
+
+
+def _plans(book: RuleBook, start, end, party_groups, group_ids):
+    """(kind, group or None, segments, applies) of every row the grid will have."""
+    plans = []
+    for kind in KIND_ORDER:
+        segments = book.segments(kind, start, end)
+        checked = [rule for _, _, rule in segments if is_checked(rule)]
+        if any(not rule.per_group for rule in checked) and group_ids is None:
+            plans.append((kind, None, segments, lambda rule: not rule.per_group))
+        if any(rule.per_group for rule in checked):
+            for group in party_groups:
+                plans.append((kind, group, segments, lambda rule: rule.per_group))
+    return plans
+
+
+def _reach(calendar: SchoolCalendar):
+    """The days whose meetings a school year's grid reads: whole quarters and calendar years
+    reach beyond the school year, and a yearly duty held in January may count for the year
+    before."""
+    return (
+        datetime.date(calendar.start.year, 1, 1),
+        month_bounds(calendar.end.year + 1, LATE_MONTH_FOR_LAST_YEAR)[1],
+    )
+
+
+def _sorted_meetings(rows) -> dict:
+    """(kind, group id or None) → [MeetingRef] by date, from (pk, kind, group, held_on,
+    held_for_year) rows in date order."""
+    meetings = defaultdict(list)
+    for pk, kind, group_id, held_on, held_for_year in rows:
+        reference = MeetingRef(pk, held_on, year_counted_for(held_on, held_for_year))
+        meetings[(kind, None)].append(reference)
+        if group_id is not None:
+            meetings[(kind, group_id)].append(reference)
+    return meetings
+
+
+def _grid(branch, school_year, today, calendar, plans, meetings) -> ComplianceGrid:
+    months = periods_of(calendar, Period.MONTH)
+    rows = []
+    for kind, group, segments, applies in plans:
+        held = meetings[(kind, group.pk if group else None)]
+        window = _active_window(branch, group)
+        cells = _row_cells(segments, applies, held, calendar, window, today)
+        rules = [rule for _, _, rule in segments if is_checked(rule) and applies(rule)]
+        row = Row(kind, group, rules, cells)
+        row.display = _lay_out(cells, months)
+        rows.append(row)
+    return ComplianceGrid(branch, school_year, today, calendar, months, rows)
+
+
+MEETING_COLUMNS = ("pk", "kind", "group_id", "held_on", "held_for_year")
 
 
 def compliance_grid(
@@ -257,52 +315,63 @@ def compliance_grid(
     or ids: a leader's), only the group meetings of those groups. 4 queries."""
     group_ids = None if groups is None else {getattr(g, "pk", g) for g in groups}
     calendar = terms_for(branch, school_year)
-    start, end = calendar.start, calendar.end
     book = RuleBook.load(branch)
-    party_groups = _groups_in_year(branch, start, end, group_ids)
-    months = periods_of(calendar, Period.MONTH)
-
-    plans = []  # (kind, group or None, segments, applies)
-    for kind in KIND_ORDER:
-        segments = book.segments(kind, start, end)
-        checked = [rule for _, _, rule in segments if is_checked(rule)]
-        if any(not rule.per_group for rule in checked) and group_ids is None:
-            plans.append((kind, None, segments, lambda rule: not rule.per_group))
-        if any(rule.per_group for rule in checked):
-            for group in party_groups:
-                plans.append((kind, group, segments, lambda rule: rule.per_group))
-
-    meetings = defaultdict(list)  # (kind, group id) → [MeetingRef], by date
+    party_groups = _groups_in_year([branch.pk], calendar.start, calendar.end, group_ids)
+    plans = _plans(book, calendar.start, calendar.end, party_groups, group_ids)
+    rows = []
     if plans:
-        # Whole quarters and calendar years reach beyond the school year; a yearly duty
-        # held in January may count for the year before.
-        reach = (
-            datetime.date(start.year, 1, 1),
-            month_bounds(end.year + 1, LATE_MONTH_FOR_LAST_YEAR)[1],
-        )
         found = Meeting.objects.filter(
             branch=branch,
-            held_on__range=reach,
+            held_on__range=_reach(calendar),
             kind__in={kind for kind, *_ in plans},
         )
         if group_ids is not None:
             found = found.filter(group_id__in=group_ids)
-        found = found.order_by("held_on", "pk").values_list(
-            "pk", "kind", "group_id", "held_on", "held_for_year"
-        )
-        for pk, kind, group_id, held_on, held_for_year in found:
-            reference = MeetingRef(pk, held_on, year_counted_for(held_on, held_for_year))
-            meetings[(kind, None)].append(reference)
-            if group_id is not None:
-                meetings[(kind, group_id)].append(reference)
+        rows = found.order_by("held_on", "pk").values_list(*MEETING_COLUMNS)
+    return _grid(branch, school_year, today, calendar, plans, _sorted_meetings(rows))
 
-    rows = []
-    for kind, group, segments, applies in plans:
-        held = meetings[(kind, group.pk if group else None)]
-        window = _active_window(branch, group)
-        cells = _row_cells(segments, applies, held, calendar, window, today)
-        rules = [rule for _, _, rule in segments if is_checked(rule) and applies(rule)]
-        row = Row(kind, group, rules, cells)
-        row.display = _lay_out(cells, months)
-        rows.append(row)
-    return ComplianceGrid(branch, school_year, today, calendar, months, rows)
+
+def compliance_grids(branches, school_year: int, today: datetime.date) -> dict[int, ComplianceGrid]:
+    """`compliance_grid` of every branch in `branches` (a district's), keyed by branch id:
+    4 queries for any number of branches."""
+    branches = {branch.pk: branch for branch in branches}
+    if not branches:
+        return {}
+    calendars = terms_for_branches(branches, school_year)
+    books = RuleBook.load_many(branches)
+    # One range covers every branch's calendar; each grid keeps only what it counts.
+    first = min(_reach(calendar)[0] for calendar in calendars.values())
+    last = max(_reach(calendar)[1] for calendar in calendars.values())
+    widest_start = min(calendar.start for calendar in calendars.values())
+    widest_end = max(calendar.end for calendar in calendars.values())
+    groups_of = defaultdict(list)
+    for group in _groups_in_year(branches, widest_start, widest_end, None):
+        groups_of[group.branch_id].append(group)
+    rows_of = defaultdict(list)
+    found = Meeting.objects.filter(branch__in=branches, held_on__range=(first, last))
+    for branch_id, *row in found.order_by("held_on", "pk").values_list(
+        "branch_id", *MEETING_COLUMNS
+    ):
+        rows_of[branch_id].append(row)
+    grids = {}
+    for branch_id, branch in branches.items():
+        calendar = calendars[branch_id]
+        start, end = calendar.start, calendar.end
+        party_groups = [
+            group
+            for group in groups_of[branch_id]
+            if not (group.founded_on and group.founded_on > end)
+            and not (group.dissolved_on and group.dissolved_on <= start)
+        ]
+        plans = _plans(books[branch_id], start, end, party_groups, None)
+        kinds = {kind for kind, *_ in plans}
+        reach_start, reach_end = _reach(calendar)
+        rows = [
+            row
+            for row in rows_of[branch_id]
+            if row[1] in kinds and reach_start <= row[3] <= reach_end
+        ]
+        grids[branch_id] = _grid(
+            branch, school_year, today, calendar, plans, _sorted_meetings(rows)
+        )
+    return grids

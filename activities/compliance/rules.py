@@ -33,6 +33,18 @@ class RuleBook:
         rules = MeetingRule.objects.filter(Q(branch=branch) | Q(branch__isnull=True))
         return cls(rules, branch.pk)
 
+    @classmethod
+    def load_many(cls, branch_ids) -> dict[int, "RuleBook"]:
+        """The rule book of each branch in `branch_ids`, in 1 query for them all."""
+        branch_ids = list(branch_ids)
+        rules = list(MeetingRule.objects.filter(Q(branch__in=branch_ids) | Q(branch__isnull=True)))
+        return {
+            branch_id: cls(
+                [rule for rule in rules if rule.branch_id in (branch_id, None)], branch_id
+            )
+            for branch_id in branch_ids
+        }
+
     def rule_for(self, kind: str, on: datetime.date) -> MeetingRule | None:
         return self.own.in_force(kind, on, before_first=False) or self.defaults.in_force(kind, on)
 

@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from branchsite.dates import add_months
 from members.dues.rules import DuesSchedules
@@ -201,6 +201,40 @@ def branch_dues(members, *, today: datetime.date, schedules: DuesSchedules | Non
                 member=member,
                 bases=list(member.dues_bases.all()),
                 paid={payment.month: payment for payment in member.dues_payments.all()},
+                schedules=schedules,
+                today=today,
+                reductions=list(member.dues_reductions.all()),
+                reasons=list(member.dues_arrears_reasons.all()),
+            )
+            for member in members
+        ]
+    )
+
+
+def recent_dues(members, *, today: datetime.date, schedules: DuesSchedules | None = None):
+    """`branch_dues` for the arrears alone, over any number of members (a district's): each
+    member's ledger holds their latest payment up to last month instead of every payment,
+    and their first basis instead of all of them. That is all the arrears read — the run of
+    unsettled months back from last month ends at the latest payment, and a reason recorded
+    before that payment belongs to an earlier run — so `months_behind`, `stands_out` and
+    `serious` are the full ledger's, in 5 queries without reading years of payments."""
+    schedules = schedules or DuesSchedules.load()
+    last_month = add_months(first_of(today), -1)
+    latest_paid = DuesPayment.objects.filter(member=OuterRef("pk"), month__lte=last_month)
+    first_basis = DuesBasis.objects.filter(member=OuterRef("pk"))
+    members = members.annotate(
+        latest_paid=Subquery(latest_paid.order_by("-month").values("month")[:1]),
+        first_basis=Subquery(first_basis.order_by("starts_on").values("starts_on")[:1]),
+    ).prefetch_related(
+        Prefetch("dues_reductions", queryset=DuesReduction.objects.order_by("-starts_on")),
+        Prefetch("dues_arrears_reasons", queryset=DuesArrearsReason.objects.order_by("-starts_on")),
+    )
+    return BranchDues(
+        members=[
+            MemberDues(
+                member=member,
+                bases=[DuesBasis(starts_on=member.first_basis)] if member.first_basis else [],
+                paid={member.latest_paid: None} if member.latest_paid else {},
                 schedules=schedules,
                 today=today,
                 reductions=list(member.dues_reductions.all()),
