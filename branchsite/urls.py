@@ -33,6 +33,7 @@ urlpatterns = [
     path("dues/", include("members.dues.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("downloads/", include("branchsite.job_urls")),
 ]
 
 handler403 = "branchsite.errors.permission_denied"
