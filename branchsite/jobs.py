@@ -27,11 +27,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task, task_backends
@@ -194,5 +195,7 @@ def _record_failure(job: Job, message: str) -> None:
 
 @task()
 def job_run_task(job_pk: int) -> None:
-    """The task the worker runs: one job (branchsite.jobs.job_run)."""
-    job_run(job_pk)
+    """The task the worker runs: one job (branchsite.jobs.job_run), in the site's language
+    (the worker has no request to take it from)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        job_run(job_pk)
