@@ -96,8 +96,12 @@ setup: system-packages-run venv-dev messages ## 安装系统包与依赖、迁�
 	@echo
 	@echo "就绪 / Ready.  make run  →  http://$(RUN_ADDR)/"
 
-run: setup ## 启动开发服务器 / Set up, then start the dev server at http://127.0.0.1:8000
-	$(call step,"启动开发服务器 / Starting dev server at http://$(RUN_ADDR)/  (Ctrl-C 停止 / to stop)")
+run: setup ## 启动开发服务器和后台任务进程 / Set up, then start the dev server at http://127.0.0.1:8000 and the background worker
+	$(call step,"启动开发服务器和后台任务进程 / Starting dev server at http://$(RUN_ADDR)/ and the background worker  (Ctrl-C 停止 / to stop)")
+	@# The worker (manage.py db_worker: exports and other long work) runs in its own process
+	@# group beside runserver and is stopped with it, however runserver ends.
+	@setsid $(MANAGE) db_worker --verbosity 1 & worker=$$!; \
+	trap 'kill -TERM -- -'"$$worker"' 2>/dev/null || true' EXIT; \
 	$(MANAGE) runserver $(RUN_ADDR)
 
 test: system-packages-test venv-dev messages ## 运行测试（SQLite，再 PostgreSQL）/ Run the tests on SQLite, then PostgreSQL

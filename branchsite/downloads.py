@@ -38,3 +38,19 @@ def stored_file_response(stored) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def saved_file_response(saved, *, content_type: str, filename: str) -> FileResponse:
+    """A file the site made and kept (a background job's export), under `filename`:
+    inline for types a browser shows, else an attachment; never sniffed nor cached; 404
+    when the file is gone from storage."""
+    try:
+        handle = saved.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    inline = content_type.partition(";")[0].strip() in SHOWN_INLINE
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

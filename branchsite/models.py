@@ -64,3 +64,76 @@ class TrashItem(models.Model):
             return str(apps.get_model(self.model)._meta.verbose_name)
         except LookupError:
             return self.model
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A piece of long work someone asked for (an export, a ZIP of documents), run by the
+    background worker: its progress as it goes, then the file it made or why it failed.
+    See branchsite.jobs. The file is served to the person who asked, and to nobody else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jobs",
+        verbose_name=_("requested by"),
+    )
+    # None for work over several branches (a district's documents).
+    branch = models.ForeignKey(
+        "groups.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("branch"),
+    )
+    # The code a registered kind of job goes by (branchsite.jobs.JobKind.code).
+    kind = models.CharField(_("kind"), max_length=50)
+    # What the user asked for, as 我的下载 names it (一支部党员花名册).
+    title = models.CharField(_("title"), max_length=200)
+    # What the kind needs to do the work again in the worker (a list's filters, a year).
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("steps done"), default=0)
+    total = models.PositiveIntegerField(_("steps in all"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-requested_at"], name="job_user_requested")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="job_done_within_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far the work has gone, 0 to 100 (100 once done)."""
+        if self.status == JobStatus.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0

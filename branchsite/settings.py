@@ -53,6 +53,12 @@ Logs (see docs/deploy.md):
                  DEBUG is off, text when it is on.
   LOG_LEVEL      default INFO.
 
+Background work (exports, document bundles: branchsite.jobs; see docs/deploy.md):
+  TASKS_BACKEND  "database" (default: the queue is a table of the site's database, run by
+                 `manage.py db_worker`, deploy/branchsite-worker.service), "immediate" (the
+                 work runs inside the request that asks for it: for trying things only), or
+                 the dotted path of another django-tasks backend class.
+
 deploy/gunicorn.conf.py reads GUNICORN_BIND, GUNICORN_WORKERS and GUNICORN_TIMEOUT.
 """
 
@@ -99,6 +105,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the queue's table, and `manage.py db_worker`
     "groups",
     "members",
     "activities",
@@ -260,6 +268,21 @@ elif MEDIA_STORAGE != "local":
     raise ImproperlyConfigured(
         f"Environment variable MEDIA_STORAGE={MEDIA_STORAGE!r} is not one of local, s3."
     )
+
+# Background work (branchsite.jobs). The database backend needs nothing but the site's own
+# database, SQLite included: a deployment runs `manage.py db_worker` beside the site
+# (deploy/branchsite-worker.service; `make run` starts one), several on PostgreSQL.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database").strip() or "database"
+if TASKS_BACKEND not in TASK_BACKENDS and "." not in TASKS_BACKEND:
+    raise ImproperlyConfigured(
+        f"Environment variable TASKS_BACKEND={TASKS_BACKEND!r} is not one of "
+        "database, immediate or a backend's dotted path."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -34,6 +34,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
     path("districts/", include("reports.district.urls")),
+    path("downloads/", include("branchsite.job_urls")),
 ]
 
 handler403 = "branchsite.errors.permission_denied"

@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import checks  # noqa: F401  (registers the font check)
+        from reports.jobs import register_jobs
+
+        register_jobs()  # the long work the reports offer, run by the worker

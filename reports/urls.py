@@ -33,6 +33,11 @@ urlpatterns = [
     *report_path(
         "branches/<int:branch_pk>/roster", views.roster_export, name="roster_export", default="xlsx"
     ),
+    path(
+        "branches/<int:branch_pk>/roster/background",
+        views.roster_export_job,
+        name="roster_export_job",
+    ),
     *report_path(
         "evaluation/<int:pk>/results",
         views.evaluation_results,

@@ -6,13 +6,15 @@ does not come in); then it streams the file. No view decides access inline."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from activities.access import get_branch_for_meetings, get_meeting_for_user
 from activities.filters import MeetingFilterForm
 from activities.work.access import get_branch_for_work, sees_talks
 from activities.work.selectors import listed_activities
 from activities.work.views import year_from
+from branchsite.jobs import job_request
 from groups.access import get_branch_for_user, roles_for
 from members.access import get_evaluation_for_reader
 from members.forms import RosterFilterForm
@@ -27,6 +29,7 @@ from reports.documents import (
     WorkLedger,
     YearEndDocument,
 )
+from reports.jobs import DIRECT_EXPORT_MAX_ROWS, ROSTER_EXPORT, roster_filters
 from reports.yearend.access import get_document_for_reader
 
 
@@ -68,13 +71,39 @@ def meeting_ledger(request, pk, format):
 
 @login_required
 def roster_export(request, branch_pk, format):
-    """The roster as the member list shows it (same filters, from the query string)."""
+    """The roster as the member list shows it (same filters, from the query string), at
+    once while it is small; a longer one is made in the background (the page says so and
+    offers it: roster_export_job)."""
     branch = get_branch_for_user(request, branch_pk)
     form = RosterFilterForm(request.GET or None, branch=branch)
     report = _get_report_for_user(
         request, RosterExport(branch=branch, members=form.queryset()), format
     )
+    if report.members.count() > DIRECT_EXPORT_MAX_ROWS:
+        return render(
+            request,
+            "reports/export_in_background.html",
+            {"branch": branch, "query": request.GET.urlencode(), "limit": DIRECT_EXPORT_MAX_ROWS},
+        )
     return report.render(format, request=request).response()
+
+
+@login_required
+@require_POST
+def roster_export_job(request, branch_pk):
+    """Asks the background worker for the roster with the member list's filters (from the
+    query string), then shows its progress in 我的下载."""
+    branch = get_branch_for_user(request, branch_pk)
+    report = RosterExport(branch=branch, members=RosterFilterForm(branch=branch).queryset())
+    _get_report_for_user(request, report, "xlsx")
+    job = job_request(
+        user=request.user,
+        kind=ROSTER_EXPORT,
+        branch=branch,
+        parameters={"filters": roster_filters(request.GET, branch=branch)},
+        title=report.title,
+    )
+    return redirect("jobs:detail", job.pk)
 
 
 @login_required

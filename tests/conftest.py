@@ -262,3 +262,12 @@ def staging_dir(tmp_path, monkeypatch):
     folder = tmp_path / "staging"
     monkeypatch.setattr(staging, "STAGING_DIR", folder)
     return folder
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    """The background worker (tests/worker.py): `worker.run()` runs the queued jobs."""
+    from tests.worker import Worker
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Worker(settings.MEDIA_ROOT)

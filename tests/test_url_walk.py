@@ -319,6 +319,7 @@ def seed() -> SimpleNamespace:
             acting_user=secretary_user,
         ),
         step=RecruitmentStep.objects.exclude(code="application").order_by("order").first(),
+        job=finished_job(secretary_user, branch),
     )
     missing = sorted(name for name, value in vars(seeds).items() if value is None)
     assert missing == [], f"the demo school has none of {missing}: seed them here"
@@ -330,6 +331,17 @@ def seed() -> SimpleNamespace:
         if history is not None and not history.filter(id=row.pk).exists():
             row.save()
     return seeds
+
+
+def finished_job(user, branch):
+    """The secretary's roster export, made by the job's own code (the worker's task)."""
+    from branchsite.jobs import job_request, job_run
+    from reports.jobs import ROSTER_EXPORT
+
+    job = job_request(user=user, kind=ROSTER_EXPORT, branch=branch)
+    job_run(job.pk)
+    job.refresh_from_db()
+    return job
 
 
 # --- The rule table --------------------------------------------------------------------
@@ -531,6 +543,12 @@ RULES.update(
         "reports:roster_export": Rule(
             MANAGERS, lambda seeds: {**branch_pk(seeds), "format": "xlsx"}
         ),
+        "reports:roster_export_job": Rule(MANAGERS, branch_pk, post_only=True),
+        # 我的下载: everyone's own list; a job is its requester's alone (the secretary's).
+        "jobs:list": Rule(SIGNED_IN),
+        "jobs:detail": Rule(frozenset({"secretary"}), pk("job")),
+        "jobs:status": Rule(frozenset({"secretary"}), pk("job")),
+        "jobs:file": Rule(frozenset({"secretary"}), pk("job")),
         "reports:evaluation_results": Rule(READERS, pk("closed_evaluation", format="html")),
         "reports:dues_notice": Rule(READERS, lambda seeds: {**branch_pk(seeds), "format": "html"}),
         "reports:work_ledger": Rule(
@@ -579,6 +597,13 @@ ADMIN_NOT_FOR_THE_COMMITTEE = {
         # The accounts and their permission groups are the site administrator's.
         ("auth", "user", ("changelist", "add", "change", "history", "delete", "password_change")),
         ("auth", "group", ("changelist", "add", "change", "history", "delete")),
+        # The background tasks' queue (django-tasks-db) holds every user's jobs: the
+        # site administrator's only.
+        (
+            "django_tasks_database",
+            "dbtaskresult",
+            ("changelist", "add", "change", "history", "delete"),
+        ),
         # Whole branches and viewers are created (and branches removed) by the administrator.
         ("groups", "branch", ("add", "delete")),
         ("groups", "branchviewer", ("add",)),

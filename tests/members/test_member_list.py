@@ -438,7 +438,7 @@ def test_only_the_committee_is_offered_the_roster_export(world, personas, person
     response = personas[persona].get(list_url(world))
     assert response.context["can_export"] is offered
     assert (
-        reverse("reports:roster_export", args=[world.branch.pk]) in response.content.decode()
+        reverse("reports:roster_export_job", args=[world.branch.pk]) in response.content.decode()
     ) is offered
 
 

@@ -106,12 +106,22 @@ def test_an_unknown_branch_is_not_found(world, secretary_client):
     assert secretary_client.get(reverse("reports:roster_export", args=[999_999])).status_code == 404
 
 
-def test_the_member_lists_export_button_links_here_with_its_filters(world, secretary_client):
-    page = secretary_client.get(
-        reverse("members:member_list", args=[world.branch.pk]), {"category": "probationary"}
-    )
+def test_a_roster_of_a_large_branch_is_offered_in_the_background_instead(
+    world, secretary_client, monkeypatch
+):
+    import reports.views
 
-    assert f'href="{export_url(world.branch)}?category=probationary' in page.content.decode()
+    monkeypatch.setattr(reports.views, "DIRECT_EXPORT_MAX_ROWS", 5)  # the world has 6
+    response = secretary_client.get(export_url(world.branch, "category=full"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "该花名册将在后台生成" in page
+    background = reverse("reports:roster_export_job", args=[world.branch.pk])
+    assert f'action="{background}?category=full"' in page
+    # A filtered export within the limit still comes at once.
+    small = secretary_client.get(export_url(world.branch, f"group={world.group_a.pk}"))
+    assert small["Content-Disposition"].startswith("attachment;")
 
 
 def test_the_download_is_an_xlsx_attachment_named_after_the_branch(world, secretary_client):
