@@ -395,6 +395,7 @@ RULES.update(
         "groups:trash": Rule(MANAGERS, branch_pk),
         # The district pages: the upper committee's viewer only.
         "district:list": Rule({"viewer", "other_district"}),
+        "district:summaries_zip": Rule({"viewer"}, district_pk, post_only=True),
         **{
             f"district:{section}": Rule({"viewer"}, district_pk)
             for section in (

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/dues/", views.dues, name="dues"),
     path("<int:pk>/evaluation/", views.evaluation, name="evaluation"),
     path("<int:pk>/summaries/", views.summaries, name="summaries"),
+    path("<int:pk>/summaries/zip/", views.summaries_zip, name="summaries_zip"),
 ]

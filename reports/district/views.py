@@ -10,15 +10,19 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from activities.compliance import school_year_label
 from branchsite.dates import school_year_of
+from branchsite.jobs import job_request
 from groups.access import get_district_for_user, roles_for
 from groups.models import UpperCommittee
 from reports.district import selectors
+from reports.district.jobs import DISTRICT_SUMMARIES_ZIP
 
 PER_PAGE = 50
 FIRST_YEAR = 2000
@@ -42,6 +46,11 @@ REPORTING_FROM_MONTH = 11
 
 def reporting_year(today: datetime.date) -> int:
     return today.year if today.month >= REPORTING_FROM_MONTH else today.year - 1
+
+
+def _year_of(text: str, today: datetime.date) -> int:
+    year = int(text) if text.isdigit() else reporting_year(today)
+    return year if FIRST_YEAR <= year <= today.year else reporting_year(today)
 
 
 def _year(request, today: datetime.date, latest: int, default: int | None = None) -> int:
@@ -227,6 +236,24 @@ def evaluation(request, pk):
         **_year_choice(_("Year evaluated"), year, _calendar_years(today)),
         opened=sum(1 for row in rows if row.round is not None),
     )
+
+
+@login_required
+@require_POST
+def summaries_zip(request, pk):
+    """Asks the background worker for every branch's summary of the year in one ZIP, then
+    shows its progress in 我的下载."""
+    district = get_district_for_user(request, pk)
+    today = timezone.localdate()
+    year = _year_of(request.POST.get("year", ""), today)
+    job = job_request(
+        user=request.user,
+        kind=DISTRICT_SUMMARIES_ZIP,
+        parameters={"district": district.pk, "year": year},
+        title=gettext("%(district)s branches' summaries %(year)s")
+        % {"district": district.name, "year": f"{year}年"},
+    )
+    return redirect("jobs:detail", job.pk)
 
 
 @login_required
