@@ -47,6 +47,7 @@ from members.models import (
     TransferDirection,
     TransferState,
 )
+from members.roster.exporting import DIRECT_EXPORT_MAX_ROWS
 from members.services import REGISTRY_FIELDS
 
 PAGE_SIZE = 50
@@ -85,6 +86,8 @@ def member_list(request, branch_pk):
         "tabs": TABS,
         "query": query.urlencode(),
         "can_export": can_export_roster(roles, branch),
+        # A small roster is downloaded at once; a long one is made in the background.
+        "export_at_once": page.paginator.count <= DIRECT_EXPORT_MAX_ROWS,
         "limited_to_groups": group_ids is not None,
         "today": timezone.localdate(),
         "filters_used": sum(1 for name in form.fields if request.GET.get(name)),

@@ -15,9 +15,6 @@ from members.roster import roster_workbook
 from reports.documents import RosterExport
 
 ROSTER_EXPORT = "roster_export"
-# Up to this many members the roster is also downloaded at once (reports.views.roster_export):
-# a school's branch, well under a second. More is made in the background only.
-DIRECT_EXPORT_MAX_ROWS = 500
 
 
 def roster_filters(query: QueryDict, *, branch) -> dict[str, str]:

@@ -18,6 +18,7 @@ from branchsite.jobs import job_request
 from groups.access import get_branch_for_user, roles_for
 from members.access import get_evaluation_for_reader
 from members.forms import RosterFilterForm
+from members.roster.exporting import DIRECT_EXPORT_MAX_ROWS
 from reports.base import Report
 from reports.documents import (
     DuesNotice,
@@ -29,7 +30,7 @@ from reports.documents import (
     WorkLedger,
     YearEndDocument,
 )
-from reports.jobs import DIRECT_EXPORT_MAX_ROWS, ROSTER_EXPORT, roster_filters
+from reports.jobs import ROSTER_EXPORT, roster_filters
 from reports.yearend.access import get_document_for_reader
 
 

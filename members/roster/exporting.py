@@ -14,6 +14,10 @@ from members.models import Member
 from members.roster.columns import EXPORT_COLUMNS, NUMBER_FORMATS, RosterColumn
 from members.selectors import party_age
 
+# Up to this many members the roster is downloaded at once (a school's branch, well under a
+# second); a longer one is made in the background (reports.jobs).
+DIRECT_EXPORT_MAX_ROWS = 500
+
 
 def roster_title(branch: Branch) -> str:
     return _("%(branch)s Party member roster") % {"branch": branch.name}

@@ -438,8 +438,25 @@ def test_only_the_committee_is_offered_the_roster_export(world, personas, person
     response = personas[persona].get(list_url(world))
     assert response.context["can_export"] is offered
     assert (
-        reverse("reports:roster_export_job", args=[world.branch.pk]) in response.content.decode()
+        reverse("reports:roster_export", args=[world.branch.pk]) in response.content.decode()
     ) is offered
+
+
+def test_a_long_roster_is_exported_in_the_background(world, secretary_client, monkeypatch):
+    import members.views
+
+    at_once = reverse("reports:roster_export", args=[world.branch.pk])
+    background = reverse("reports:roster_export_job", args=[world.branch.pk])
+    page = secretary_client.get(list_url(world)).content.decode()
+    assert f'href="{at_once}?' in page
+    assert background not in page
+    monkeypatch.setattr(members.views, "DIRECT_EXPORT_MAX_ROWS", 5)  # the world has 6
+    page = secretary_client.get(list_url(world)).content.decode()
+    assert f'action="{background}?' in page
+    assert at_once not in page
+    # Filtered down to a group, the list is short again.
+    page = secretary_client.get(list_url(world), {"group": world.group_a.pk}).content.decode()
+    assert f'href="{at_once}?group={world.group_a.pk}' in page
 
 
 def test_on_a_phone_each_member_is_a_card_with_the_number_masked(world, secretary_client):
