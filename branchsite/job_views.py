@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from branchsite.downloads import saved_file_response
+from branchsite.jobs import jobs_mark_lost
 from branchsite.models import Job, JobStatus
 
 LISTED = 50  # the newest; older files are still there by their own pages
@@ -37,12 +38,14 @@ def job_state(job: Job) -> dict:
 
 @login_required
 def download_list(request):
+    jobs_mark_lost(user=request.user)
     jobs = Job.objects.filter(user=request.user).select_related("branch")[:LISTED]
     return render(request, "jobs/download_list.html", {"jobs": jobs})
 
 
 @login_required
 def job_detail(request, pk):
+    jobs_mark_lost(user=request.user)
     job = get_job_for_user(request, pk)
     return render(request, "jobs/job_detail.html", {"job": job, "state": job_state(job)})
 
@@ -50,6 +53,7 @@ def job_detail(request, pk):
 @login_required
 def job_status(request, pk):
     """The job's progress as JSON, for static/js/jobs.js."""
+    jobs_mark_lost(user=request.user)
     response = JsonResponse(job_state(get_job_for_user(request, pk)))
     response["Cache-Control"] = "no-store"
     return response

@@ -21,6 +21,7 @@ so the worker never sees one without the other; another backend is handed the jo
 the transaction commits.
 """
 
+import datetime
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
@@ -69,13 +71,13 @@ class Progress:
 
     def stage(self, text: str, *, total: int | None = None) -> None:
         """A new stage (`text`, short and translated), with its count of steps."""
-        changes = {"stage": text[:200], "done": 0}
+        changes = {"stage": text[:200], "done": 0, "heartbeat_at": timezone.now()}
         if total is not None:
             changes["total"] = total
         Job.objects.filter(pk=self.job.pk).update(**changes)
 
     def advance(self, done: int, *, stage: str | None = None) -> None:
-        changes = {"done": Least(done, F("total"))}
+        changes = {"done": Least(done, F("total")), "heartbeat_at": timezone.now()}
         if stage is not None:
             changes["stage"] = stage[:200]
         Job.objects.filter(pk=self.job.pk).update(**changes)
@@ -129,6 +131,7 @@ def job_request(
     worker. The caller has checked that the user may have what the job makes; the work
     checks again when it runs."""
     registered = kind_named(kind)
+    jobs_tidy()
     with transaction.atomic():
         job = Job.objects.create(
             user=user,
@@ -145,6 +148,52 @@ def job_request(
     return job
 
 
+WORKER_LOST = gettext_noop(
+    "The background worker stopped while doing this work. Ask for it again; if it stops "
+    "again, tell the site administrator."
+)
+
+
+def jobs_mark_lost(*, user=None) -> int:
+    """Running jobs whose worker has written no progress for JOB_STALE_MINUTES (it was killed,
+    or the machine restarted) are failed, with a sentence saying so, instead of running
+    forever. `user`: only that user's jobs (what their 我的下载 shows)."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+    lost = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
+    if user is not None:
+        lost = lost.filter(user=user)
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(WORKER_LOST)
+    return lost.update(status=JobStatus.FAILED, error=message, stage="", finished_at=timezone.now())
+
+
+def jobs_tidy() -> tuple[int, int]:
+    """Fail the jobs that lost their worker, and delete the jobs finished more than
+    JOB_KEEP_DAYS ago with their files (once committed). Run whenever work is asked for, so
+    a site needs no timer for it; `manage.py prune_jobs` runs it too. Returns (failed,
+    deleted)."""
+    failed = jobs_mark_lost()
+    cutoff = timezone.now() - datetime.timedelta(days=settings.JOB_KEEP_DAYS)
+    old = list(
+        Job.objects.filter(
+            status__in=[JobStatus.DONE, JobStatus.FAILED], finished_at__lt=cutoff
+        ).values_list("pk", "file")
+    )
+    if not old:
+        return failed, 0
+    Job.objects.filter(pk__in=[pk for pk, _name in old]).delete()
+    names = [name for _pk, name in old if name]
+    if names:
+        storage = default_storage
+
+        def remove() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(remove)
+    return failed, len(old)
+
+
 GENERAL_FAILURE = gettext_noop(
     "The work failed. Try again; if it fails again, tell the site administrator."
 )
@@ -153,8 +202,9 @@ GENERAL_FAILURE = gettext_noop(
 def job_run(job_pk: int) -> None:
     """Do the work of the queued job `job_pk` and record its file, or why it failed. A job
     that is not queued (already run by another worker, or deleted) is left alone."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_pk, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), stage=_("Starting")
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, stage=_("Starting")
     )
     if not claimed:
         return

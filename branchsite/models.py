@@ -111,6 +111,9 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written by the worker with every step of progress: a running job whose worker has
+    # not written for a while has lost its worker (branchsite.jobs.jobs_tidy).
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

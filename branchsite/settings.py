@@ -58,6 +58,9 @@ Background work (exports, document bundles: branchsite.jobs; see docs/deploy.md)
                  `manage.py db_worker`, deploy/branchsite-worker.service), "immediate" (the
                  work runs inside the request that asks for it: for trying things only), or
                  the dotted path of another django-tasks backend class.
+  JOB_STALE_MINUTES  a running job with no progress for this long lost its worker and is
+                 failed, default 30.
+  JOB_KEEP_DAYS  days a finished job's file stays in 我的下载, default 7.
 
 deploy/gunicorn.conf.py reads GUNICORN_BIND, GUNICORN_WORKERS and GUNICORN_TIMEOUT.
 """
@@ -288,6 +291,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background jobs (branchsite.jobs): a running job with no progress for this long has lost
+# its worker and is failed; a finished job and its file are deleted after this many days.
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 30)
+JOB_KEEP_DAYS = env_int("JOB_KEEP_DAYS", 7)
 
 # How long a deleted record stays in the branch's recycle bin (branchsite.trash).
 TRASH_KEEP_DAYS = env_int("TRASH_KEEP_DAYS", 90)

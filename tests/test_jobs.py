@@ -292,3 +292,76 @@ def test_the_default_queue_is_the_database_and_the_variable_switches_it():
     assert settings_of(runs["immediate"]) == "django_tasks.backends.immediate.ImmediateBackend"
     assert runs["redis"].returncode != 0
     assert "TASKS_BACKEND='redis' is not one of" in runs["redis"].stderr
+
+
+def test_progress_is_a_heartbeat_and_a_job_whose_worker_stopped_is_failed(
+    world, kind, secretary_client, settings
+):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.JOB_STALE_MINUTES = 30
+    kind(three_rows)
+    lost = job_request(user=world.secretary.user, kind=TEST_KIND, title="中断的导出")
+    alive = job_request(user=world.secretary.user, kind=TEST_KIND, title="进行中的导出")
+    elsewhere = job_request(user=world.leader_a.user, kind=TEST_KIND, title="别人的导出")
+    long_ago = timezone.now() - datetime.timedelta(minutes=31)
+    Job.objects.filter(pk__in=[lost.pk, elsewhere.pk]).update(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    Job.objects.filter(pk=alive.pk).update(
+        status=JobStatus.RUNNING, started_at=long_ago, heartbeat_at=long_ago
+    )
+    from branchsite.jobs import Progress
+
+    Progress(alive).advance(0)  # the worker still writes: the job is alive
+
+    state = json.loads(secretary_client.get(reverse("jobs:status", args=[lost.pk])).content)
+    assert (state["status"], state["finished"]) == ("failed", True)
+    assert state["error"] == (
+        "后台任务进程在处理这项工作时停止了。请重新提交；如果再次停止，请告诉网站管理员。"
+    )
+    alive.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert alive.status == JobStatus.RUNNING
+    assert elsewhere.status == JobStatus.RUNNING  # only the viewer's own are looked at
+    page = secretary_client.get(reverse("jobs:list")).content.decode()
+    assert "后台任务进程在处理这项工作时停止了" in page
+
+
+def test_old_finished_jobs_are_deleted_with_their_files_when_work_is_asked_for(
+    world, kind, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOB_KEEP_DAYS = 7
+    kind(three_rows)
+    old = job_request(user=world.leader_a.user, kind=TEST_KIND)
+    recent = job_request(user=world.secretary.user, kind=TEST_KIND)
+    job_run(old.pk)
+    job_run(recent.pk)
+    old.refresh_from_db()
+    assert old.file and (tmp_path / old.file.name).is_file()
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job_request(user=world.secretary.user, kind=TEST_KIND)
+
+    assert not Job.objects.filter(pk=old.pk).exists()
+    assert not (tmp_path / old.file.name).exists()
+    recent.refresh_from_db()
+    assert (tmp_path / recent.file.name).is_file()
+    assert Job.objects.count() == 2
+
+    Job.objects.filter(pk=recent.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+    out = __import__("io").StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_jobs", stdout=out)
+    assert out.getvalue().strip() == "0 项任务的后台进程已停止，已标记为失败；已删除 1 项过期任务。"
+    assert list(Job.objects.values_list("status", flat=True)) == [JobStatus.QUEUED]
+    assert not (tmp_path / recent.file.name).exists()
