@@ -78,6 +78,9 @@ def member_list(request, branch_pk):
     page.object_list = selectors.attach_probation_ends(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    can_export = can_export_roster(roles, branch)
+    # The export covers the filters, not the tab: on a tab, count what it would write.
+    exported = page.paginator.count if not tab else form.queryset().count() if can_export else 0
     context = {
         "branch": branch,
         "form": form,
@@ -85,9 +88,9 @@ def member_list(request, branch_pk):
         "tab": tab,
         "tabs": TABS,
         "query": query.urlencode(),
-        "can_export": can_export_roster(roles, branch),
+        "can_export": can_export,
         # A small roster is downloaded at once; a long one is made in the background.
-        "export_at_once": page.paginator.count <= DIRECT_EXPORT_MAX_ROWS,
+        "export_at_once": exported <= DIRECT_EXPORT_MAX_ROWS,
         "limited_to_groups": group_ids is not None,
         "today": timezone.localdate(),
         "filters_used": sum(1 for name in form.fields if request.GET.get(name)),

@@ -457,6 +457,10 @@ def test_a_long_roster_is_exported_in_the_background(world, secretary_client, mo
     # Filtered down to a group, the list is short again.
     page = secretary_client.get(list_url(world), {"group": world.group_a.pk}).content.decode()
     assert f'href="{at_once}?group={world.group_a.pk}' in page
+    # A tab shows fewer, but the export is of the filters: still the background.
+    page = secretary_client.get(list_url(world), {"tab": "probation"}).content.decode()
+    assert f'action="{background}?' in page
+    assert at_once not in page
 
 
 def test_on_a_phone_each_member_is_a_card_with_the_number_masked(world, secretary_client):
