@@ -76,6 +76,7 @@ def build_dues(members, year: int) -> None:
             payments.append(
                 DuesPayment(
                     member=member,
+                    branch_id=member.branch_id,
                     month=day,
                     amount=schedules.monthly_amount(DuesCategory.IN_SERVICE, base, day),
                     paid_on=day.replace(day=10),

@@ -8,15 +8,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from branchsite.downloads import saved_file_response
-from branchsite.jobs import jobs_mark_lost
+from branchsite.jobs import job_seen_as_lost
 from branchsite.models import Job, JobStatus
 
 LISTED = 50  # the newest; older files are still there by their own pages
 
 
 def get_job_for_user(request, pk: int) -> Job:
-    """The job `pk` if the user asked for it, else 404."""
-    return get_object_or_404(Job.objects.select_related("branch"), pk=pk, user=request.user)
+    """The job `pk` if the user asked for it, else 404; one whose worker stopped reads as
+    failed."""
+    job = get_object_or_404(Job.objects.select_related("branch"), pk=pk, user=request.user)
+    return job_seen_as_lost(job)
 
 
 def job_state(job: Job) -> dict:
@@ -38,14 +40,15 @@ def job_state(job: Job) -> dict:
 
 @login_required
 def download_list(request):
-    jobs_mark_lost(user=request.user)
-    jobs = Job.objects.filter(user=request.user).select_related("branch")[:LISTED]
+    jobs = [
+        job_seen_as_lost(job)
+        for job in Job.objects.filter(user=request.user).select_related("branch")[:LISTED]
+    ]
     return render(request, "jobs/download_list.html", {"jobs": jobs})
 
 
 @login_required
 def job_detail(request, pk):
-    jobs_mark_lost(user=request.user)
     job = get_job_for_user(request, pk)
     return render(request, "jobs/job_detail.html", {"job": job, "state": job_state(job)})
 
@@ -53,7 +56,6 @@ def job_detail(request, pk):
 @login_required
 def job_status(request, pk):
     """The job's progress as JSON, for static/js/jobs.js."""
-    jobs_mark_lost(user=request.user)
     response = JsonResponse(job_state(get_job_for_user(request, pk)))
     response["Cache-Control"] = "no-store"
     return response

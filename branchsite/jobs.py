@@ -154,14 +154,23 @@ WORKER_LOST = gettext_noop(
 )
 
 
-def jobs_mark_lost(*, user=None) -> int:
-    """Running jobs whose worker has written no progress for JOB_STALE_MINUTES (it was killed,
-    or the machine restarted) are failed, with a sentence saying so, instead of running
-    forever. `user`: only that user's jobs (what their 我的下载 shows)."""
-    cutoff = timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
-    lost = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff)
-    if user is not None:
-        lost = lost.filter(user=user)
+def _lost_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=settings.JOB_STALE_MINUTES)
+
+
+def job_seen_as_lost(job: Job) -> Job:
+    """`job` as its page shows it: a running job whose worker has written no progress for
+    JOB_STALE_MINUTES (killed, or the machine restarted) reads as failed, saying so, before
+    anything records it (jobs_tidy). Changes the object only, never the row."""
+    if job.status == JobStatus.RUNNING and job.heartbeat_at and job.heartbeat_at < _lost_cutoff():
+        job.status, job.error, job.stage = JobStatus.FAILED, _(WORKER_LOST), ""
+    return job
+
+
+def jobs_mark_lost() -> int:
+    """Fail the running jobs whose worker has written no progress for JOB_STALE_MINUTES,
+    with a sentence saying so, instead of leaving them running forever."""
+    lost = Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=_lost_cutoff())
     with translation.override(settings.LANGUAGE_CODE):
         message = _(WORKER_LOST)
     return lost.update(status=JobStatus.FAILED, error=message, stage="", finished_at=timezone.now())

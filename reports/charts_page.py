@@ -35,7 +35,7 @@ def _year(request, today: datetime.date) -> int:
 def dues_chart(branch, year: int) -> Chart | None:
     """Dues collected in each month of `year` (by the day paid), in yuan."""
     rows = (
-        DuesPayment.objects.filter(member__branch=branch, paid_on__year=year)
+        DuesPayment.objects.filter(branch=branch, paid_on__year=year)
         .annotate(paid_month=ExtractMonth("paid_on"))
         .values("paid_month")
         .annotate(total=Sum("amount"))

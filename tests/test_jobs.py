@@ -322,12 +322,18 @@ def test_progress_is_a_heartbeat_and_a_job_whose_worker_stopped_is_failed(
     assert state["error"] == (
         "后台任务进程在处理这项工作时停止了。请重新提交；如果再次停止，请告诉网站管理员。"
     )
-    alive.refresh_from_db()
-    elsewhere.refresh_from_db()
-    assert alive.status == JobStatus.RUNNING
-    assert elsewhere.status == JobStatus.RUNNING  # only the viewer's own are looked at
     page = secretary_client.get(reverse("jobs:list")).content.decode()
     assert "后台任务进程在处理这项工作时停止了" in page
+    # Pages only read; the next request for work records it, for everyone's jobs.
+    assert Job.objects.get(pk=lost.pk).status == JobStatus.RUNNING
+    job_request(user=world.member.user, kind=TEST_KIND)
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert (statuses[lost.pk], statuses[elsewhere.pk], statuses[alive.pk]) == (
+        JobStatus.FAILED,
+        JobStatus.FAILED,
+        JobStatus.RUNNING,
+    )
+    assert Job.objects.get(pk=lost.pk).error.startswith("后台任务进程在处理这项工作时停止了")
 
 
 def test_old_finished_jobs_are_deleted_with_their_files_when_work_is_asked_for(

@@ -147,6 +147,7 @@ def _payments(
         payments.append(
             DuesPayment(
                 member=member,
+                branch_id=member.branch_id,
                 month=month,
                 amount=amount,
                 paid_on=paid_on,
@@ -250,7 +251,13 @@ def special_dues_record(
     """特殊党费: a voluntary extra payment, kept apart from the regular dues."""
     if not purpose.strip():
         raise ValidationError({"purpose": gettext("Say what the special dues are for.")})
-    special = SpecialDues(member=member, amount=amount, paid_on=paid_on, purpose=purpose.strip())
+    special = SpecialDues(
+        member=member,
+        branch_id=member.branch_id,
+        amount=amount,
+        paid_on=paid_on,
+        purpose=purpose.strip(),
+    )
     audited_save(special, acting_user=acting_user)
     return special
 

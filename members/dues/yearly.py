@@ -49,10 +49,11 @@ def members_of_the_year(branch: Branch, year: int):
         & (Q(status__in=ON_ROLL_STATUSES) | Q(status_since__gt=end))
         & (Q(joined_on__isnull=True) | Q(joined_on__lte=end))
     )
-    paid = Q(pk__in=DuesPayment.objects.filter(month__year=year).values("member"))
+    # Who owed this branch (its members), and whoever paid it, a member since moved on too.
+    owed = Q(branch=branch) & owed
+    paid = Q(pk__in=DuesPayment.objects.filter(branch=branch, month__year=year).values("member"))
     return (
-        Member.objects.filter(branch=branch)
-        .filter(owed | paid)
+        Member.objects.filter(owed | paid)
         .annotate(owed_dues=ExpressionWrapper(owed, output_field=BooleanField()))
         .with_current_group()
         .order_by(F("current_group_order").asc(nulls_last=True), "current_group_name", "name", "pk")
@@ -131,7 +132,7 @@ def _notice_row(dues: MemberDues, year: int, last_month: datetime.date) -> Notic
 
 
 def _special_dues(branch: Branch, year: int):
-    return SpecialDues.objects.filter(member__branch=branch, paid_on__year=year)
+    return SpecialDues.objects.filter(branch=branch, paid_on__year=year)
 
 
 def year_notice(branch: Branch, year: int, *, today: datetime.date) -> YearNotice:
@@ -183,7 +184,7 @@ def dues_figures(branch: Branch, year: int, *, today: datetime.date) -> DuesFigu
     year's end (or today while it runs) with the payments made by then: a back payment
     made in January does not undo December's arrears."""
     as_of = _as_of(year, today)
-    collected = DuesPayment.objects.filter(member__branch=branch, month__year=year).aggregate(
+    collected = DuesPayment.objects.filter(branch=branch, month__year=year).aggregate(
         total=Sum("amount"), members=Count("member", distinct=True)
     )
     ledger = branch_dues(members_of_the_year(branch, year).filter(owed_dues=True), today=as_of)

@@ -189,6 +189,14 @@ class DuesPayment(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="dues_payments", verbose_name=_("member")
     )
+    # The branch the dues were paid to: the member's at the time. A member who moves to
+    # another branch takes their ledger along, but what a branch collected stays its own.
+    branch = models.ForeignKey(
+        "groups.Branch",
+        on_delete=models.PROTECT,
+        related_name="dues_payments",
+        verbose_name=_("paid to branch"),
+    )
     month = models.DateField(_("for the month of"))
     amount = models.DecimalField(
         _("amount (元)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
@@ -242,6 +250,12 @@ class SpecialDues(models.Model):
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="special_dues", verbose_name=_("member")
+    )
+    branch = models.ForeignKey(
+        "groups.Branch",
+        on_delete=models.PROTECT,
+        related_name="special_dues",
+        verbose_name=_("paid to branch"),
     )
     amount = models.DecimalField(
         _("amount (元)"),

@@ -262,8 +262,8 @@ def district_dues(branches: list[Branch], year: int, today: datetime.date) -> li
         row.behind += dues.stands_out
         row.serious += dues.serious
     paid = (
-        DuesPayment.objects.filter(member__branch__in=branches, month__year=year)
-        .values_list("member__branch")
+        DuesPayment.objects.filter(branch__in=branches, month__year=year)
+        .values_list("branch")
         .annotate(people=Count("member", distinct=True), months=Count("pk"), total=Sum("amount"))
         .order_by()
     )
@@ -278,9 +278,7 @@ def dues_chart(rows: list[BranchDuesYear], year: int) -> Chart | None:
     if not rows:
         return None
     totals = dict(
-        DuesPayment.objects.filter(
-            member__branch__in=[row.branch for row in rows], month__year=year
-        )
+        DuesPayment.objects.filter(branch__in=[row.branch for row in rows], month__year=year)
         .values_list("month__month")
         .annotate(total=Sum("amount"))
         .order_by()

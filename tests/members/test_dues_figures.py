@@ -108,3 +108,23 @@ def test_their_query_counts_do_not_grow_with_members(world, query_counter):
         lambda: year_notice(world.branch, DUES_YEAR, today=TODAY), grow, times=2
     )
     assert (figures, notice) == (8, 7)
+
+
+def test_what_a_branch_collected_stays_its_own_when_the_member_moves_on(world):
+    from groups.models import Branch
+    from members.dues.yearly import members_of_the_year
+    from members.models import DuesPayment, Member, SpecialDues
+
+    expected = a_year_of_dues(world)
+    mover = DuesPayment.objects.filter(branch=world.branch, month__year=DUES_YEAR).first().member
+    theirs = sum(p.amount for p in DuesPayment.objects.filter(member=mover, month__year=DUES_YEAR))
+    other = Branch.objects.create(name="二支部", code="second", school="二小")
+    Member.objects.filter(pk=mover.pk).update(branch=other)  # moved to another branch
+
+    here = dues_figures(world.branch, DUES_YEAR, today=TODAY)
+    there = dues_figures(other, DUES_YEAR, today=TODAY)
+
+    assert here.collected == expected["collected"]
+    assert mover in members_of_the_year(world.branch, DUES_YEAR)
+    assert there.collected == Decimal("0.00") and theirs > 0
+    assert set(SpecialDues.objects.values_list("branch", flat=True)) == {world.branch.pk}

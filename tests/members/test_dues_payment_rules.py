@@ -147,6 +147,7 @@ def test_the_database_refuses_consent_on_a_month_that_was_not_ahead(teacher):
     with pytest.raises(IntegrityError), transaction.atomic():
         DuesPayment.objects.create(
             member=teacher,
+            branch=teacher.branch,
             month=month(11),
             amount=Decimal("90"),
             paid_on=PAID_ON,

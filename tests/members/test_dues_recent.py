@@ -43,7 +43,11 @@ def random_member(rng: random.Random, branch, number: int):
         months_ago = (2026 - month.year) * 12 + 12 - month.month
         if month >= joined and months_ago >= stop and rng.random() < 0.85:
             DuesPayment.objects.create(
-                member=member, month=month, amount=Decimal("10"), paid_on=month
+                member=member,
+                branch_id=member.branch_id,
+                month=month,
+                amount=Decimal("10"),
+                paid_on=month,
             )
     if rng.random() < 0.3:
         start = rng.choice(months_back(14))

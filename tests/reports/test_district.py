@@ -251,12 +251,17 @@ def test_dues_evaluation_and_summaries_of_each_branch(db):
     for month in (1, 2):
         DuesPayment.objects.create(
             member=payer,
+            branch=first,
             month=D(year, month, 1),
             amount=Decimal("12.50"),
             paid_on=D(year, month, 5),
         )
     DuesPayment.objects.create(
-        member=payer, month=D(year - 1, 12, 1), amount=Decimal("99"), paid_on=D(year - 1, 12, 5)
+        member=payer,
+        branch=first,
+        month=D(year - 1, 12, 1),
+        amount=Decimal("99"),
+        paid_on=D(year - 1, 12, 5),
     )
     evaluation = EvaluationRound.objects.create(
         branch=first,
