@@ -35,6 +35,13 @@ RUN_ADDR ?= 127.0.0.1:8000
 ENV_FILE ?= deploy/branchsite.env
 # Extra pytest arguments: make test PYTEST_ARGS="-k foo -x"
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist): one per core, at most 4 (the machine is
+# also running Chromium, the db_worker processes and PostgreSQL); 0 runs the tests in
+# pytest's own process, e.g. make test PYTEST_WORKERS=0 PYTEST_ARGS=tests/test_jobs.py
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
+# Each test file runs whole in one process, so a module-scoped fixture (the seeded demo
+# school, a printed PDF, the browser) is built once, as without xdist.
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile)
 # PostgreSQL used by the second test run; a postgres DATABASE_URL in the environment wins.
 PG_DATABASE_URL ?= $(if $(filter postgres://% postgresql://%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/branchsite)
 
@@ -106,13 +113,13 @@ run: setup ## 启动开发服务器和后台任务进程 / Set up, then start th
 
 test: system-packages-test venv-dev messages ## 运行测试（SQLite，再 PostgreSQL）/ Run the tests on SQLite, then PostgreSQL
 	$(call step,"测试 / pytest on SQLite (DATABASE_URL unset; in-memory test database)")
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 	@pg_url='$(PG_DATABASE_URL)'; shown="$$(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$$pg_url")"; \
 	if reason="$$($(PY) -c '$(PG_PROBE)' "$$pg_url" 2>&1)"; then \
 		msg="测试 / pytest on PostgreSQL (DATABASE_URL=$$shown)"; \
 		if [ -t 1 ]; then printf '\n\033[1m==> %s\033[0m\n' "$$msg"; else printf '\n==> %s\n' "$$msg"; fi; \
-		echo "DATABASE_URL=$$shown $(PYTEST) $(PYTEST_ARGS)"; \
-		DATABASE_URL="$$pg_url" $(PYTEST) $(PYTEST_ARGS); \
+		echo "DATABASE_URL=$$shown $(PYTEST) $(PYTEST_PARALLEL) $(PYTEST_ARGS)"; \
+		DATABASE_URL="$$pg_url" $(PYTEST) $(PYTEST_PARALLEL) $(PYTEST_ARGS); \
 	else \
 		case "$${CI:-}" in \
 		true | 1 | yes) \
