@@ -38,7 +38,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from activities.compliance.calendar import SchoolCalendar, default_terms
 from activities.compliance.periods import periods_of
@@ -83,12 +82,13 @@ from groups.models import (
     UpperCommittee,
     UpperCommitteeViewer,
 )
-from members.dues.services import dues_collect
+from members.dues.ledger import branch_dues, first_of
 from members.models import (
     Assessment,
     BallotCast,
     Category,
     DuesBasis,
+    DuesPayment,
     Education,
     Employment,
     EvaluationRound,
@@ -114,8 +114,12 @@ SKIPPED_SHARE = 0.02
 # Branches per upper committee, at most three committees.
 BRANCHES_PER_COMMITTEE = 70
 MAX_COMMITTEES = 3
-# Months of dues collections written through the service (the last ones before today).
-DUES_MONTHS = 12
+# Months of dues payments (the last ones before today).
+DUES_MONTHS = 24
+# The branches with people in recruitment, written through the recruitment service (it
+# checks each step's statutory deadlines, and costs about a second a branch): the first
+# and every `RECRUITING_EVERY`th after it.
+RECRUITING_EVERY = 5
 
 DISTRICTS = ["奉贤区", "闵行区", "徐汇区", "浦东新区", "松江区", "嘉定区", "宝山区", "青浦区"]
 PLACES = [
@@ -273,25 +277,40 @@ def _aware(day: datetime.date, at: datetime.time = datetime.time(18, 0)) -> date
     return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
-def _bulk(model, rows, totals: Totals, *, user=None, when=None) -> list:
-    """Insert `rows` with their history ("+"); each row's `_history_date`, else `when`."""
+def _bulk(model, rows, totals: Totals, *, user=None, when=None, changes=()) -> list:
+    """Insert `rows` with their history ("+"); each row's `_history_date`, else `when`.
+
+    `changes` are [(row, {attname: value}, when)]: a later change of some of the rows (an
+    absence marked, a record reviewed, a member transferred out), each with its "~" history
+    row as `audited_save` would write it. The rows are inserted as they are in the end, so
+    no UPDATE is needed; the "+" history rows keep the values before the change."""
     if not rows:
         return []
-    created = bulk_create_with_history(
-        rows, model, batch_size=BATCH_SIZE, default_user=user, default_date=when
+    before = []
+    for row, values, _when in changes:
+        before.append({name: getattr(row, name) for name in values})
+        for name, value in values.items():
+            setattr(row, name, value)
+    created = model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    for (row, _values, _when), values in zip(changes, before, strict=True):
+        for name, value in values.items():
+            setattr(row, name, value)
+    model.history.bulk_history_create(
+        created, batch_size=BATCH_SIZE, default_user=user, default_date=when
     )
+    changed = []
+    for row, values, changed_at in changes:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row._history_date = changed_at
+        changed.append(row)
+    if changed:
+        model.history.bulk_history_create(
+            changed, update=True, batch_size=BATCH_SIZE, default_user=user
+        )
     totals.add(model, len(rows))
-    totals.add(model.history.model, len(rows))
+    totals.add(model.history.model, len(rows) + len(changed))
     return created
-
-
-def _history_of_changes(rows, totals: Totals, *, user=None) -> None:
-    """The "~" history rows of rows changed after they were created (as `audited_save`)."""
-    if not rows:
-        return
-    model = type(rows[0])
-    model.history.bulk_history_create(rows, update=True, default_user=user, batch_size=BATCH_SIZE)
-    totals.add(model.history.model, len(rows))
 
 
 class BranchGenerator:
@@ -316,12 +335,12 @@ class BranchGenerator:
         self._people()
         self._groups()
         self._committee()
-        self._accounts()
         self._meetings()
         self._activities()
         self._evaluations()
         self._dues()
-        self._recruits()
+        if self.number % RECRUITING_EVERY == 1 % RECRUITING_EVERY:
+            self._recruits()
         return self.branch
 
     # ------------------------------------------------------------ organisation
@@ -392,6 +411,8 @@ class BranchGenerator:
             days=chance.randint(60, max(61, span - 10))
         )
         self.people = people
+        # Leaders: people 5…8, one per group (person index % 4 is the group).
+        self.leaders = {person.group: person for person in people[5:9]}
 
         used = self.district.id_numbers
         members = []
@@ -419,29 +440,29 @@ class BranchGenerator:
             person.member = member
             member._history_date = _aware(max(person.joined_on, GROUPS_FOUNDED))
             members.append(member)
-        _bulk(Member, members, self.totals)
-        # Those who left the roll: a change of their record, with a history row of its own.
-        leavers = []
+        # Later changes, each with its own history row: accounts given to the secretary and
+        # the group leaders, and those who left the roll.
+        changes = [
+            (person.member, {"user_id": user.pk}, _aware(self.first_day))
+            for person, user in self._accounts()
+        ]
         for person in people:
             if person.status == Status.ACTIVE:
                 continue
-            member = person.member
-            member.status, member.status_since = person.status, person.status_since
+            values = {"status": person.status, "status_since": person.status_since}
             if person.status == Status.EXITED:
-                member.exit_kind, member.exit_ground = ExitKind.REMOVED, ExitGround.LAPSED
-                member.status_reason = "连续六个月不参加党的组织生活，经支部大会讨论予以除名"
-            elif person.status == Status.TRANSFERRED_OUT:
-                member.status_reason = "工作调动，组织关系转出"
-            elif person.status == Status.SUSPENDED:
-                member.status_reason = "出国（境）定居，停止党籍"
-            elif person.status == Status.DECEASED:
-                member.status_reason = "因病去世"
-            member._history_date = _aware(member.status_since)
-            leavers.append(member)
-        Member.objects.bulk_update(
-            leavers, ["status", "status_since", "exit_kind", "exit_ground", "status_reason"]
-        )
-        _history_of_changes(leavers, self.totals)
+                values["exit_kind"], values["exit_ground"] = ExitKind.REMOVED, ExitGround.LAPSED
+                values["status_reason"] = "连续六个月不参加党的组织生活，经支部大会讨论予以除名"
+            else:
+                values["status_reason"] = {
+                    Status.TRANSFERRED_OUT: "工作调动，组织关系转出",
+                    Status.SUSPENDED: "出国（境）定居，停止党籍",
+                    Status.DECEASED: "因病去世",
+                }[person.status]
+            changes.append((person.member, values, _aware(person.status_since)))
+        _bulk(Member, members, self.totals, changes=changes)
+        self.secretary = people[0]
+        self.secretary_user = self.secretary.member.user
 
     def _id_number(self, person: Person, used: set) -> str:
         region = f"3101{(self.number * 7 + self.seed) % 90 + 10:02d}"
@@ -472,18 +493,12 @@ class BranchGenerator:
             )
             row._history_date = _aware(started)
             memberships.append(row)
-        _bulk(GroupMembership, memberships, self.totals)
         for row, person in zip(memberships, self.people, strict=True):
             if person.status != Status.ACTIVE:
-                row.ended_on = max(row.started_on, person.status_since)
-                row._history_date = _aware(row.ended_on)
-                ended.append(row)
-        if ended:
-            GroupMembership.objects.bulk_update(ended, ["ended_on"])
-            _history_of_changes(ended, self.totals)
+                end = max(row.started_on, person.status_since)
+                ended.append((row, {"ended_on": end}, _aware(end)))
+        _bulk(GroupMembership, memberships, self.totals, changes=ended)
         self.memberships = memberships
-        # Leaders: people 5…8, one per group (person index % 4 is the group), since 2020.
-        self.leaders = {person.group: person for person in self.people[5:9]}
         since = max(founded, datetime.date(2020, 9, 1))
         leaderships = [
             GroupLeadership(
@@ -501,7 +516,7 @@ class BranchGenerator:
         with five posts; the secretary keeps the post, two others change."""
         term_years = self.branch.committee_term_years
         elected = self.today - datetime.timedelta(days=self.random.randint(40, 3 * 365 - 40))
-        terms, posts, ended = [], [], []
+        terms, posts, changes = [], [], []
         electeds = [elected]
         while electeds[-1] > self.first_day - datetime.timedelta(days=1):
             electeds.append(add_years(electeds[-1], -term_years))
@@ -527,23 +542,16 @@ class BranchGenerator:
                 post._history_date = _aware(started)
                 posts.append(post)
                 end = None
-                if not current:
+                if not current:  # posts of earlier terms end the day before the election
                     end = max(started, terms[position + 1].elected_on - ONE_DAY)
+                    changes.append((post, {"ended_on": end}, _aware(end)))
                 self.posts.append((person, started, end, post))
-        _bulk(CommitteeMembership, posts, self.totals)
-        for _person, _started, end, post in self.posts:
-            if end is not None:
-                post.ended_on = end
-                post._history_date = _aware(end)
-                ended.append(post)
-        if ended:
-            CommitteeMembership.objects.bulk_update(ended, ["ended_on"])
-            _history_of_changes(ended, self.totals)
-        self.secretary = self.people[0]
+        _bulk(CommitteeMembership, posts, self.totals, changes=changes)
 
-    def _accounts(self) -> None:
+    def _accounts(self) -> list:
+        """Accounts of the secretary and the group leaders: [(person, user)]."""
         user_model = get_user_model()
-        accounts = [(self.secretary, secretary_username(self.seed, self.number))]
+        accounts = [(self.people[0], secretary_username(self.seed, self.number))]
         accounts += [
             (person, leader_username(self.seed, self.number, group))
             for group, person in sorted(self.leaders.items())
@@ -559,15 +567,7 @@ class BranchGenerator:
         ]
         user_model.objects.bulk_create(users)
         self.totals.add(user_model, len(users))
-        changed = []
-        for (person, _username), user in zip(accounts, users, strict=True):
-            person.member.user = user
-            changed.append(person.member)
-        Member.objects.bulk_update(changed, ["user"])
-        for member in changed:
-            member._history_date = _aware(self.first_day)
-        _history_of_changes(changed, self.totals)
-        self.secretary_user = self.secretary.member.user
+        return [(person, user) for (person, _username), user in zip(accounts, users, strict=True)]
 
     # ------------------------------------------------------------ meetings
 
@@ -698,59 +698,44 @@ class BranchGenerator:
                 created_by=reviewed_by,
             )
             meeting._history_date = _aware(day, ends)
-            meeting._history_user = reviewed_by
             meetings.append(meeting)
             lists.append(self._expected(kind, group, day))
-        _bulk(Meeting, meetings, self.totals)
         # The secretary reviews each record within a few days (`meeting_review`).
-        reviewed = []
+        reviews = []
         for meeting in meetings:
             if meeting.held_on < self.today - datetime.timedelta(days=14):
-                meeting.reviewed_by = reviewed_by
-                meeting.reviewed_at = _aware(
-                    meeting.held_on + datetime.timedelta(days=3), datetime.time(9)
-                )
-                meeting._history_date = meeting.reviewed_at
-                reviewed.append(meeting)
-        if reviewed:
-            Meeting.objects.bulk_update(reviewed, ["reviewed_by", "reviewed_at"], batch_size=500)
-            _history_of_changes(reviewed, self.totals, user=reviewed_by)
+                at = _aware(meeting.held_on + datetime.timedelta(days=3), datetime.time(9))
+                reviews.append((meeting, {"reviewed_by_id": reviewed_by.pk, "reviewed_at": at}, at))
+        _bulk(Meeting, meetings, self.totals, user=reviewed_by, changes=reviews)
 
-        rows, changed = [], []
+        # Everyone on the list present (`meeting_record`), then the exceptions marked
+        # (`attendance_set`): each a "~" history row, and the make-up study it owes.
+        rows, absences = [], []
         chance = self.random
         for meeting, expected in zip(meetings, lists, strict=True):
             when = _aware(meeting.held_on, meeting.ends_at)
             for person, category in expected:
                 row = Attendance(meeting=meeting, member=person.member, category=category)
                 row._history_date = when
-                row._history_user = reviewed_by
                 draw = chance.random()
-                if draw < ABSENT_SHARE + EXCUSED_SHARE:
-                    changed.append((row, draw < ABSENT_SHARE))
+                if draw < ABSENT_SHARE:
+                    values = {"presence": Presence.ABSENT, "reason": chance.choice(ABSENCE_REASONS)}
+                    absences.append((row, values, when + datetime.timedelta(minutes=5)))
+                elif draw < ABSENT_SHARE + EXCUSED_SHARE:
+                    values = {"presence": Presence.EXCUSED, "reason": chance.choice(EXCUSE_REASONS)}
+                    absences.append((row, values, when + datetime.timedelta(minutes=5)))
                 rows.append(row)
-        _bulk(Attendance, rows, self.totals)
-        # The exceptions to "everyone present" (`attendance_set`): each a "~" history row,
-        # the row's new presence, and the make-up study it owes.
-        absentees, make_ups = [], []
-        for row, absent in changed:
-            if absent:
-                row.presence, row.reason = Presence.ABSENT, chance.choice(ABSENCE_REASONS)
-            else:
-                row.presence, row.reason = Presence.EXCUSED, chance.choice(EXCUSE_REASONS)
-            row._history_date += datetime.timedelta(minutes=5)
-            absentees.append(row)
+        _bulk(Attendance, rows, self.totals, user=reviewed_by, changes=absences)
+        make_ups = []
+        for row, _values, when in absences:
             make_up = MakeUpStudy(attendance=row)
             held = row.meeting.held_on
             if held < self.today - datetime.timedelta(days=30):
                 make_up.done_on = held + datetime.timedelta(days=chance.randint(3, 21))
                 make_up.note = chance.choice(MAKE_UP_NOTES)
-            make_up._history_date = row._history_date
-            make_up._history_user = reviewed_by
+            make_up._history_date = when
             make_ups.append(make_up)
-        if absentees:
-            Attendance.objects.bulk_update(absentees, ["presence", "reason"], batch_size=500)
-            _history_of_changes(absentees, self.totals)
-        _bulk(MakeUpStudy, make_ups, self.totals)
+        _bulk(MakeUpStudy, make_ups, self.totals, user=reviewed_by)
         self.meetings = meetings
 
     # ------------------------------------------------------------ the rest of the year
@@ -922,22 +907,30 @@ class BranchGenerator:
                 year += 1
                 start = datetime.date(year, 1, 1)
         _bulk(DuesBasis, bases, self.totals, user=self.secretary_user)
-        members = [p.member for p in on_roll]
+        # The monthly collections (`dues_collect`), at the amount the app's ledger says each
+        # month owes (the 2008 brackets on the basis), two members behind for 3 months.
+        ledger = branch_dues(
+            Member.objects.filter(pk__in=[p.member.pk for p in on_roll]), today=self.until
+        )
         behind = {p.member.pk for p in self.random.sample(on_roll, 2)}
         last = add_months(self.today.replace(day=1), -1)
-        month = max(first_month, add_months(last, -(DUES_MONTHS - 1)))
-        while month <= last:
-            paid = dues_collect(
-                members=members,
-                month=month,
-                paid_on=min(month.replace(day=10), self.until),
-                acting_user=self.secretary_user,
-                not_paid=behind if month >= add_months(last, -2) else (),
-            )
-            if paid:
-                self.totals.add(type(paid[0]), len(paid))
-                self.totals.add(type(paid[0]).history.model, len(paid))
-            month = add_months(month, 1)
+        first = max(first_month, add_months(last, -(DUES_MONTHS - 1)))
+        payments = []
+        for dues in ledger.members:
+            member = dues.member
+            month = max(first, first_of(member.joined_on))
+            while month <= last:
+                amount = dues.amount_for(month)
+                late = member.pk in behind and month >= add_months(last, -2)
+                if amount is not None and not late and not dues.waived(month):
+                    paid_on = min(month.replace(day=10), self.until)
+                    payment = DuesPayment(
+                        member=member, month=month, amount=amount, paid_on=paid_on
+                    )
+                    payment._history_date = _aware(paid_on, datetime.time(16))
+                    payments.append(payment)
+                month = add_months(month, 1)
+        _bulk(DuesPayment, payments, self.totals, user=self.secretary_user)
 
     def _recruits(self) -> None:
         """The demo's five people in recruitment (two applicants, two activists, a
