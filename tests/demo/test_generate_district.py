@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.test import RequestFactory, override_settings
 
+from activities.compliance import compliance_grid
 from activities.models import Attendance, MakeUpStudy, Meeting, MeetingType, Presence
 from activities.services import expected_attendees
 from demo import district
@@ -141,6 +142,16 @@ def test_every_meeting_type_is_held_and_monthly_ones_not_in_the_holidays(generat
     assert {9, 10, 11, 12} <= months
     assert not {7, 8} & months
     assert kinds[MeetingType.GROUP] >= 4 * 5  # four groups, at least five months of term
+
+
+def test_the_compliance_grid_finds_the_owed_meetings_held(generated):
+    """The schedule follows the app's rules: only the few meetings left out on purpose
+    (2 %) are missing from the grid."""
+    for branch in branches():
+        grid = compliance_grid(branch, 2025, TODAY)
+        statuses = Counter(str(cell.status) for row in grid.rows for cell in row.cells)
+        assert statuses["held"] >= 30
+        assert statuses["missing"] <= 3, branch
 
 
 def test_absences_have_a_reason_or_owe_make_up_study(generated):
