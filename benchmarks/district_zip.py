@@ -62,7 +62,9 @@ def load_data(options) -> str:
             branches=options.branches,
             years=options.years,
             seed=options.seed,
+            force=True,
             verbosity=0,
+            stdout=io.StringIO(),
         )
         what = (
             f"district data set (`generate_district --branches {options.branches} "

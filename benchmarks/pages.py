@@ -123,7 +123,9 @@ def load_data(options) -> str:
             branches=options.branches,
             years=options.years,
             seed=options.seed,
+            force=True,
             verbosity=0,
+            stdout=io.StringIO(),
         )
         what = (
             f"district data set (`generate_district --branches {options.branches} "
@@ -221,6 +223,24 @@ def pick_objects() -> dict:
         .order_by("-year", "-pk")
         .first()
     )
+    if member is None:
+        # The district's generator gives accounts to secretaries and leaders only: the plain
+        # member of the group gets one, as the secretary gives it (setup, not timed).
+        from branchsite.audit import audited_save
+
+        member = (
+            Member.objects.on_roll()
+            .filter(
+                branch=branch,
+                user__isnull=True,
+                pk__in=GroupMembership.objects.current().filter(group=group).values("member"),
+            )
+            .exclude(pk__in=busy_ids)
+            .order_by("pk")
+            .first()
+        )
+        member.user = get_user_model().objects.create_user("bench-member", password=None)
+        audited_save(member, acting_user=None)
     viewer = (
         UpperCommitteeViewer.objects.filter(upper_committee=district)
         .select_related("user")
