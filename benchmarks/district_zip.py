@@ -22,9 +22,11 @@ Measured:
   peak; the process's peak resident set (ru_maxrss) after both;
 - the reference: one branch's summary as PDF and as Word alone (`YearEndDocument.render`),
   so that the job's cost per branch can be read against what the documents cost;
-- the whole district extrapolated from the sample: time per branch × branches, and the
-  archive's size per branch × branches (the archive is held in memory while it is made, so
-  the heap's peak grows with it). --all runs the whole district instead of extrapolating.
+- the whole district (--district, 200 branches) extrapolated from the sample: time per
+  branch × branches, and the archive's size per branch × branches (the archive is held in
+  memory while it is made, so the heap's peak grows with it). Only the sample's branches are
+  generated (a branch's summary reads its own rows alone); --all with --branches N runs
+  the job over N generated branches instead of extrapolating.
 """
 
 import argparse
@@ -100,12 +102,16 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--sample", type=int, default=None, help="branches in the sample")
     parser.add_argument("--all", action="store_true", help="every branch, no extrapolation")
+    parser.add_argument(
+        "--district", type=int, default=200, help="the district's branches, to extrapolate to"
+    )
     parser.add_argument("--branches", type=int, default=None)
     parser.add_argument("--years", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args(argv)
-    options.sample = options.sample or (3 if options.quick else 10)
-    options.branches = options.branches or (10 if options.quick else 200)
+    options.sample = options.sample or (2 if options.quick else 5)
+    # Only the sample is generated: a branch's documents read its own rows alone.
+    options.branches = options.branches or options.sample
     options.years = options.years or (2 if options.quick else 5)
     warnings.filterwarnings("ignore", "No directory at", UserWarning)
     folders = setup(options)
@@ -163,10 +169,11 @@ def main(argv=None) -> int:
 
     count = len(documents)
     per_branch = elapsed / count
-    whole = len(branches)
+    whole = len(branches) if options.all else max(options.district, len(branches))
     print(f"{loaded}")
     print(
-        f"district {district.name}: {whole} branches; sample {count} branches "
+        f"district {district.name}: {len(branches)} branches generated; sample {count} "
+        "branches "
         f"({members} members on the roll), the {year} summary of each opened in {opened:.1f} s"
     )
     print()

@@ -626,7 +626,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print, leave the page as is")
     options = parser.parse_args(argv)
     options.runs = options.runs or (5 if options.quick else 15)
-    options.branches = options.branches or (10 if options.quick else 200)
+    options.branches = options.branches or (3 if options.quick else 10)
     options.years = options.years or (2 if options.quick else 5)
     if options.worker:
         return worker(options)
