@@ -42,6 +42,9 @@ PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4
 # Each test file runs whole in one process, so a module-scoped fixture (the seeded demo
 # school, a printed PDF, the browser) is built once, as without xdist.
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile)
+# Extra arguments of the pages and district-ZIP benchmarks: make bench BENCH_PAGES_ARGS=--quick
+BENCH_PAGES_ARGS ?=
+BENCH_ZIP_ARGS ?=
 # PostgreSQL used by the second test run; a postgres DATABASE_URL in the environment wins.
 PG_DATABASE_URL ?= $(if $(filter postgres://% postgresql://%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/branchsite)
 
@@ -154,12 +157,14 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	@$(RUFF) format --quiet .
 
 bench: venv-dev ## 性能基准 / Benchmarks
-	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite)")
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite); pages per role on the district data set vs the floor and the stock admin (SQLite and PostgreSQL); the district's ZIP of every branch's summary")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.work
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.yearend
+	PG_DATABASE_URL='$(PG_DATABASE_URL)' DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.pages $(BENCH_PAGES_ARGS)
+	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.district_zip $(BENCH_ZIP_ARGS)
 
 deploy-check: venv messages ## 检查生产配置（读 ENV_FILE，见 docs/deploy.md）/ Check a production configuration from ENV_FILE
 	$(call step,"生产配置检查 / Deployment check with the environment of $(ENV_FILE) only")

@@ -252,7 +252,8 @@ def main(argv=None) -> int:
 if __name__ == "__main__":
     with report.captured(
         "yearend",
-        "年终总结 / Documents: the year-end summary (50 members, five years) vs WeasyPrint alone",
+        "年终总结 / Documents: the year-end summary (50 members, five years) vs WeasyPrint "
+        "alone: time and peak memory",
         "make bench  (or: python -m benchmarks.yearend)",
     ):
         status = main()

@@ -154,7 +154,12 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-held_on", "-starts_at", "-pk"]
-        indexes = [models.Index(fields=["branch", "held_on"], name="meeting_branch_date")]
+        indexes = [
+            models.Index(fields=["branch", "held_on"], name="meeting_branch_date"),
+            # The order of every list of meetings across branches (the workbench's for the
+            # site administrator): read in order, 25 rows, instead of sorting the table.
+            models.Index(fields=["held_on", "starts_at", "id"], name="meeting_date_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="group") & Q(group__isnull=False))

@@ -39,12 +39,12 @@ def first_of(day: datetime.date) -> datetime.date:
 
 
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The first days of the months from `first` to `last`, both included."""
-    months, month = [], first_of(first)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
+    """The first days of the months from `first` to `last`, both included. (Counted as
+    month numbers: a ledger of thirty years asks for this again and again, and stepping
+    with `add_months` made the district's arrears the slowest part of its pages.)"""
+    start = first.year * 12 + first.month - 1
+    end = last.year * 12 + last.month - 1
+    return [datetime.date(index // 12, index % 12 + 1, 1) for index in range(start, end + 1)]
 
 
 @dataclass
@@ -108,11 +108,14 @@ class MemberDues:
     def months_behind(self) -> int:
         """Unpaid months in a row up to last month: what the arrears rules count. A paid or
         a waived month ends the run."""
-        behind = 0
-        for month in reversed(self.due_months()):
-            if self.settled(month):
-                break
+        first = self.first_month
+        if first is None:
+            return 0
+        # Back from last month, without listing the decades of months before the run.
+        behind, month = 0, add_months(first_of(self.today), -1)
+        while month >= first and not self.settled(month):
             behind += 1
+            month = add_months(month, -1)
         return behind
 
     @property

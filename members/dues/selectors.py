@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from branchsite.dates import add_months
-from members.dues.ledger import MemberDues, branch_dues, first_of
+from members.dues.ledger import MemberDues, branch_dues, first_of, recent_dues
 from members.dues.services import MAX_MONTHS_AHEAD
 from members.models import (
     PARTY_MEMBER_CATEGORIES,
@@ -270,8 +270,10 @@ class Arrears:
 
 
 def arrears(members, *, today: datetime.date) -> Arrears:
-    """How many of `members` are behind enough to stand out (the overview's warning line)."""
-    ledger = branch_dues(members, today=today)
+    """How many of `members` are behind enough to stand out (the overview's warning line):
+    the arrears alone, so each member's latest payment rather than years of them
+    (`recent_dues`, whose figures are the full ledger's)."""
+    ledger = recent_dues(members, today=today)
     return Arrears(
         behind=len(ledger.in_arrears),
         serious=sum(1 for row in ledger.members if row.serious),

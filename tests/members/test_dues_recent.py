@@ -9,7 +9,7 @@ import pytest
 
 from branchsite.dates import add_months
 from members.dues.ledger import branch_dues, recent_dues
-from members.dues.selectors import dues_members
+from members.dues.selectors import arrears, dues_members
 from members.models import DuesArrearsReason, DuesBasis, DuesPayment, DuesReduction
 from members.models.dues import ReductionApproval
 from tests.factories import BranchFactory, MemberFactory
@@ -85,3 +85,9 @@ def test_the_arrears_read_from_the_latest_payment_are_the_full_ledgers(seed):
     ]
     # The data really holds both kinds of member.
     assert any(row[1] for row in found) and not all(row[1] for row in found)
+    # The overview's warning line reads the recent ledger: the full ledger's counts.
+    counted = arrears(dues_members(branch), today=TODAY)
+    assert (counted.behind, counted.serious) == (
+        sum(1 for row in found if row[1]),
+        sum(1 for row in found if row[2]),
+    )
