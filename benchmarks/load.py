@@ -566,8 +566,14 @@ def profiler(server: Gunicorn, out: Path, duration: int):
 
 
 CONFIGURATIONS = {
-    "baseline": ("deploy/gunicorn.conf.py as it is, sessions in the database", {}),
-    "redis": ("REDIS_URL: cache in Redis, sessions cached_db", {"REDIS_URL": REDIS_URL}),
+    "baseline": (
+        "as on main: 3 sync workers, sessions in the database, no connection health checks",
+        {"DATABASE_HEALTH_CHECKS": "0"},
+    ),
+    "redis": (
+        "REDIS_URL: cache in Redis, sessions cached_db (and health checks, the new default)",
+        {"REDIS_URL": REDIS_URL},
+    ),
     "workers-2": (
         "as redis, GUNICORN_WORKERS=2",
         {"REDIS_URL": REDIS_URL, "GUNICORN_WORKERS": "2"},
@@ -576,7 +582,25 @@ CONFIGURATIONS = {
         "as redis, GUNICORN_WORKERS=5",
         {"REDIS_URL": REDIS_URL, "GUNICORN_WORKERS": "5"},
     ),
+    # Tried, not in the default run (--only NAME):
+    "preload": (
+        "as redis, gunicorn --preload",
+        {"REDIS_URL": REDIS_URL, "GUNICORN_CMD_ARGS": "--preload"},
+    ),
+    "gthread": (
+        "as redis, gthread workers: 3 × 4 threads",
+        {"REDIS_URL": REDIS_URL, "GUNICORN_CMD_ARGS": "--threads 4"},
+    ),
+    "health-checks": (
+        "as baseline with DATABASE_HEALTH_CHECKS=1 (the new default)",
+        {},
+    ),
+    "no-reuse": (
+        "as redis, DATABASE_CONN_MAX_AGE=0 (a new connection per request)",
+        {"REDIS_URL": REDIS_URL, "DATABASE_CONN_MAX_AGE": "0"},
+    ),
 }
+DEFAULT_RUN = ["baseline", "redis", "workers-2", "workers-5"]
 
 
 def uptime() -> str:
@@ -632,7 +656,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (scripts/system-packages.sh)")
-    names = [n for n in args.only.split(",") if n] or list(CONFIGURATIONS)
+    names = [n for n in args.only.split(",") if n] or DEFAULT_RUN
     before = uptime()
     print(f"load: {before}")
     if not args.reuse:
