@@ -56,7 +56,7 @@ PG_PROBE := import sys; sys.excepthook = lambda t, e, tb: print(t.__name__ + ": 
 step = @if [ -t 1 ]; then printf '\n\033[1m==> %s\033[0m\n' $(1); else printf '\n==> %s\n' $(1); fi
 
 .PHONY: help setup run test check format bench deploy-check clean-db clean \
-	system-packages-run system-packages-test venv venv-dev messages
+	system-packages-run system-packages-test system-packages-bench venv venv-dev messages
 
 help: ## 显示本帮助 / Show this help
 	@echo "党支部工作管理 branchsite — make targets / 可用命令:"
@@ -72,6 +72,9 @@ system-packages-run:
 
 system-packages-test:
 	@PYTHON="$(PYTHON)" bash $(CURDIR)/scripts/system-packages.sh test
+
+system-packages-bench:
+	@PYTHON="$(PYTHON)" bash $(CURDIR)/scripts/system-packages.sh bench
 
 venv: $(VENV)/.installed-base
 venv-dev: $(VENV)/.installed-dev
@@ -156,8 +159,8 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	@# A fix can leave a line to re-wrap; format once more, silently.
 	@$(RUFF) format --quiet .
 
-bench: venv-dev ## 性能基准 / Benchmarks
-	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite); pages per role on the district data set vs the floor and the stock admin (SQLite and PostgreSQL); the district's ZIP of every branch's summary")
+bench: system-packages-bench venv-dev messages ## 性能基准 / Benchmarks
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite); pages per role on the district data set vs the floor and the stock admin (SQLite and PostgreSQL); the district's ZIP of every branch's summary; the site under load: gunicorn on a throwaway PostgreSQL database driven by wrk")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation
@@ -165,6 +168,7 @@ bench: venv-dev ## 性能基准 / Benchmarks
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.yearend
 	PG_DATABASE_URL='$(PG_DATABASE_URL)' DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.pages $(BENCH_PAGES_ARGS)
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.district_zip $(BENCH_ZIP_ARGS)
+	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.load
 
 deploy-check: venv messages ## 检查生产配置（读 ENV_FILE，见 docs/deploy.md）/ Check a production configuration from ENV_FILE
 	$(call step,"生产配置检查 / Deployment check with the environment of $(ENV_FILE) only")

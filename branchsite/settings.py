@@ -7,6 +7,22 @@ Variables (all optional unless noted):
   CSRF_TRUSTED_ORIGINS  comma-separated origins (https://party.school.example), default none.
   DATABASE_URL   default: the SQLite file db.sqlite3 in the project folder.
                  PostgreSQL: postgres://USER:PASSWORD@HOST:5432/NAME
+                 Connections are kept for DATABASE_CONN_MAX_AGE seconds (default 60) and,
+                 with DATABASE_HEALTH_CHECKS=1 (the default), checked before a request
+                 reuses one, so a restarted PostgreSQL costs no failed request.
+  DATABASE_REPLICA_URL  a read replica (PostgreSQL streaming replication) of DATABASE_URL:
+                 the district pages (/districts/) read the organisation's data from it;
+                 every write and every other page use DATABASE_URL (branchsite.replica,
+                 docs/scaling.md). Default none.
+  REDIS_URL      redis://HOST:6379/0: the cache in Redis (Django's RedisCache) and, unless
+                 SESSION_STORE says otherwise, sessions "cached_db" (read from Redis, written
+                 to both, so a restart or flush of Redis signs nobody out). Default none:
+                 Django's local-memory cache, sessions in the database. docs/scaling.md.
+  CACHE_KEY_PREFIX  prefix of every cache key in Redis, default "branchsite" (two sites
+                 sharing one Redis database set different ones).
+  SESSION_STORE  "db" (default without REDIS_URL), "cached_db" (default with it) or "cache"
+                 (Redis only: faster writes, but a flush of Redis signs everyone out;
+                 needs REDIS_URL).
   TIME_ZONE      default Asia/Shanghai.
   MEDIA_ROOT     where uploads are kept on disk, default ./media.
   STATIC_ROOT    where collectstatic puts the static files, default ./staticfiles.
@@ -164,12 +180,56 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "branchsite.wsgi.application"
 
+# Connections are reused across requests (a new PostgreSQL connection costs milliseconds of
+# set-up) and checked before each reuse, so one PostgreSQL closed meanwhile is replaced.
+_DB_OPTIONS = {
+    "conn_max_age": env_int("DATABASE_CONN_MAX_AGE", 60),
+    "conn_health_checks": env_bool("DATABASE_HEALTH_CHECKS", True),
+}
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), **_DB_OPTIONS
     )
 }
+# A read replica for the district pages (branchsite.replica): its reads of the organisation's
+# data go there, everything else to the primary. In tests it mirrors the test database.
+if replica_url := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(replica_url, **_DB_OPTIONS),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["branchsite.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+        "branchsite.replica.ReplicaReads",
+    )
+
+# The cache, and sessions (docs/scaling.md). Without Redis: each process's own memory, and
+# sessions in the database (a query per request to read one). With REDIS_URL: one cache for
+# every worker and every app server, and sessions read from it.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "branchsite"),
+        }
+    }
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+SESSION_STORE = env_str("SESSION_STORE", "cached_db" if REDIS_URL else "db").strip().lower()
+if SESSION_STORE not in SESSION_ENGINES:
+    raise ImproperlyConfigured(
+        f"Environment variable SESSION_STORE={SESSION_STORE!r} is not one of db, cached_db, cache."
+    )
+if SESSION_STORE != "db" and not REDIS_URL:
+    # Each worker's memory is its own: a session kept there is lost at the next worker.
+    raise ImproperlyConfigured(f"SESSION_STORE={SESSION_STORE} needs REDIS_URL.")
+SESSION_ENGINE = SESSION_ENGINES[SESSION_STORE]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

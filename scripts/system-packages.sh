@@ -2,13 +2,15 @@
 # Make sure the Debian packages the project needs are installed.
 # 检查并安装项目所需的 Debian 系统软件包。
 #
-# Usage / 用法:  scripts/system-packages.sh run|test
+# Usage / 用法:  scripts/system-packages.sh run|test|bench
 #   run   what `make setup` / `make run` need: WeasyPrint's Pango and HarfBuzz,
 #         Chinese fonts, gettext (compilemessages), and python3-venv when the
 #         Python in use cannot create a virtual environment.
 #   test  everything of `run`, plus poppler-utils (pdftotext/pdftoppm for PDF
 #         checks), Debian's Chromium (driven by Playwright in browser tests) and
 #         LibreOffice Writer (opens the Word files the tests write, as a reader would).
+#   bench what `make bench` needs: everything of `run`, plus wrk (the HTTP load generator
+#         that benchmarks/load.py drives gunicorn with).
 #
 # Behaviour / 行为:
 #   - all present: prints nothing and exits 0 (it runs on every make, so it is quick);
@@ -26,9 +28,9 @@ set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
-run | test) ;;
+run | test | bench) ;;
 *)
-    echo "usage: $0 run|test" >&2
+    echo "usage: $0 run|test|bench" >&2
     exit 2
     ;;
 esac
@@ -39,6 +41,9 @@ python="${PYTHON:-python3}"
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-gkai00mp gettext)
 if [[ $mode == test ]]; then
     packages+=(poppler-utils chromium libreoffice-writer-nogui)
+fi
+if [[ $mode == bench ]]; then
+    packages+=(wrk)
 fi
 # python3-venv is only needed to create .venv, and only when this Python lacks
 # ensurepip (Debian splits it out; pyenv or python.org builds include it).
