@@ -237,6 +237,8 @@ def transfer_receive(*, transfer: Transfer, on: datetime.date, acting_user) -> T
     transfer.state = (
         Transfer.objects.select_for_update().values_list("state", flat=True).get(pk=transfer.pk)
     )
+    if transfer.state != TransferState.PENDING:
+        raise ValidationError(_("This transfer has already been completed."))
     member = Member.objects.select_for_update().get(pk=transfer.member_id)
     _require_on_roll(member)
     if member.branch_id != transfer.from_branch_id:
