@@ -172,7 +172,13 @@ class TransferOutForm(_MemberActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].label = _("Letter issued on")
-        self.fields["to_branch"].queryset = Branch.objects.exclude(pk=self.member.branch_id)
+        self.fields["to_branch"].queryset = Branch.objects.exclude(
+            pk=self.member.branch_id
+        ).order_by("school", "name")
+        # Many schools' branches share a name (第一党支部): the school tells them apart.
+        self.fields["to_branch"].label_from_instance = lambda branch: (
+            f"{branch.school} · {branch.name}"
+        )
 
     def clean(self):
         data = super().clean()

@@ -189,11 +189,12 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             )
         )
         if transfer.state == TransferState.ACCEPTED:
-            done = (
-                _("Transferred out")
-                if transfer.direction == TransferDirection.OUT
-                else _("Transfer in accepted")
-            )
+            if transfer.is_between_branches:
+                done = _("Accepted by %(branch)s") % {"branch": transfer.to_branch.name}
+            elif transfer.direction == TransferDirection.OUT:
+                done = _("Transferred out")
+            else:
+                done = _("Transfer in accepted")
             events.append(TimelineEvent(transfer.completed_on, done, transfer.other_side))
     events.extend(_status_changes(member))
     if member.lost_contact and member.lost_contact_on:
