@@ -1,13 +1,18 @@
 """Which member records a user may open, and what they may do on the registry pages, built
 on the roles that `groups` derives from posts. Outsiders get 404, members of the branch
-without the right role 403 (`groups.access`)."""
+without the right role 403 (`groups.access`). A branch that transferred a member to another
+branch of this deployment reads their record up to the transfer, and edits nothing."""
+
+import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 
 from groups.access import Roles, deny_access, roles_for
 from groups.models import Branch
-from members.models import DuesReduction, EvaluationRound, Member
+from members.models import DuesReduction, EvaluationRound, Member, Transfer, TransferState
 
 
 def can_export_roster(roles: Roles, branch) -> bool:
@@ -20,20 +25,66 @@ def can_act_on_member(roles: Roles, member) -> bool:
     return roles.can_manage_branch(member.branch_id)
 
 
-def get_member_for_user(request, pk: int) -> Member:
-    """A member record the user may view: their own, their group's (leaders), or the branch's."""
+@dataclass(frozen=True)
+class MemberReading:
+    """A member record a user may open, and how much of it: `until` None is the whole
+    record; a date, that the user reads it as a branch the member was transferred from —
+    what happened up to that day, without editing."""
+
+    member: Member
+    until: datetime.date | None = None
+
+
+def get_member_for_reader(request, pk: int) -> MemberReading:
+    """A member record the user may view: their own, their group's (leaders), the branch's
+    — or, read-only up to the transfer, one their branch transferred to another branch of
+    this deployment (`former_branch_read_until`)."""
     member = get_object_or_404(Member.objects.select_related("branch"), pk=pk)
     roles = roles_for(request.user)
     if roles.can_view_branch(member.branch_id):
-        return member
+        return MemberReading(member)
     if roles.member is not None and roles.member.pk == member.pk:
-        return member
+        return MemberReading(member)
     if (
         roles.led_group_ids
         and member.group_memberships.current().filter(group__in=roles.led_group_ids).exists()
     ):
-        return member
+        return MemberReading(member)
+    if (until := former_branch_read_until(roles, member)) is not None:
+        return MemberReading(member, until)
     deny_access(roles, member.branch_id)
+
+
+def former_branch_read_until(roles: Roles, member: Member) -> datetime.date | None:
+    """The day a branch the user reads (its committee, its viewers) handed `member` over to
+    another branch of this deployment: the sending branch keeps reading what happened while
+    the member was theirs. The latest such day if there were several; None if none."""
+    branch_ids = roles.managed_branch_ids | roles.viewed_branch_ids
+    if not branch_ids:
+        return None
+    return Transfer.objects.filter(
+        member=member, state=TransferState.ACCEPTED, from_branch__in=branch_ids
+    ).aggregate(until=Max("completed_on"))["until"]
+
+
+def get_member_for_user(request, pk: int) -> Member:
+    """A member record the user may open (`get_member_for_reader`)."""
+    return get_member_for_reader(request, pk).member
+
+
+def get_transfer_for_receiver(request, pk: int) -> Transfer:
+    """A transfer between two branches of this deployment whose receiving branch the user
+    manages. Someone of the receiving branch without the role gets 403; anyone else — the
+    sending branch included, which completes nothing here — 404."""
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("member__branch", "from_branch", "to_branch"),
+        pk=pk,
+        to_branch__isnull=False,
+    )
+    roles = roles_for(request.user)
+    if not roles.can_manage_branch(transfer.to_branch_id):
+        deny_access(roles, transfer.to_branch_id)
+    return transfer
 
 
 def get_member_for_manager(request, pk: int) -> Member:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branchsite.editing import EditStampMixin
 from branchsite.widgets import DateInput
-from groups.models import PartyGroup
+from groups.models import Branch, PartyGroup
 from members.models import (
     Category,
     Employment,
@@ -148,13 +148,54 @@ class MemberStatusForm(_MemberActionForm):
 
 
 class TransferOutForm(_MemberActionForm):
-    other_organisation = forms.CharField(label=_("Receiving Party organisation"), max_length=100)
+    """The other side is a branch of this deployment, chosen from the list, or a Party
+    organisation outside it, typed in: exactly one of the two."""
+
+    to_branch = forms.ModelChoiceField(
+        label=_("Receiving branch in this system"),
+        queryset=Branch.objects.none(),
+        required=False,
+        empty_label=_("— outside this system: type its name below —"),
+        help_text=_("Its committee accepts the member on its own pages."),
+        error_messages={
+            "invalid_choice": _("The receiving branch must be a branch of this deployment.")
+        },
+    )
+    other_organisation = forms.CharField(
+        label=_("Or a Party organisation outside this system"),
+        max_length=100,
+        required=False,
+    )
     letter_number = forms.CharField(label=_("Letter number"), max_length=50, required=False)
-    field_order = ["other_organisation", "letter_number", "on"]
+    field_order = ["to_branch", "other_organisation", "letter_number", "on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].label = _("Letter issued on")
+        self.fields["to_branch"].queryset = Branch.objects.exclude(
+            pk=self.member.branch_id
+        ).order_by("school", "name")
+        # Many schools' branches share a name (第一党支部): the school tells them apart.
+        self.fields["to_branch"].label_from_instance = lambda branch: (
+            f"{branch.school} · {branch.name}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        to_branch, other = data.get("to_branch"), data.get("other_organisation")
+        if to_branch is not None and other:
+            raise forms.ValidationError(
+                _("Choose a branch of this system or type an organisation outside it, not both.")
+            )
+        if to_branch is None and not other and "to_branch" not in self.errors:
+            self.add_error(
+                "other_organisation",
+                _(
+                    "Choose the receiving branch, or type the Party organisation outside this "
+                    "system."
+                ),
+            )
+        return data
 
 
 class TransferCompleteForm(_MemberActionForm):
@@ -172,12 +213,54 @@ class TransferCompleteForm(_MemberActionForm):
     )
     field_order = ["outcome", "on", "confirm_late"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = self.pending()
+        if pending is not None and pending.is_between_branches:
+            # The receiving branch accepts on its own pages; the sender may only cancel.
+            self.fields["outcome"].choices = self.fields["outcome"].choices[1:]
+            self.fields["outcome"].initial = self.CANCELLED
+            self.fields["outcome"].help_text = _(
+                "%(branch)s accepts the member on its own pages; here the transfer can only "
+                "be cancelled."
+            ) % {"branch": pending.to_branch.name}
+            del self.fields["confirm_late"]
+
+    def pending(self):
+        return next(
+            (t for t in self.member.transfers.all() if t.state == TransferState.PENDING), None
+        )
+
     def clean(self):
         """Accepting a letter past its validity is confirmed, as the recruitment warnings are."""
         data = super().clean()
-        pending = [t for t in self.member.transfers.all() if t.state == TransferState.PENDING]
+        pending = self.pending()
         if data.get("outcome") == self.ACCEPTED and pending and data.get("on"):
-            warnings = transfer_acceptance_warnings(pending[0], data["on"])
+            warnings = transfer_acceptance_warnings(pending, data["on"])
+            if warnings and not data.get("confirm_late"):
+                raise forms.ValidationError(warnings)
+        return data
+
+
+class TransferReceiveForm(forms.Form):
+    """The receiving branch's committee accepts a transfer from another branch."""
+
+    on = forms.DateField(label=_("Accepted on"), widget=DateInput())
+    confirm_late = forms.BooleanField(
+        label=_("Accept it although the letter is past its validity"), required=False
+    )
+
+    def __init__(self, *args, transfer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transfer = transfer
+        self.fields["on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("on"):
+            warnings = transfer_acceptance_warnings(self.transfer, data["on"])
             if warnings and not data.get("confirm_late"):
                 raise forms.ValidationError(warnings)
         return data

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from branchsite.dates import add_years, long_date
@@ -55,7 +55,7 @@ def pending_transfer_warnings(transfers: Iterable[Transfer], today: datetime.dat
         values = {
             "name": transfer.member.name,
             "direction": transfer.get_direction_display(),
-            "organisation": transfer.other_organisation,
+            "organisation": transfer.other_side,
             "date": long_date(transfer.valid_until),
         }
         if transfer.valid_until < today:
@@ -74,9 +74,32 @@ def pending_transfer_warnings(transfers: Iterable[Transfer], today: datetime.dat
 
 
 def branch_transfer_warnings(branch: Branch, today: datetime.date) -> list:
-    """The letter warnings of the branch's pending transfers, in and out (two queries)."""
-    transfers = Transfer.objects.pending().filter(member__branch=branch).select_related("member")
+    """The letter warnings of the branch's pending transfers, in and out, those another
+    branch of this deployment sends it included (two queries)."""
+    transfers = (
+        Transfer.objects.pending()
+        .filter(Q(member__branch=branch) | Q(to_branch=branch))
+        .select_related("member", "from_branch", "to_branch")
+    )
     return pending_transfer_warnings(transfers, today)
+
+
+def transfers_awaiting(branch: Branch) -> list[Transfer]:
+    """Transfers from other branches of this deployment waiting for `branch` to accept
+    them (转入待接收), the oldest letter first. One query however many there are."""
+    return list(
+        Transfer.objects.pending()
+        .filter(to_branch=branch)
+        .select_related("member", "from_branch", "to_branch")
+        .order_by("issued_on", "pk")
+    )
+
+
+def member_transfers():
+    """A member's transfers with the branches they name, for `prefetch_related`."""
+    return Prefetch(
+        "transfers", queryset=Transfer.objects.select_related("from_branch", "to_branch")
+    )
 
 
 def transfer_acceptance_warnings(transfer: Transfer, on: datetime.date) -> list[str]:
@@ -162,16 +185,17 @@ def member_timeline(member: Member) -> list[TimelineEvent]:
             TimelineEvent(
                 transfer.issued_on,
                 _("%(direction)s letter issued") % {"direction": direction},
-                transfer.other_organisation,
+                transfer.other_side,
             )
         )
         if transfer.state == TransferState.ACCEPTED:
-            done = (
-                _("Transferred out")
-                if transfer.direction == TransferDirection.OUT
-                else _("Transfer in accepted")
-            )
-            events.append(TimelineEvent(transfer.completed_on, done, transfer.other_organisation))
+            if transfer.is_between_branches:
+                done = _("Accepted by %(branch)s") % {"branch": transfer.to_branch.name}
+            elif transfer.direction == TransferDirection.OUT:
+                done = _("Transferred out")
+            else:
+                done = _("Transfer in accepted")
+            events.append(TimelineEvent(transfer.completed_on, done, transfer.other_side))
     events.extend(_status_changes(member))
     if member.lost_contact and member.lost_contact_on:
         events.append(TimelineEvent(member.lost_contact_on, _("Lost contact")))

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from branchsite.audit import audited_note, audited_save
 from branchsite.dates import ONE_DAY, add_years
 from branchsite.lockout import account_unlock
-from groups.models import CommitteeMembership, GroupLeadership, GroupMembership
+from groups.access import roles_for
+from groups.models import Branch, CommitteeMembership, GroupLeadership, GroupMembership
 from members.models import (
     EXIT_GROUND_OUTCOMES,
     ON_ROLL_STATUSES,
@@ -160,20 +161,36 @@ def transfer_start(
     *,
     member: Member,
     direction: str,
-    other_organisation: str,
     issued_on: datetime.date,
     acting_user,
+    other_organisation: str = "",
+    to_branch: Branch | None = None,
     letter_number: str = "",
     note: str = "",
 ) -> Transfer:
     """Open a transfer. Out: the member stays ours, and on our roll, until the other side
-    accepts. In: the letter is recorded with the member's new record until we accept it."""
+    accepts — a Party organisation outside this deployment (`other_organisation`) or a
+    branch of it (`to_branch`), whose committee then accepts on its own pages. In: the
+    letter is recorded with the member's new record until we accept it."""
     if direction == TransferDirection.OUT and member.status not in ON_ROLL_STATUSES:
         raise ValidationError(_("%(name)s is no longer on the roll.") % {"name": member.name})
+    if to_branch is not None:
+        if direction != TransferDirection.OUT:
+            raise ValidationError(
+                _("A transfer in from another branch of this deployment is started there.")
+            )
+        if to_branch.pk == member.branch_id:
+            raise ValidationError(
+                _("%(name)s is already a member of %(branch)s: choose another branch.")
+                % {"name": member.name, "branch": to_branch.name}
+            )
+        other_organisation = ""  # the branch names the other side
     transfer = Transfer(
         member=member,
         direction=direction,
         other_organisation=other_organisation,
+        from_branch=member.branch if to_branch is not None else None,
+        to_branch=to_branch,
         letter_number=letter_number,
         issued_on=issued_on,
         note=note,
@@ -184,7 +201,11 @@ def transfer_start(
 
 @transaction.atomic
 def transfer_accept(*, transfer: Transfer, on: datetime.date, acting_user) -> Transfer:
-    """The receiving side has accepted: the member leaves (out) or joins (in) our roll."""
+    """The receiving side has accepted: the member leaves (out) or joins (in) our roll.
+    Between two branches of this deployment only the receiving branch's committee accepts
+    (`transfer_receive`)."""
+    if transfer.is_between_branches:
+        return transfer_receive(transfer=transfer, on=on, acting_user=acting_user)
     _complete(transfer, TransferState.ACCEPTED, on, acting_user)
     member = transfer.member
     if transfer.direction == TransferDirection.OUT:
@@ -193,6 +214,47 @@ def transfer_accept(*, transfer: Transfer, on: datetime.date, acting_user) -> Tr
         member.status_reason = transfer.other_organisation
         audited_save(member, acting_user=acting_user)
         _leave_posts(member, last_day=on, leave_group=True, acting_user=acting_user)
+    return transfer
+
+
+@transaction.atomic
+def transfer_receive(*, transfer: Transfer, on: datetime.date, acting_user) -> Transfer:
+    """The receiving branch's committee accepts a transfer between two branches: from `on`
+    the member is the receiving branch's. They leave their party group and posts in the
+    sending branch (the dated rows keep that history) and join no group until the
+    receiving committee places them; everything else about them — their history,
+    meetings, evaluations, dues, recruitment — stays where it is, on the one record. The
+    sending branch keeps reading what happened up to `on` (`members.access`)."""
+    if not transfer.is_between_branches:
+        raise ValidationError(_("This transfer is not between two branches of this deployment."))
+    if not roles_for(acting_user).can_manage_branch(transfer.to_branch_id):
+        raise ValidationError(
+            _("Only the committee of %(branch)s, the receiving branch, may accept this transfer.")
+            % {"branch": transfer.to_branch.name}
+        )
+    # Locked, and its state read again: two secretaries accepting at once, or the sender
+    # cancelling meanwhile, complete it only once.
+    transfer.state = (
+        Transfer.objects.select_for_update().values_list("state", flat=True).get(pk=transfer.pk)
+    )
+    if transfer.state != TransferState.PENDING:
+        raise ValidationError(_("This transfer has already been completed."))
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    _require_on_roll(member)
+    if member.branch_id != transfer.from_branch_id:
+        raise ValidationError(
+            _("%(name)s is no longer a member of %(branch)s, which issued the letter.")
+            % {"name": member.name, "branch": transfer.from_branch.name}
+        )
+    _complete(transfer, TransferState.ACCEPTED, on, acting_user)
+    _leave_posts(member, last_day=on, leave_group=True, acting_user=acting_user)
+    member.branch = transfer.to_branch
+    member._change_reason = _("Transferred from %(from)s to %(to)s") % {
+        "from": transfer.from_branch.name,
+        "to": transfer.to_branch.name,
+    }
+    audited_save(member, acting_user=acting_user)
+    transfer.member = member
     return transfer
 
 

@@ -23,8 +23,9 @@ from members.access import (
     can_manage_dues,
     can_see_personal_data,
     get_member_for_manager,
-    get_member_for_user,
+    get_member_for_reader,
     get_roster_for_user,
+    get_transfer_for_receiver,
 )
 from members.dues.selectors import member_dues_card
 from members.evaluation import selectors as evaluation_selectors
@@ -39,6 +40,7 @@ from members.forms import (
     SanctionForm,
     TransferCompleteForm,
     TransferOutForm,
+    TransferReceiveForm,
 )
 from members.models import (
     ON_ROLL_STATUSES,
@@ -94,34 +96,52 @@ def member_list(request, branch_pk):
         "limited_to_groups": group_ids is not None,
         "today": timezone.localdate(),
         "filters_used": sum(1 for name in form.fields if request.GET.get(name)),
+        # 转入待接收: transfers from other branches of this deployment, for the committee
+        # (who accepts) and the viewers; a leader's list is their groups'.
+        "awaiting": selectors.transfers_awaiting(branch) if group_ids is None else [],
+        "can_receive": roles.can_manage_branch(branch.pk),
     }
     return render(request, "members/member_list.html", context)
 
 
 @login_required
 def member_detail(request, pk):
-    member = _with_transfers(get_member_for_user(request, pk))
+    reading = get_member_for_reader(request, pk)
+    member = _with_transfers(reading.member)
+    # A branch the member was transferred from reads what happened up to that day.
+    until = reading.until
     roles = roles_for(request.user)
     selectors.attach_probation_ends([member])
-    sanctions = list(member.sanctions.all())
+    sanctions = [s for s in member.sanctions.all() if until is None or s.started_on <= until]
+    transfers = [t for t in member.transfers.all() if until is None or t.issued_on <= until]
     context = {
         "member": member,
         "branch": member.branch,
+        "read_until": until,
         "is_own_record": roles.member is not None and roles.member.pk == member.pk,
         "show_personal_data": can_see_personal_data(request, member),
         "can_view_branch": roles.can_view_branch(member.branch_id),
-        "group_history": group_selectors.member_groups(member),
-        "timeline": selectors.member_timeline(member),
+        "group_history": [
+            membership
+            for membership in group_selectors.member_groups(member)
+            if until is None or membership.started_on <= until
+        ],
+        "timeline": [
+            event
+            for event in selectors.member_timeline(member)
+            if until is None or event.on <= until
+        ],
         "party_age": selectors.party_age(member, timezone.localdate()),
-        "transfers": list(member.transfers.all()),
+        "transfers": transfers,
         "sanctions": sanctions,
-        "without_rights": any(
+        "without_rights": until is None
+        and any(
             s.kind == SanctionKind.PROBATION and s.in_force_on(timezone.localdate())
             for s in sanctions
         ),
-        "transfer_warnings": selectors.pending_transfer_warnings(
-            member.transfers.all(), timezone.localdate()
-        ),
+        "transfer_warnings": []
+        if until
+        else selectors.pending_transfer_warnings(member.transfers.all(), timezone.localdate()),
         "actions": [
             (name, spec.title)
             for name, spec in MEMBER_ACTIONS.items()
@@ -133,8 +153,17 @@ def member_detail(request, pk):
     context["has_status_actions"] = any(name in STATUS_ACTIONS for name, _t in context["actions"])
     if context["is_own_record"] or context["can_view_branch"]:
         context["evaluations"] = evaluation_selectors.member_evaluations(member)
-    # 党费: the member's own dues, for everyone who opens the page; the links for the committee.
-    context["dues"] = member_dues_card(member, today=timezone.localdate())
+    elif until is not None:
+        # The rounds the sending branch held while the member was theirs.
+        context["evaluations"] = [
+            item
+            for item in evaluation_selectors.member_evaluations(member)
+            if item.round.branch_id != member.branch_id and item.round.opened_on <= until
+        ]
+    # 党费: the member's own dues, for everyone who opens the page; the links for the
+    # committee. The sending branch does not read the ledger the receiving one keeps now.
+    if until is None:
+        context["dues"] = member_dues_card(member, today=timezone.localdate())
     context["can_manage_dues"] = can_manage_dues(roles, member)
     # Why a member pays less or is behind (hardship, illness) is not for other members.
     context["can_read_dues_reasons"] = context["is_own_record"] or context["can_view_branch"]
@@ -159,7 +188,7 @@ def _pending_transfer(member):
 
 
 def _with_transfers(member):
-    prefetch_related_objects([member], "transfers")
+    prefetch_related_objects([member], selectors.member_transfers())
     return member
 
 
@@ -205,14 +234,20 @@ def _restore(member, data, user):
 
 
 def _transfer_out(member, data, user):
-    services.transfer_start(
+    transfer = services.transfer_start(
         member=member,
         direction=TransferDirection.OUT,
         other_organisation=data["other_organisation"],
+        to_branch=data["to_branch"],
         letter_number=data["letter_number"],
         issued_on=data["on"],
         acting_user=user,
     )
+    if transfer.is_between_branches:
+        return gettext(
+            "The transfer letter is recorded. %(name)s stays on the roll until %(branch)s "
+            "accepts them on its pages."
+        ) % {"name": member.name, "branch": transfer.to_branch.name}
     return gettext(
         "The transfer letter is recorded. %(name)s stays on the roll until the receiving "
         "side accepts."
@@ -453,3 +488,32 @@ def member_edit(request, pk):
                 messages.info(request, gettext("Nothing was changed."))
             return redirect("members:member_detail", pk=member.pk)
     return render(request, "members/member_edit.html", {"member": member, "form": form})
+
+
+@login_required
+def transfer_receive(request, pk):
+    """The receiving branch's committee accepts a member transferred from another branch of
+    this deployment (转入待接收 on its member list)."""
+    transfer = get_transfer_for_receiver(request, pk)
+    if transfer.state != TransferState.PENDING:
+        messages.warning(request, gettext("This transfer has already been completed."))
+        return redirect("members:member_list", branch_pk=transfer.to_branch_id)
+    form = TransferReceiveForm(request.POST or None, transfer=transfer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_receive(
+                transfer=transfer, on=form.cleaned_data["on"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "%(name)s is now a member of %(branch)s. Place them in a party group from "
+                    "the group's page."
+                )
+                % {"name": transfer.member.name, "branch": transfer.to_branch.name},
+            )
+            return redirect("members:member_detail", pk=transfer.member_id)
+    return render(request, "members/transfer_receive.html", {"transfer": transfer, "form": form})

@@ -74,10 +74,11 @@ from members.models import (
     RecruitmentStep,
     RoundKind,
     RoundState,
+    TransferDirection,
 )
 from members.models.dues import ReductionApproval
 from members.recruitment import recruitment_step_record
-from members.services import member_account_create
+from members.services import member_account_create, transfer_start
 from members.views import MEMBER_ACTIONS
 from reports.models import DocumentKind, PlanItem, YearDocument
 from tests.factories import (
@@ -210,12 +211,19 @@ def seed() -> SimpleNamespace:
     # workbench's pages of those entries.
     BranchViewerFactory(branch=branch, user=UserFactory(username="branch-viewer"))
     other_term = CommitteeTermFactory(branch=other_branch, number=1)
+    other_group_c = PartyGroupFactory(branch=other_branch, name="C组")
     outsider = member_in_group(
-        PartyGroupFactory(branch=other_branch, name="C组"),
-        name="外支部书记",
-        user=UserFactory(username="outsider"),
+        other_group_c, name="外支部书记", user=UserFactory(username="outsider")
     )
     CommitteeMembershipFactory(term=other_term, member=outsider, role=CommitteeRole.SECRETARY)
+    # A member 二支部 transfers to the demo school, waiting for it to accept (转入待接收).
+    incoming_transfer = transfer_start(
+        member=member_in_group(other_group_c, name="转入党员"),
+        direction=TransferDirection.OUT,
+        to_branch=branch,
+        issued_on=timezone.localdate() - datetime.timedelta(days=3),
+        acting_user=outsider.user,
+    )
 
     in_group = Member.objects.in_groups([group.pk])
     meeting = (
@@ -310,6 +318,7 @@ def seed() -> SimpleNamespace:
         recruit=recruit,
         record=record,
         reduction=reduction,
+        incoming_transfer=incoming_transfer,
         year=today.year,
         # An item of the branch's recycle bin: a real one, so that restoring it works (the
         # form fuzz restores it); a pledge no other rule names.
@@ -419,6 +428,8 @@ RULES.update(
         "members:member_list": Rule(BRANCH_LEADERS, branch_pk),
         "members:member_detail": Rule(READERS | OWN_LEADER | {"member"}, pk("member")),
         "members:member_edit": Rule(MANAGERS, pk("member")),
+        # The receiving branch's committee accepts; the sender (outsider) is told 404.
+        "members:transfer_receive": Rule(MANAGERS, pk("incoming_transfer")),
         "members:member_action": Rule(
             MANAGERS,
             lambda seeds: [{"pk": seeds.member.pk, "action": action} for action in MEMBER_ACTIONS],

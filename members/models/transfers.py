@@ -1,4 +1,7 @@
-"""Transfers of the organisational relationship (组织关系转接), in and out of the branch."""
+"""Transfers of the organisational relationship (组织关系转接), in and out of the branch:
+with a Party organisation outside this deployment (named in free text), or between two
+branches of this deployment (`from_branch` → `to_branch`: the receiving branch accepts, and
+the member moves with their history)."""
 
 import datetime
 
@@ -36,7 +39,31 @@ class Transfer(models.Model):
     other_organisation = models.CharField(
         _("other Party organisation"),
         max_length=100,
-        help_text=_("Where the member goes to (transfer out) or comes from (transfer in)."),
+        blank=True,
+        help_text=_(
+            "Where the member goes to (transfer out) or comes from (transfer in), when it is "
+            "outside this deployment."
+        ),
+    )
+    # Between two branches of this deployment: the sending branch (the member's when the
+    # letter was issued; it keeps reading what happened while the member was theirs) and
+    # the receiving one, whose committee accepts.
+    from_branch = models.ForeignKey(
+        "groups.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_sent",
+        verbose_name=_("sending branch"),
+    )
+    to_branch = models.ForeignKey(
+        "groups.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers_received",
+        verbose_name=_("receiving branch"),
+        error_messages={"invalid": _("The receiving branch must be a branch of this deployment.")},
     )
     letter_number = models.CharField(_("letter number"), max_length=50, blank=True)
     issued_on = models.DateField(_("letter issued on"))
@@ -73,6 +100,23 @@ class Transfer(models.Model):
                     "letter's date."
                 ),
             ),
+            # Outside: the other organisation is named and no branch is. Inside: a transfer
+            # out, from one branch to another, the free text left empty.
+            models.CheckConstraint(
+                condition=(
+                    Q(from_branch__isnull=True, to_branch__isnull=True) & ~Q(other_organisation="")
+                )
+                | (
+                    Q(direction="out", from_branch__isnull=False, to_branch__isnull=False)
+                    & Q(other_organisation="")
+                    & ~Q(to_branch=models.F("from_branch"))
+                ),
+                name="transfer_other_side_named",
+                violation_error_message=_(
+                    "Name the other side of the transfer: a branch of this deployment (transfer "
+                    "out only, not the member's own) or a Party organisation outside it, not both."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["member"],
                 condition=Q(state="pending"),
@@ -82,7 +126,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_direction_display()} {self.member} · {self.other_organisation}"
+        return f"{self.get_direction_display()} {self.member} · {self.other_side}"
 
     def save(self, *args, **kwargs):
         self.fill_default_validity()
@@ -95,3 +139,15 @@ class Transfer(models.Model):
         if self.valid_until is None and self.issued_on and self.member_id:
             days = self.member.branch.transfer_letter_valid_days
             self.valid_until = self.issued_on + datetime.timedelta(days=days)
+
+    @property
+    def is_between_branches(self) -> bool:
+        return self.to_branch_id is not None
+
+    @property
+    def other_side(self) -> str:
+        """Where the member goes or comes from, as the pages show it: "一支部 → 二支部"
+        between branches of this deployment, the organisation's name otherwise."""
+        if self.is_between_branches:
+            return f"{self.from_branch.name} → {self.to_branch.name}"
+        return self.other_organisation

@@ -142,11 +142,27 @@ def _changes(figures: YearFigures, start, as_of) -> None:
             distinct=True,
         ),
     )
-    transfers = Transfer.objects.filter(
-        member__in=people, state=TransferState.ACCEPTED, completed_on__range=(start, as_of)
-    ).aggregate(
-        moved_in=Count("pk", filter=Q(direction=TransferDirection.IN)),
-        moved_out=Count("pk", filter=Q(direction=TransferDirection.OUT)),
+    # With an organisation outside the deployment: the transfers of the branch's people.
+    # Between two of its branches: those the branch sent or received — the member of a
+    # sent one is no longer among its people.
+    between = Q(from_branch=figures.branch) | Q(to_branch=figures.branch)
+    if figures.group is not None:
+        between &= Q(member__group_memberships__group=figures.group)
+    transfers = (
+        Transfer.objects.filter(state=TransferState.ACCEPTED, completed_on__range=(start, as_of))
+        .filter(Q(to_branch__isnull=True, member__in=people) | between)
+        .aggregate(
+            moved_in=Count(
+                "pk",
+                filter=Q(direction=TransferDirection.IN) | Q(to_branch=figures.branch),
+                distinct=True,
+            ),
+            moved_out=Count(
+                "pk",
+                filter=Q(direction=TransferDirection.OUT) & ~Q(to_branch=figures.branch),
+                distinct=True,
+            ),
+        )
     )
     figures.add("changes.admitted", _("new members admitted"), counts["admitted"])
     figures.add("changes.made_full", _("probationary members made full"), counts["made_full"])
