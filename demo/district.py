@@ -925,7 +925,11 @@ class BranchGenerator:
                 if amount is not None and not late and not dues.waived(month):
                     paid_on = min(month.replace(day=10), self.until)
                     payment = DuesPayment(
-                        member=member, month=month, amount=amount, paid_on=paid_on
+                        member=member,
+                        branch_id=member.branch_id,
+                        month=month,
+                        amount=amount,
+                        paid_on=paid_on,
                     )
                     payment._history_date = _aware(paid_on, datetime.time(16))
                     payments.append(payment)

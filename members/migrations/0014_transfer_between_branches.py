@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0007_upper_committees'),
-        ('members', '0012_id_number_taken_names_no_branch'),
+        ('members', '0013_dues_paid_to_branch'),
     ]
 
     operations = [
