@@ -511,6 +511,7 @@ class Result:
     bad: int
     socket_errors: int
     counts: dict
+    note: str = ""
     worker_cpu_ms: float = 0.0  # gunicorn workers' CPU time per request
     database_cpu_ms: float = 0.0  # PostgreSQL's backends' for this database, per request
 
@@ -594,9 +595,11 @@ def measure(name, what, extra_env, data, static_root, args, folder, signed_in: l
         workers = set(workers) | set(server.worker_pids())
         backends = set(backends) | set(database_backends())
         cpu_after = cpu_seconds(workers), cpu_seconds(backends)
+        note = ""
         if replica:
             served = replica_transactions(replica) - replica_before
-            print(f"{name}: the replica ran {served} transactions (statements) in the run")
+            note = f"{name}: the replica ran {served} transactions (statements) in the run"
+            print(note)
         if profile:
             profile.wait()
     finally:
@@ -607,7 +610,7 @@ def measure(name, what, extra_env, data, static_root, args, folder, signed_in: l
     for key, n in raw["counts"].items():
         label, status = key.rsplit(" ", 1)
         statuses.setdefault(label, {})[int(status)] = n
-        if not 200 <= int(status) < 400:
+        if not 200 <= int(status) < 400:  # 999: sent to the login page (load.lua)
             bad += n
     result = Result(
         name,
@@ -619,6 +622,7 @@ def measure(name, what, extra_env, data, static_root, args, folder, signed_in: l
         bad,
         raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         statuses,
+        note,
         1000 * cpu_used(cpu_before[0], cpu_after[0]) / max(raw["requests"], 1),
         1000 * cpu_used(cpu_before[1], cpu_after[1]) / max(raw["requests"], 1),
     )
@@ -733,7 +737,15 @@ def markdown(results: list[Result], args, before: str, after: str, connections: 
             f"| {r.name} | {r.what} | {r.rps:.1f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
             f"| {r.bad} | {r.socket_errors} | {r.worker_cpu_ms:.1f} | {r.database_cpu_ms:.1f} |"
         )
-    lines += ["", "Statuses per page (all configurations):", "", "| page | statuses |", "|---|---|"]
+    notes = [r.note for r in results if r.note]
+    lines += [""] + [f"{note}." for note in notes] if notes else []
+    lines += [
+        "",
+        "Statuses per page (all configurations; 999 would be a redirect to the login page):",
+        "",
+        "| page | statuses |",
+        "|---|---|",
+    ]
     merged: dict = {}
     for r in results:
         for label, statuses in r.counts.items():
