@@ -25,8 +25,9 @@ What it does:
      its confirmation page (the vote is cast once per member for real, so the loop stops at
      the step before; the cast itself is covered by benchmarks.evaluation);
    - the secretary (2): branch overview, member list, compliance grid, dues page;
-   - the district viewer (1 in 9... when --connections allows): the district overview and
-     compliance pages (/districts/, the pages a read replica would serve).
+   - the district viewer (1): the district overview and compliance pages (/districts/, the
+     pages a read replica would serve): the demo school's district, or with --district N
+     a generated district of N branches (`manage.py generate_district`, one school year).
    Reported per configuration: requests/s, latency p50 / p95 / p99 (wrk's, over all
    requests), non-2xx/3xx responses, socket errors and timeouts, and the statuses per page.
 
@@ -127,8 +128,10 @@ class Data:
     viewer: str = "shangji"
 
 
-def load_data() -> Data:
-    """Migrate and seed the load database in this process (Django set up on it)."""
+def load_data(district_branches: int = 0) -> Data:
+    """Migrate and seed the load database in this process (Django set up on it). With
+    `district_branches`, also a generated district of that many branches (one school year,
+    seed 1: `manage.py generate_district`), whose first viewer is the district persona."""
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchsite.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -144,6 +147,21 @@ def load_data() -> Data:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", password=PASSWORD, force=True, verbosity=0)
     print(f"database: migrated and seeded the demo school in {time.perf_counter() - started:.0f} s")
+    if district_branches:
+        started = time.perf_counter()
+        call_command(
+            "generate_district",
+            branches=district_branches,
+            years=1,
+            seed=1,
+            password=PASSWORD,
+            force=True,
+            verbosity=0,
+        )
+        print(
+            f"database: generated a district of {district_branches} branches in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
 
     from activities.models import Meeting, MeetingType
     from groups.access import roles_for
@@ -193,6 +211,10 @@ def load_data() -> Data:
     zhangli = Member.objects.get(user__username="zhangli")
     if zhangli.pk not in voted:
         data.members.insert(0, "zhangli")
+    if district_branches:
+        from demo.district import district_accounts
+
+        data.viewer = district_accounts(seed=1, branches=district_branches)["viewers"][0]
     viewer = type(secretary).objects.get(username=data.viewer)
     districts = roles_for(viewer).district_ids
     data.district = min(districts) if districts else None
@@ -764,6 +786,12 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=9)
     parser.add_argument("--only", default="", help="comma-separated configuration names")
     parser.add_argument("--profile", default="", help="py-spy a worker of this configuration")
+    parser.add_argument(
+        "--district",
+        type=int,
+        default=0,
+        help="also generate a district of N branches; its viewer reads the district pages",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--no-report", action="store_true", help="leave docs/benchmarks.md")
@@ -777,7 +805,7 @@ def main(argv=None):
         database_create()
     redis_flush()
     try:
-        data = load_data()
+        data = load_data(args.district)
         with tempfile.TemporaryDirectory(prefix="branchsite-load-") as folder:
             static_root = str(Path(folder) / "static")
             collectstatic(static_root)
