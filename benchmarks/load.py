@@ -108,6 +108,17 @@ def database_drop():
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
+def redis_reachable() -> bool:
+    try:
+        import redis
+    except ImportError:
+        return False
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def redis_flush():
     try:
         import redis
@@ -799,6 +810,10 @@ def main(argv=None):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (scripts/system-packages.sh)")
     names = [n for n in args.only.split(",") if n] or DEFAULT_RUN
+    if not redis_reachable():
+        skipped = [n for n in names if "REDIS_URL" in CONFIGURATIONS[n][1]]
+        names = [n for n in names if n not in skipped]
+        print(f"load: Redis is not reachable at {REDIS_URL}; skipped {', '.join(skipped)}")
     before = uptime()
     print(f"load: {before}")
     if not args.reuse:
