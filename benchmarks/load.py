@@ -26,8 +26,8 @@ What it does:
      the step before; the cast itself is covered by benchmarks.evaluation);
    - the secretary (2): branch overview, member list, compliance grid, dues page;
    - the district viewer (1): the district overview and compliance pages (/districts/, the
-     pages a read replica would serve): the demo school's district, or with --district N
-     a generated district of N branches (`manage.py generate_district`, one school year).
+     pages a read replica would serve) of a generated district of --district N branches
+     (default 20: `manage.py generate_district`, one school year; 0: the demo school's own).
    Reported per configuration: requests/s, latency p50 / p95 / p99 (wrk's, over all
    requests), non-2xx/3xx responses, socket errors and timeouts, and the statuses per page.
 
@@ -750,13 +750,23 @@ def uptime() -> str:
 
 def markdown(results: list[Result], args, before: str, after: str, connections: int) -> str:
     lines = [
-        f"gunicorn (deploy/gunicorn.conf.py) on PostgreSQL with the demo school, driven by wrk "
+        "gunicorn (deploy/gunicorn.conf.py) on PostgreSQL with the demo school"
+        + (f" and a generated district of {args.district} branches" if args.district else "")
+        + f", driven by wrk "
         f"over loopback for {args.duration} s per configuration: {connections} connections, "
         "each a signed-in person repeating their pages (leaders: group page, new-meeting form, "
         "a meeting, its attendance form, POST attendance; members: home, ballot, POST ballot "
         "to its confirmation; the secretary: overview, member list, compliance, dues"
         + "; the district viewer: district overview and compliance"
         + "). Everything runs on the same machine, wrk included.",
+        "",
+        f"PostgreSQL: `{PG_SERVER}`"
+        + (
+            f", streaming replica `{os.environ['LOAD_REPLICA_SERVER']}`"
+            if "replica" in CONFIGURATIONS
+            else ""
+        )
+        + ".",
         "",
         f"Load before: `{before}`  ",
         f"Load after: `{after}`",
@@ -800,8 +810,9 @@ def main(argv=None):
     parser.add_argument(
         "--district",
         type=int,
-        default=0,
-        help="also generate a district of N branches; its viewer reads the district pages",
+        default=20,
+        help="also generate a district of N branches (default 20; 0: the demo school's alone);"
+        " its viewer reads the district pages",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
