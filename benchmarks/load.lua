@@ -51,7 +51,12 @@ function request()
 end
 
 function response(status, headers, body)
+  local location = headers["Location"] or headers["location"] or ""
   local key = last_label .. " " .. status
+  if location:find("/accounts/login/", 1, true) then
+    -- Sent to the login page: the session was lost. Counted apart, as an error.
+    key = last_label .. " 999"
+  end
   counts[key] = (counts[key] or 0) + 1
 end
 

@@ -25,17 +25,30 @@ What it does:
      its confirmation page (the vote is cast once per member for real, so the loop stops at
      the step before; the cast itself is covered by benchmarks.evaluation);
    - the secretary (2): branch overview, member list, compliance grid, dues page;
-   - the district viewer (1 in 9... when --connections allows): the district overview and
-     compliance pages (/districts/, the pages a read replica would serve).
+   - the district viewer (1): the district overview and compliance pages (/districts/, the
+     pages a read replica would serve) of a generated district of --district N branches
+     (default 20: `manage.py generate_district`, one school year; 0: the demo school's own).
    Reported per configuration: requests/s, latency p50 / p95 / p99 (wrk's, over all
    requests), non-2xx/3xx responses, socket errors and timeouts, and the statuses per page.
 
-Configurations (each names what changes from the first):
+Configurations (each names what changes from the first); the default run is the first four:
 
-- `baseline`  deploy/gunicorn.conf.py as it is: 3 sync workers; sessions in the database;
-              Django's local-memory cache.
-- `redis`     REDIS_URL set: cache in Redis, sessions `cached_db` (branchsite/settings.py).
-- `workers-N` as `redis` with GUNICORN_WORKERS=N.
+- `baseline`  as on main: deploy/gunicorn.conf.py (3 sync workers), sessions in the
+              database, Django's local-memory cache, no connection health checks.
+- `redis`     REDIS_URL set: cache in Redis, sessions `cached_db` (branchsite/settings.py);
+              connection health checks on (the new default).
+- `workers-N` as `redis` with GUNICORN_WORKERS=N (2 and 5).
+- `replica`   as `redis` with DATABASE_REPLICA_URL, when LOAD_REPLICA_SERVER names a
+              streaming replica of LOAD_PG_SERVER (docs/scaling.md: how one was made).
+- tried with --only: `health-checks`, `preload` (gunicorn --preload), `gthread` (4 threads a
+  worker), `no-reuse` (DATABASE_CONN_MAX_AGE=0).
+
+Besides wrk's figures, the CPU time the gunicorn workers and this database's PostgreSQL
+backends used per request (from /proc): on a machine shared with other work the latencies
+swing with the neighbours' load, the CPU per request much less.
+
+The people sign in once, at the first configuration, and keep their sessions (in the
+database) for the others; each configuration checks their pages again first.
 
 The machine is shared and has 2 cores, and wrk runs on it too: compare configurations of
 the same run, and read `uptime` printed at the start and the end.
@@ -95,6 +108,17 @@ def database_drop():
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
+def redis_reachable() -> bool:
+    try:
+        import redis
+    except ImportError:
+        return False
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def redis_flush():
     try:
         import redis
@@ -115,8 +139,10 @@ class Data:
     viewer: str = "shangji"
 
 
-def load_data() -> Data:
-    """Migrate and seed the load database in this process (Django set up on it)."""
+def load_data(district_branches: int = 0) -> Data:
+    """Migrate and seed the load database in this process (Django set up on it). With
+    `district_branches`, also a generated district of that many branches (one school year,
+    seed 1: `manage.py generate_district`), whose first viewer is the district persona."""
     os.environ["DATABASE_URL"] = DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branchsite.settings")
     os.environ.setdefault("DEBUG", "1")
@@ -132,6 +158,21 @@ def load_data() -> Data:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", password=PASSWORD, force=True, verbosity=0)
     print(f"database: migrated and seeded the demo school in {time.perf_counter() - started:.0f} s")
+    if district_branches:
+        started = time.perf_counter()
+        call_command(
+            "generate_district",
+            branches=district_branches,
+            years=1,
+            seed=1,
+            password=PASSWORD,
+            force=True,
+            verbosity=0,
+        )
+        print(
+            f"database: generated a district of {district_branches} branches in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
 
     from activities.models import Meeting, MeetingType
     from groups.access import roles_for
@@ -181,6 +222,10 @@ def load_data() -> Data:
     zhangli = Member.objects.get(user__username="zhangli")
     if zhangli.pk not in voted:
         data.members.insert(0, "zhangli")
+    if district_branches:
+        from demo.district import district_accounts
+
+        data.viewer = district_accounts(seed=1, branches=district_branches)["viewers"][0]
     viewer = type(secretary).objects.get(username=data.viewer)
     districts = roles_for(viewer).district_ids
     data.district = min(districts) if districts else None
@@ -458,6 +503,23 @@ def plans(base: str, data: Data, connections: int) -> list[dict]:
     return result
 
 
+def check_pages(base: str, people: list[dict]):
+    """Each person's pages answer 200 with their session, not a login redirect or a 403."""
+    for person in people:
+        opener = urllib.request.build_opener(_NoRedirect())
+        opener.addheaders = [("Cookie", person["cookie"])]
+        for _label, method, path, _body in person["steps"]:
+            if method != "GET":
+                continue
+            try:
+                with opener.open(base + path, timeout=30) as answer:
+                    status = answer.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            if status != 200:
+                raise SystemExit(f"{person['username']}: {path} answered {status}")
+
+
 def lua_literal(value) -> str:
     if isinstance(value, str):
         return json.dumps(value)  # a JSON string is a valid Lua string here (ASCII, escapes)
@@ -482,6 +544,9 @@ class Result:
     bad: int
     socket_errors: int
     counts: dict
+    note: str = ""
+    worker_cpu_ms: float = 0.0  # gunicorn workers' CPU time per request
+    database_cpu_ms: float = 0.0  # PostgreSQL's backends' for this database, per request
 
 
 def run_wrk(base: str, people: list[dict], duration: int, folder: Path) -> dict:
@@ -500,15 +565,74 @@ def run_wrk(base: str, people: list[dict], duration: int, folder: Path) -> dict:
     return json.loads(line.removeprefix("LOADJSON "))
 
 
-def measure(name, what, extra_env, data, static_root, args, folder) -> Result:
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU time of each process still there, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return times
+
+
+def database_backends() -> list[int]:
+    with _admin_connection() as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DB_NAME]
+            )
+        ]
+
+
+def replica_transactions(url: str) -> int:
+    """Transactions the replica has run on the load database (each autocommit statement is
+    one): that the district pages' reads reached it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+            [DB_NAME],
+        ).fetchone()[0]
+
+
+def cpu_used(before: dict, after: dict) -> float:
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
+
+
+def measure(name, what, extra_env, data, static_root, args, folder, signed_in: list) -> Result:
+    """One configuration's run. The people sign in at the first run (the password hashing
+    of a sign-in is slow on purpose) and keep their sessions, which are in the database,
+    for the next ones; every run checks their pages again."""
     env = production_env(static_root, extra_env)
     server = Gunicorn(env, folder / f"gunicorn-{name}.log")
     try:
-        people = plans(server.base, data, args.connections)
+        if not signed_in:
+            signed_in.extend(plans(server.base, data, args.connections))
+        people = [{**person, "origin": server.base} for person in signed_in]
+        check_pages(server.base, people)
         profile = None
         if args.profile == name:
             profile = profiler(server, folder / f"profile-{name}.txt", args.duration)
+        replica = extra_env.get("DATABASE_REPLICA_URL")
+        replica_before = replica_transactions(replica) if replica else 0
+        workers, backends = server.worker_pids(), database_backends()
+        cpu_before = cpu_seconds(workers), cpu_seconds(backends)
         raw = run_wrk(server.base, people, args.duration, folder)
+        # Backends opened during the run count from zero; those closed in it are lost
+        # (DATABASE_CONN_MAX_AGE=0 closes one per request: its figure is a floor).
+        workers = set(workers) | set(server.worker_pids())
+        backends = set(backends) | set(database_backends())
+        cpu_after = cpu_seconds(workers), cpu_seconds(backends)
+        note = ""
+        if replica:
+            served = replica_transactions(replica) - replica_before
+            note = f"{name}: the replica ran {served} transactions (statements) in the run"
+            print(note)
         if profile:
             profile.wait()
     finally:
@@ -519,7 +643,7 @@ def measure(name, what, extra_env, data, static_root, args, folder) -> Result:
     for key, n in raw["counts"].items():
         label, status = key.rsplit(" ", 1)
         statuses.setdefault(label, {})[int(status)] = n
-        if not 200 <= int(status) < 400:
+        if not 200 <= int(status) < 400:  # 999: sent to the login page (load.lua)
             bad += n
     result = Result(
         name,
@@ -531,10 +655,15 @@ def measure(name, what, extra_env, data, static_root, args, folder) -> Result:
         bad,
         raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
         statuses,
+        note,
+        1000 * cpu_used(cpu_before[0], cpu_after[0]) / max(raw["requests"], 1),
+        1000 * cpu_used(cpu_before[1], cpu_after[1]) / max(raw["requests"], 1),
     )
     print(
-        f"{name:<12} {result.rps:7.1f} req/s   p50 {result.p50:6.1f} ms   p95 {result.p95:6.1f} ms"
-        f"   p99 {result.p99:6.1f} ms   non-2xx/3xx {bad}   socket errors {result.socket_errors}"
+        f"{name:<15} {result.rps:6.1f} req/s  p50 {result.p50:6.1f} ms  p95 {result.p95:6.1f} ms"
+        f"  p99 {result.p99:6.1f} ms  non-2xx/3xx {bad}  socket errors {result.socket_errors}"
+        f"  CPU/request: workers {result.worker_cpu_ms:.1f} ms,"
+        f" PostgreSQL {result.database_cpu_ms:.1f} ms"
     )
     return result
 
@@ -601,6 +730,16 @@ CONFIGURATIONS = {
     ),
 }
 DEFAULT_RUN = ["baseline", "redis", "workers-2", "workers-5"]
+# A streaming replica of LOAD_PG_SERVER (docs/scaling.md says how one was made here).
+if replica_server := os.environ.get("LOAD_REPLICA_SERVER"):
+    CONFIGURATIONS["replica"] = (
+        "as redis, DATABASE_REPLICA_URL: district pages read from the streaming replica",
+        {
+            "REDIS_URL": REDIS_URL,
+            "DATABASE_REPLICA_URL": f"{replica_server.rstrip('/')}/{DB_NAME}",
+        },
+    )
+    DEFAULT_RUN.append("replica")
 
 
 def uptime() -> str:
@@ -611,7 +750,9 @@ def uptime() -> str:
 
 def markdown(results: list[Result], args, before: str, after: str, connections: int) -> str:
     lines = [
-        f"gunicorn (deploy/gunicorn.conf.py) on PostgreSQL with the demo school, driven by wrk "
+        "gunicorn (deploy/gunicorn.conf.py) on PostgreSQL with the demo school"
+        + (f" and a generated district of {args.district} branches" if args.district else "")
+        + f", driven by wrk "
         f"over loopback for {args.duration} s per configuration: {connections} connections, "
         "each a signed-in person repeating their pages (leaders: group page, new-meeting form, "
         "a meeting, its attendance form, POST attendance; members: home, ballot, POST ballot "
@@ -619,19 +760,35 @@ def markdown(results: list[Result], args, before: str, after: str, connections: 
         + "; the district viewer: district overview and compliance"
         + "). Everything runs on the same machine, wrk included.",
         "",
+        f"PostgreSQL: `{PG_SERVER}`"
+        + (
+            f", streaming replica `{os.environ['LOAD_REPLICA_SERVER']}`"
+            if "replica" in CONFIGURATIONS
+            else ""
+        )
+        + ".",
+        "",
         f"Load before: `{before}`  ",
         f"Load after: `{after}`",
         "",
         "| configuration | what | requests/s | p50 ms | p95 ms | p99 ms | non-2xx/3xx "
-        "| socket errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| socket errors | worker CPU ms/request | PostgreSQL CPU ms/request |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.what} | {r.rps:.1f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
-            f"| {r.bad} | {r.socket_errors} |"
+            f"| {r.bad} | {r.socket_errors} | {r.worker_cpu_ms:.1f} | {r.database_cpu_ms:.1f} |"
         )
-    lines += ["", "Statuses per page (all configurations):", "", "| page | statuses |", "|---|---|"]
+    notes = [r.note for r in results if r.note]
+    lines += [""] + [f"{note}." for note in notes] if notes else []
+    lines += [
+        "",
+        "Statuses per page (all configurations; 999 would be a redirect to the login page):",
+        "",
+        "| page | statuses |",
+        "|---|---|",
+    ]
     merged: dict = {}
     for r in results:
         for label, statuses in r.counts.items():
@@ -650,6 +807,13 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=9)
     parser.add_argument("--only", default="", help="comma-separated configuration names")
     parser.add_argument("--profile", default="", help="py-spy a worker of this configuration")
+    parser.add_argument(
+        "--district",
+        type=int,
+        default=20,
+        help="also generate a district of N branches (default 20; 0: the demo school's alone);"
+        " its viewer reads the district pages",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is")
     parser.add_argument("--no-report", action="store_true", help="leave docs/benchmarks.md")
@@ -657,21 +821,27 @@ def main(argv=None):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk (scripts/system-packages.sh)")
     names = [n for n in args.only.split(",") if n] or DEFAULT_RUN
+    if not redis_reachable():
+        skipped = [n for n in names if "REDIS_URL" in CONFIGURATIONS[n][1]]
+        names = [n for n in names if n not in skipped]
+        print(f"load: Redis is not reachable at {REDIS_URL}; skipped {', '.join(skipped)}")
     before = uptime()
     print(f"load: {before}")
     if not args.reuse:
         database_create()
     redis_flush()
     try:
-        data = load_data()
+        data = load_data(args.district)
         with tempfile.TemporaryDirectory(prefix="branchsite-load-") as folder:
             static_root = str(Path(folder) / "static")
             collectstatic(static_root)
-            results = []
+            results, signed_in = [], []
             for name in names:
                 what, extra = CONFIGURATIONS[name]
                 redis_flush()
-                results.append(measure(name, what, extra, data, static_root, args, Path(folder)))
+                results.append(
+                    measure(name, what, extra, data, static_root, args, Path(folder), signed_in)
+                )
                 if args.profile == name and (Path(folder) / f"profile-{name}.txt").exists():
                     shutil.copy(Path(folder) / f"profile-{name}.txt", f"/tmp/profile-{name}.txt")
                     print(f"profile: /tmp/profile-{name}.txt")
