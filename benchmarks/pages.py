@@ -579,6 +579,14 @@ def markdown(results: dict, options, load: str, seconds: float) -> str:
         "of the floor. Machine load before and after (`uptime`): "
         f"{load}. Whole run {seconds:.0f} s."
     )
+    if scale_row["branches"] < 200:
+        lines.append(
+            f"The district's scale is 200 branches; `make bench` generates "
+            f"{scale_row['branches']} (generate_district takes about 3.5 s of CPU per branch "
+            "with five years, twice: once per database), `--branches 200` runs the full "
+            "scale. A branch's own pages read that branch alone; the district pages and the "
+            "workbench over all branches grow with the number of branches."
+        )
     lines.append("")
     lines.append(
         "Floor = an empty page through the base template, middleware and login "
