@@ -295,22 +295,51 @@ def _bulk(model, rows, totals: Totals, *, user=None, when=None, changes=()) -> l
     for (row, _values, _when), values in zip(changes, before, strict=True):
         for name, value in values.items():
             setattr(row, name, value)
-    model.history.bulk_history_create(
-        created, batch_size=BATCH_SIZE, default_user=user, default_date=when
-    )
+    _history_create(model, created, history_type="+", user=user, when=when)
     changed = []
     for row, values, changed_at in changes:
         for name, value in values.items():
             setattr(row, name, value)
         row._history_date = changed_at
         changed.append(row)
-    if changed:
-        model.history.bulk_history_create(
-            changed, update=True, batch_size=BATCH_SIZE, default_user=user
-        )
+    _history_create(model, changed, history_type="~", user=user, when=when)
     totals.add(model, len(rows))
     totals.add(model.history.model, len(rows) + len(changed))
     return created
+
+
+def _history_create(model, rows, *, history_type: str, user, when) -> None:
+    """The history rows of `rows`, in bulk, as `bulk_history_create` writes them (the
+    tracked fields, `history_type`, the date, the user, no change reason) but built with
+    positional arguments: half the time of keyword ones, on a million rows."""
+    if not rows:
+        return
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    extra = {
+        "history_type": history_type,
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": None,
+        "history_id": None,
+    }
+    # The historical model's columns in order: history's own (the same on every row, but
+    # the date) and the tracked fields, copied from each row.
+    columns = [field.attname for field in history._meta.concrete_fields]
+    unknown = set(columns) - set(tracked) - set(extra) - {"history_date"}
+    if unknown:
+        raise ValueError(f"{history.__name__} has columns this cannot fill: {unknown}")
+    template = [extra.get(name) for name in columns]
+    copied = [(columns.index(name), name) for name in tracked]
+    date_at = columns.index("history_date")
+    default_date = when or timezone.now()
+    historical = []
+    for row in rows:
+        values = template.copy()
+        for position, name in copied:
+            values[position] = getattr(row, name)
+        values[date_at] = getattr(row, "_history_date", None) or default_date
+        historical.append(history(*values))
+    history.objects.bulk_create(historical, batch_size=BATCH_SIZE)
 
 
 class BranchGenerator:
