@@ -160,7 +160,7 @@ format: venv-dev ## 自动格式化并修复 lint / Format code and apply ruff's
 	@$(RUFF) format --quiet .
 
 bench: system-packages-bench venv-dev messages ## 性能基准 / Benchmarks
-	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2,000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite); pages per role on the district data set vs the floor and the stock admin (SQLite and PostgreSQL); the district's ZIP of every branch's summary; the site under load: gunicorn on a throwaway PostgreSQL database driven by wrk")
+	$(call step,"性能基准 / Benchmarks: roster import and export vs plain openpyxl; meeting pages on 5 years of meetings; evaluation and dues for 50 and 2000 members; other work on 5 years of activities; the year-end summary end to end vs WeasyPrint alone (throwaway SQLite); pages per role on the district data set vs the floor and the stock admin (SQLite and PostgreSQL); the district's ZIP of every branch's summary; the site under load: gunicorn on a throwaway PostgreSQL database driven by wrk")
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.roster
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.meetings
 	DJANGO_SETTINGS_MODULE=branchsite.settings $(PY) -m benchmarks.evaluation

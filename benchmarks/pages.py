@@ -430,7 +430,10 @@ def measure(options, objects) -> dict:
             client.get(floor_url)
         floor_queries[role] = len(queries.captured_queries)
     every_floor = [value for values in floors.values() for value in values]
+    measured = [row for row in rows if "median" in row and not row["page"].startswith("stock")]
+    slowest = max(measured, key=lambda row: row["median"])
     return {
+        "why": why_slow(clients[slowest["role"]], slowest),
         "rows": rows,
         "floor": {
             role: {
@@ -442,6 +445,61 @@ def measure(options, objects) -> dict:
             if values
         },
         "floor_all": statistics.median(every_floor),
+    }
+
+
+def why_slow(client, row) -> dict:
+    """Where one request of the slowest page spends its time: SQL (the queries' own
+    timings), the templates, and the project's functions under the view that take most."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    root = str(Path(__file__).resolve().parent.parent)
+    profile = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        profile.enable()
+        client.get(row["url"], follow=True)
+        profile.disable()
+        total = time.perf_counter() - started
+    stats = pstats.Stats(profile).stats
+    rendering = max(
+        (
+            value[3]
+            for (file, _line, name), value in stats.items()
+            if file.endswith("django/template/backends/django.py") and name == "render"
+        ),
+        default=0.0,
+    )
+    wrappers = ("accounts.py", "submissions.py", "decorators.py", "admin_site.py")
+    ours = sorted(
+        (
+            (value[3], f"{Path(file).relative_to(root)}:{name}")
+            for (file, _line, name), value in stats.items()
+            if file.startswith(root)
+            and "/.venv/" not in file
+            and not file.endswith(wrappers)
+            and value[3] < 0.8 * total
+        ),
+        reverse=True,
+    )
+    seen, hottest = set(), []
+    for seconds, name in ours:
+        if name not in seen:
+            seen.add(name)
+            hottest.append((name, seconds / total))
+        if len(hottest) == 5:
+            break
+    return {
+        "page": row["page"],
+        "role": row["role"],
+        "sql_share": sum(float(q["time"]) for q in queries.captured_queries) / total,
+        "template_share": rendering / total,
+        "queries": len(queries.captured_queries),
+        "hottest": hottest,
     }
 
 
@@ -521,6 +579,14 @@ def markdown(results: dict, options, load: str, seconds: float) -> str:
         "of the floor. Machine load before and after (`uptime`): "
         f"{load}. Whole run {seconds:.0f} s."
     )
+    if scale_row["branches"] < 200:
+        lines.append(
+            f"The district's scale is 200 branches; `make bench` generates "
+            f"{scale_row['branches']} (generate_district takes about 3.5 s of CPU per branch "
+            "with five years, twice: once per database), `--branches 200` runs the full "
+            "scale. A branch's own pages read that branch alone; the district pages and the "
+            "workbench over all branches grow with the number of branches."
+        )
     lines.append("")
     lines.append(
         "Floor = an empty page through the base template, middleware and login "
@@ -601,6 +667,16 @@ def markdown(results: dict, options, load: str, seconds: float) -> str:
                 if slowest
                 else "."
             )
+        )
+    lines += ["", "**Closing note: the slowest page and why** (one profiled request, cProfile)", ""]
+    for name in databases:
+        why = results[name]["why"]
+        hottest = "; ".join(f"`{function}` {share:.0%}" for function, share in why["hottest"])
+        lines.append(
+            f"- {name}: {why['page']} ({why['role']}): {why['sql_share']:.1%} of the request "
+            f"in SQL ({why['queries']} queries), {why['template_share']:.0%} rendering "
+            f"templates; the project's functions that take most (share of the request, "
+            f"nested): {hottest}."
         )
     return "\n".join(lines)
 
