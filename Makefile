@@ -40,8 +40,9 @@ PYTEST_ARGS ?=
 # pytest's own process, e.g. make test PYTEST_WORKERS=0 PYTEST_ARGS=tests/test_jobs.py
 PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 # Each test file runs whole in one process, so a module-scoped fixture (the seeded demo
-# school, a printed PDF, the browser) is built once, as without xdist.
-PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile)
+# school, a printed PDF, the browser) is built once, as without xdist; files are handed
+# out in collection order, where tests/conftest.py puts the longest first.
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),-p no:xdist,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 # Extra arguments of the pages and district-ZIP benchmarks: make bench BENCH_PAGES_ARGS=--quick
 BENCH_PAGES_ARGS ?=
 BENCH_ZIP_ARGS ?=
