@@ -40,7 +40,8 @@ def machine() -> str:
 
 def write(name: str, title: str, command: str, markdown: str, *, page: Path = PAGE) -> None:
     """Put the section NAME on the page, replacing an earlier run's."""
-    stamp = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    # UTC: Django's TIME_ZONE (Asia/Shanghai) would otherwise stamp some sections CST.
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = (
         f"<!-- bench:{name} -->\n## {title}\n\n"
         f"Measured {stamp} on {machine()}. Reproduce: `{command}`\n\n"

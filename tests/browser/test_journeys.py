@@ -35,6 +35,10 @@ def watch_console(page: Page) -> list[str]:
 
 def check(page: Page, errors: list[str], main=None) -> None:
     """The page fits, is quiet, is in Chinese, and shows `main` without scrolling."""
+    if main is not None:
+        # After a click the next page may still be on its way: measure the page that has it.
+        expect(main).to_be_visible()
+    page.wait_for_load_state()
     width = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
     assert errors == [], (page.url, errors)
