@@ -31,7 +31,6 @@ Measured:
 
 import argparse
 import gc
-import io
 import os
 import resource
 import statistics
@@ -55,27 +54,9 @@ def setup(options) -> tempfile.TemporaryDirectory:
 
 
 def load_data(options) -> str:
-    from django.core.management import call_command, get_commands
+    from benchmarks.throwaway import load_district
 
-    started = time.perf_counter()
-    if "generate_district" in get_commands():
-        call_command(
-            "generate_district",
-            branches=options.branches,
-            years=options.years,
-            seed=options.seed,
-            force=True,
-            verbosity=0,
-            stdout=io.StringIO(),
-        )
-        what = (
-            f"district data set (`generate_district --branches {options.branches} "
-            f"--years {options.years} --seed {options.seed}`)"
-        )
-    else:
-        call_command("seed_demo", verbosity=0, force=True, stdout=io.StringIO())
-        what = "demo school (`seed_demo`: one branch; `generate_district` not on this branch)"
-    return f"{what}, loaded in {time.perf_counter() - started:.0f} s"
+    return load_district(branches=options.branches, years=options.years, seed=options.seed)
 
 
 def run_job(viewer, district, year: int):

@@ -37,7 +37,6 @@ A page is flagged when its median is over 3× the floor or over 50 ms.
 
 import argparse
 import gc
-import io
 import json
 import logging
 import os
@@ -113,28 +112,9 @@ def django_on(database: str):
 
 
 def load_data(options) -> str:
-    """The district data set when the command exists, else the demo school."""
-    from django.core.management import call_command, get_commands
+    from benchmarks.throwaway import load_district
 
-    started = time.perf_counter()
-    if "generate_district" in get_commands():
-        call_command(
-            "generate_district",
-            branches=options.branches,
-            years=options.years,
-            seed=options.seed,
-            force=True,
-            verbosity=0,
-            stdout=io.StringIO(),
-        )
-        what = (
-            f"district data set (`generate_district --branches {options.branches} "
-            f"--years {options.years} --seed {options.seed}`)"
-        )
-    else:
-        call_command("seed_demo", verbosity=0, force=True, stdout=io.StringIO())
-        what = "demo school (`seed_demo`; `generate_district` not available on this branch)"
-    return f"{what}, loaded in {time.perf_counter() - started:.0f} s"
+    return load_district(branches=options.branches, years=options.years, seed=options.seed)
 
 
 # ------------------------------------------------------------------ the objects

@@ -1,7 +1,9 @@
 """Django set up on a throwaway SQLite database, for the benchmarks."""
 
+import io
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -22,3 +24,24 @@ def django_on_throwaway_database() -> tempfile.TemporaryDirectory:
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
     return folder
+
+
+def load_district(*, branches: int, years: int, seed: int) -> str:
+    """The district data set (`manage.py generate_district`) in the current database; says
+    what was loaded and how long it took, for the benchmark's report."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command(
+        "generate_district",
+        branches=branches,
+        years=years,
+        seed=seed,
+        force=True,
+        verbosity=0,
+        stdout=io.StringIO(),
+    )
+    return (
+        f"district data set (`generate_district --branches {branches} --years {years} "
+        f"--seed {seed}`), loaded in {time.perf_counter() - started:.0f} s"
+    )

@@ -30,7 +30,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
@@ -41,7 +40,7 @@ from django_tasks import task, task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from branchsite.models import Job, JobStatus
-from branchsite.uploads import removed_on_failure
+from branchsite.uploads import deleted_on_commit, removed_on_failure
 
 logger = logging.getLogger(__name__)
 
@@ -191,15 +190,7 @@ def jobs_tidy() -> tuple[int, int]:
     if not old:
         return failed, 0
     Job.objects.filter(pk__in=[pk for pk, _name in old]).delete()
-    names = [name for _pk, name in old if name]
-    if names:
-        storage = default_storage
-
-        def remove() -> None:
-            for name in names:
-                storage.delete(name)
-
-        transaction.on_commit(remove)
+    deleted_on_commit(name for _pk, name in old)
     return failed, len(old)
 
 

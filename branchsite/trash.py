@@ -20,7 +20,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import FileField
@@ -29,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from branchsite.models import TrashItem
+from branchsite.uploads import deleted_on_commit
 
 # How long a deleted record stays in the bin before it is emptied for good.
 KEEP_DAYS = settings.TRASH_KEEP_DAYS
@@ -156,14 +156,7 @@ def trash_empty(items) -> int:
     names = [name for item in items for name in item.files]
     count = len(items)
     TrashItem.objects.filter(pk__in=[item.pk for item in items]).delete()
-    if names:
-        storage = default_storage
-
-        def remove() -> None:
-            for name in names:
-                storage.delete(name)
-
-        transaction.on_commit(remove)
+    deleted_on_commit(names)
     return count
 
 

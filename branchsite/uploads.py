@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -181,6 +182,20 @@ def removed_on_failure(stored: FieldFile):
         if stored and stored._committed:  # only what this save wrote, never a guessed name
             stored.delete(save=False)
         raise
+
+
+def deleted_on_commit(names) -> None:
+    """Delete the stored files `names` once the transaction that forgets their rows commits
+    (at once outside a transaction); a rollback keeps them."""
+    names = [name for name in names if name]
+    if not names:
+        return
+
+    def remove() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove)
 
 
 class CheckedFieldFile(FieldFile):
