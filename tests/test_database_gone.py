@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
 
 import psycopg
+import psycopg.sql
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import InterfaceError, OperationalError, connection
@@ -74,9 +75,18 @@ def database_away():
     if connection.vendor == "postgresql":
         pid = connection.connection.info.backend_pid
         settings = connection.get_connection_params()
+        # The app checks a kept connection before using it (DATABASE_HEALTH_CHECKS) and
+        # opens a new one: refuse new connections too, as a server that is down would.
+        database = psycopg.sql.Identifier(connection.settings_dict["NAME"])
+        refuse = psycopg.sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(database)
+        allow = psycopg.sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(database)
         with psycopg.connect(**{**settings, "dbname": "postgres"}, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-        yield  # the server is still there: the app's next connection is a new one
+            admin.execute(refuse)
+            try:
+                admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+                yield
+            finally:
+                admin.execute(allow)
     else:
         # The test database is shared in memory; a second connection writes to the
         # sessions' table and holds it, as a long write would.
